@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+import { CampaignError } from '../engine/errors.js';
+import { commands } from './commands/index.js';
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return ['usage: campaign <command> [options]', '', ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', "'campaign <command> --help' shows a command's options."].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (command === undefined) {
+    console.error(`campaign: unknown command '${name}'\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    // Contract errors are the user's to fix: one clear line, no stack. Anything else is our bug.
+    if (err instanceof CampaignError) console.error(`campaign: ${err.message}`);
+    else console.error(err);
+    process.exitCode = err instanceof CampaignError ? 1 : 70;
+  },
+);

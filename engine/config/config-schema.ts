@@ -1,0 +1,78 @@
+import { IN_FLIGHT_POLICIES, ROLLUP_METHODS, SCENARIOS, SELECTION_MODES } from './config-types.js';
+
+/** The shape of every config key (SPEC §9); the validator walks values against it. */
+export type Rule =
+  | { kind: 'int'; min: number; max?: number }
+  | { kind: 'number'; min: number }
+  | { kind: 'string'; nonEmpty: boolean }
+  | { kind: 'bool' }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'date' }
+  | { kind: 'nullable'; inner: Rule }
+  | { kind: 'array'; item: Rule; minLength: number; length?: number }
+  | { kind: 'object'; fields: Record<string, Rule>; optional: readonly string[] }
+  | { kind: 'map'; value: Rule };
+
+const int = (min: number, max?: number): Rule => (max === undefined ? { kind: 'int', min } : { kind: 'int', min, max });
+const str: Rule = { kind: 'string', nonEmpty: true };
+const bool: Rule = { kind: 'bool' };
+const strings: Rule = { kind: 'array', item: str, minLength: 0 };
+const scenarioList: Rule = { kind: 'array', item: { kind: 'enum', values: SCENARIOS }, minLength: 0 };
+const object = (fields: Record<string, Rule>, optional: readonly string[] = []): Rule => ({ kind: 'object', fields, optional });
+
+const categoryFilter = { include_categories: strings, exclude_categories: strings };
+const poolScenario = object({ enabled: bool, window_days: int(1), min_viewers: int(1), pool_size: int(1), ...categoryFilter });
+const thresholds: Rule = { kind: 'array', item: { kind: 'number', min: 0 }, minLength: 4, length: 4 };
+const score = int(1, 5);
+const segmentRule = object(
+  { name: str, r_min: score, r_max: score, f_min: score, f_max: score, m_min: score, m_max: score },
+  ['r_min', 'r_max', 'f_min', 'f_max', 'm_min', 'm_max'],
+);
+
+const configFields: Record<string, Rule> = {
+  history_days: int(1),
+  min_play_seconds: int(0),
+  dedup_window_days: int(0),
+  default_region: str,
+  boosts: { kind: 'map', value: { kind: 'number', min: 0 } },
+  scenarios: object({
+    cluster_discovery: poolScenario,
+    re_engagement: object({ enabled: bool, ...categoryFilter }),
+    trending: poolScenario,
+    avod: poolScenario,
+  }),
+  rollup: object({ method: { kind: 'enum', values: ROLLUP_METHODS } }),
+  selection: object({
+    mode: { kind: 'enum', values: SELECTION_MODES },
+    fallback: scenarioList,
+    rotation: { kind: 'array', item: { kind: 'enum', values: SCENARIOS }, minLength: 1 },
+    avod_segments: strings,
+    max_sends_7d: { kind: 'nullable', inner: int(1) },
+  }),
+  rfm: object({
+    r_days: thresholds,
+    f_days: thresholds,
+    m_hours: thresholds,
+    segments: { kind: 'array', item: segmentRule, minLength: 1 },
+  }),
+  holdout: object({ bps: int(0, 10000), salt: { kind: 'string', nonEmpty: false } }),
+  delivery: object({
+    event_name: str,
+    batch_size: int(1, 1000),
+    concurrency: int(1, 15),
+    max_attempts: int(1),
+    retry_budget: int(0),
+    circuit_failures: int(1),
+    timeout_ms: int(1),
+    backoff_base_ms: int(0),
+    backoff_max_ms: int(0),
+    in_flight_policy: { kind: 'enum', values: IN_FLIGHT_POLICIES },
+  }),
+};
+
+/** Everything an override's `set` may change: the whole config except `overrides` itself. */
+export const overridableSchema: Rule = object(configFields);
+
+export const overrideSchema: Rule = object({ name: str, from: { kind: 'date' }, to: { kind: 'date' }, set: overridableSchema });
+
+export const configSchema: Rule = object({ ...configFields, overrides: { kind: 'array', item: overrideSchema, minLength: 0 } });

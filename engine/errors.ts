@@ -1,0 +1,48 @@
+/** Base of every error the engine throws on purpose; `code` is stable for job runners to branch on. */
+export class CampaignError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A configuration file or value that breaks SPEC §9; the message names the key. */
+export class ConfigError extends CampaignError {
+  constructor(message: string) {
+    super('CONFIG', message);
+  }
+}
+
+/** An input that breaks the SPEC §2 contract; the message names the file, column and problem. */
+export class InputError extends CampaignError {
+  readonly file: string;
+  constructor(file: string, message: string) {
+    super('INPUT', `${file}: ${message}`);
+    this.file = file;
+  }
+}
+
+/** Output validation (SPEC §10) found a violation; nothing was published or delivered. */
+export class ValidationError extends CampaignError {
+  readonly violations: string[];
+  constructor(violations: string[]) {
+    super('VALIDATION', `output validation failed (${violations.length} violation${violations.length === 1 ? '' : 's'}):\n  ${violations.slice(0, 20).join('\n  ')}`);
+    this.violations = violations;
+  }
+}
+
+/** Another run holds the lock for the same output date. */
+export class LockError extends CampaignError {
+  constructor(message: string) {
+    super('LOCKED', message);
+  }
+}
+
+/** The caller's AbortSignal fired; nothing was published. */
+export class AbortedError extends CampaignError {
+  constructor() {
+    super('ABORTED', 'run aborted');
+  }
+}
