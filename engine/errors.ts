@@ -46,3 +46,16 @@ export class AbortedError extends CampaignError {
     super('ABORTED', 'run aborted');
   }
 }
+
+/**
+ * Delivery to CleverTap stopped before every record had an outcome (circuit open, bad credentials,
+ * unusable endpoint) or its inputs are unusable. The ledger is intact; re-running `deliver` resumes.
+ * `summary` (when present) is the delivery summary at the moment it stopped.
+ */
+export class DeliveryError extends CampaignError {
+  readonly summary: unknown;
+  constructor(message: string, summary?: unknown) {
+    super('DELIVERY', message);
+    this.summary = summary;
+  }
+}

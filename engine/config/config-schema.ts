@@ -30,7 +30,7 @@ const segmentRule = object(
 );
 
 const configFields: Record<string, Rule> = {
-  history_days: int(1),
+  history_days: int(1, 36500),
   min_play_seconds: int(0),
   dedup_window_days: int(0),
   default_region: str,

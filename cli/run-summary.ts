@@ -1,0 +1,29 @@
+import type { RunCampaignResult } from '../engine/run-campaign.js';
+import { formatMs } from './progress-reporter.js';
+
+/** The short human summary of a run: where the outputs are, counts per phase, scenario and status, timings. */
+export function formatRunSummary(r: RunCampaignResult): string {
+  const c = r.counts;
+  const line = (label: string, values: Record<string, number> | undefined): string =>
+    `  ${label.padEnd(18)} ${Object.entries(values ?? {})
+      .map(([k, v]) => `${k}=${v.toLocaleString('en-US')}`)
+      .join('  ')}`;
+  const outputs = r.manifest['outputs'] as Record<string, unknown>;
+  return [
+    `run ${r.runId} → ${r.outputDir}`,
+    `  overrides          ${r.activeOverrides.length === 0 ? '(none)' : r.activeOverrides.join(', ')}`,
+    line('profiles', c['profiles']),
+    line('ineligible', c['ineligible']),
+    line('plays', c['plays']),
+    line('plays dropped', c['plays_dropped']),
+    line('scenario rows', outputs['scenarios'] as Record<string, number>),
+    line('rollup', c['rollup']),
+    line('chosen scenario', c['chosen_scenario']),
+    line('status', c['status']),
+    `  payloads           ${String(outputs['payloads.ndjson'])} lines`,
+    `  validation         ${r.validation.violations.length === 0 ? 'passed' : 'FAILED'} (${r.validation.rowsChecked.toLocaleString('en-US')} rows checked)`,
+    `  timings            ${Object.entries(r.timingsMs)
+      .map(([k, v]) => `${k} ${formatMs(v)}`)
+      .join(', ')}`,
+  ].join('\n');
+}

@@ -1,0 +1,36 @@
+import type { CampaignConfig } from '../config/config-types.js';
+import type { DuckDBSession } from '../../io/input/duckdb-session.js';
+import type { BoundColumn } from '../../io/input/read-table.js';
+import type { TableSource } from '../../io/input/table-files.js';
+import type { TableName } from '../../io/input/input-schema.js';
+
+/** A table found in the dataset with its columns checked against the contract. */
+export interface BoundTable {
+  source: TableSource;
+  columns: BoundColumn[];
+}
+
+export interface LoadContext {
+  session: DuckDBSession;
+  day: number;
+  config: CampaignConfig;
+  tables: Partial<Record<TableName, BoundTable>>;
+  /** Row counts and drops for the manifest, by table then reason. */
+  counts: Record<string, Record<string, number>>;
+}
+
+export function count(ctx: LoadContext, group: string, key: string, n: number): void {
+  const g = (ctx.counts[group] ??= {});
+  g[key] = (g[key] ?? 0) + n;
+}
+
+export function table(ctx: LoadContext, name: TableName): BoundTable {
+  const t = ctx.tables[name];
+  if (t === undefined) throw new Error(`table ${name} was not bound`);
+  return t;
+}
+
+/** Strings get dense codes in sorted order, so codes are the same whatever order rows arrive in. */
+export function sortedCodes(values: Iterable<string>): Map<string, number> {
+  return new Map([...new Set(values)].sort().map((v, i) => [v, i]));
+}

@@ -1,0 +1,114 @@
+import { DuckDBSession } from '../../io/input/duckdb-session.js';
+import { INPUT_TABLES, OPTIONAL_TABLES } from '../../io/input/input-schema.js';
+import type { TableName } from '../../io/input/input-schema.js';
+import { bindColumns } from '../../io/input/read-table.js';
+import { describeInputFiles, findTable } from '../../io/input/table-files.js';
+import type { InputFile } from '../../io/input/table-files.js';
+import type { CampaignConfig } from '../config/config-types.js';
+import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
+import { loadCatalog } from './load-catalog.js';
+import type { LoadContext } from './load-context.js';
+import { loadPeople } from './load-people.js';
+import { loadPlays } from './load-plays.js';
+import { loadSends } from './load-sends.js';
+import type { SendRecord } from './load-sends.js';
+import { loadTombstones } from './load-tombstones.js';
+
+export interface LoadOptions {
+  dataDir: string;
+  day: number;
+  config: CampaignConfig;
+  /** Accepted sends from the delivery ledger, merged with the dataset's `sends` table. */
+  ledgerSends: readonly SendRecord[];
+  duckdbThreads: number;
+  onStep?: (step: string, rows?: number) => void;
+}
+
+export interface LoadedDataset {
+  model: CampaignModel;
+  labels: ModelLabels;
+  inputFiles: InputFile[];
+  counts: Record<string, Record<string, number>>;
+  regionNames: string[];
+  tombstones: { accountIds: number[]; profileIds: number[] };
+}
+
+/**
+ * Reads and checks every input table, then builds the columnar model. The contract checks
+ * (files, columns, types) all run before the first large read, so a bad dataset fails fast.
+ */
+export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> {
+  const session = await DuckDBSession.open(options.duckdbThreads);
+  try {
+    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: {}, counts: {} };
+    for (const name of Object.keys(INPUT_TABLES) as TableName[]) {
+      const source = findTable(options.dataDir, name, !OPTIONAL_TABLES.includes(name));
+      if (source !== null) ctx.tables[name] = { source, columns: await bindColumns(session, source, INPUT_TABLES[name]) };
+    }
+    const step = options.onStep ?? (() => undefined);
+    const sources = Object.values(ctx.tables).map((t) => t.source);
+    const hashing = describeInputFiles(options.dataDir, sources);
+    // Keep a rejected hash from being reported as unhandled while the loads below are awaited.
+    hashing.catch(() => undefined);
+
+    step('tombstones');
+    const tombstones = await loadTombstones(ctx);
+    step('catalog');
+    const catalog = await loadCatalog(ctx);
+    step('accounts and profiles');
+    const people = await loadPeople(ctx, tombstones);
+    step('sends');
+    const sends = await loadSends(ctx, people, catalog, tombstones, options.ledgerSends);
+    step('plays', 0);
+    const plays = await loadPlays(ctx, people, catalog, (rows) => step('plays', rows));
+    const inputFiles = await hashing;
+
+    const model: CampaignModel = {
+      day: options.day,
+      profileCount: people.profileIds.length,
+      accountCount: people.accountIds.length,
+      showCount: catalog.showCount,
+      contentCount: catalog.contentCount,
+      clusterCount: people.clusterCount,
+      regionCount: people.regionNames.length,
+      ...plays,
+      contentShow: catalog.contentShow,
+      contentFlags: catalog.contentFlags,
+      showFlags: catalog.showFlags,
+      showAvailableEpisodes: catalog.showAvailableEpisodes,
+      showNewEpisodes: catalog.showNewEpisodes,
+      showBoost: catalog.showBoost,
+      showAllowed: catalog.showAllowed,
+      profileAccount: people.profileAccount,
+      profileCluster: people.profileCluster,
+      profileRegion: people.profileRegion,
+      profileIneligible: people.profileIneligible,
+      profileAvodPlan: people.profileAvodPlan,
+      accountProfileOffsets: people.accountProfileOffsets,
+      accountProfiles: people.accountProfiles,
+      accountAvodPlan: people.accountAvodPlan,
+      accountSends7d: sends.accountSends7d,
+      orphanProfiles: people.orphanProfiles,
+      sentOffsets: sends.sentOffsets,
+      sentShows: sends.sentShows,
+    };
+    const labels: ModelLabels = {
+      profileIds: people.profileIds,
+      accountIds: people.accountIds,
+      accountCrmIds: people.accountCrmIds,
+      showIds: catalog.showIds,
+      showTitles: catalog.showTitles,
+      showCategories: catalog.showCategories,
+    };
+    return {
+      model,
+      labels,
+      inputFiles,
+      counts: ctx.counts,
+      regionNames: people.regionNames,
+      tombstones: { accountIds: [...tombstones.accountIds], profileIds: [...tombstones.profileIds] },
+    };
+  } finally {
+    session.close();
+  }
+}

@@ -1,0 +1,123 @@
+import { lookupIds } from '../../kernels/id-index.js';
+import { groupOffsets } from '../../kernels/group-offsets.js';
+import { streamBound } from '../../io/input/read-table.js';
+import { formatDay } from '../dates.js';
+import { InputError } from '../errors.js';
+import { sharedInt32, sharedUint16, toShared } from '../model/shared-arrays.js';
+import { count, table } from './load-context.js';
+import type { LoadContext } from './load-context.js';
+import type { LoadedCatalog } from './load-catalog.js';
+import type { LoadedPeople } from './load-people.js';
+
+export interface LoadedPlays {
+  playOffsets: Int32Array;
+  playContent: Int32Array;
+  playDaysAgo: Uint16Array;
+  playSeconds: Int32Array;
+}
+
+const CHUNK = 2048;
+
+/**
+ * SPEC §3: reads plays of the history window, keeps the counted ones (known profile, known
+ * content, watch_seconds ≥ min_play_seconds, before D) and groups them by profile.
+ * Ids are mapped to dense indexes chunk by chunk so the raw id columns are never held whole.
+ */
+export async function loadPlays(ctx: LoadContext, people: LoadedPeople, catalog: LoadedCatalog, onRows?: (rows: number) => void): Promise<LoadedPlays> {
+  const { source, columns: bound } = table(ctx, 'plays');
+  const D = ctx.day;
+  const from = D - ctx.config.history_days;
+  const minSeconds = ctx.config.min_play_seconds;
+  const ts = bound[2]!;
+  // Compare the raw column so DuckDB can skip row groups by their min/max statistics.
+  const lower = ts.sourceType === 'BIGINT' || ts.sourceType === 'INTEGER' ? `${from * 86_400_000}` : ts.sourceType === 'TIMESTAMP WITH TIME ZONE' ? `TIMESTAMPTZ '${formatDay(from)} 00:00:00+00'` : `TIMESTAMP '${formatDay(from)}'`;
+  const where = `"ts" >= ${lower}`;
+
+  let capacity = 1 << 20;
+  let profile = new Int32Array(capacity);
+  let content = new Int32Array(capacity);
+  let daysAgo = new Uint16Array(capacity);
+  let seconds = new Int32Array(capacity);
+  let n = 0;
+  const pBuf = new Int32Array(CHUNK);
+  const cBuf = new Int32Array(CHUNK);
+  let read = 0;
+  let future = 0;
+  let unknownProfile = 0;
+  let tombstoned = 0;
+  let unknownContent = 0;
+  let short = 0;
+  let badSeconds = -1;
+
+  await streamBound(ctx.session, source, bound, where, '', (chunk) => {
+    const size = chunk.size;
+    const pid = chunk.f64(0);
+    const cid = chunk.f64(1);
+    const day = chunk.i32(2);
+    const ws = chunk.f64(3);
+    lookupIds(people.profileIndex, pid, pBuf, size);
+    lookupIds(catalog.contentIndex, cid, cBuf, size);
+    if (n + size > capacity) {
+      capacity *= 2;
+      profile = grow(profile, capacity);
+      content = grow(content, capacity);
+      daysAgo = grow(daysAgo, capacity);
+      seconds = grow(seconds, capacity);
+    }
+    for (let i = 0; i < size; i++) {
+      const d = day[i]!;
+      if (d >= D) {
+        future++;
+        continue;
+      }
+      const p = pBuf[i]!;
+      if (p < 0) {
+        if (people.removedProfileIds.has(pid[i]!)) tombstoned++;
+        else unknownProfile++;
+        continue;
+      }
+      const c = cBuf[i]!;
+      if (c < 0) {
+        unknownContent++;
+        continue;
+      }
+      const w = ws[i]!;
+      if (w < minSeconds) {
+        short++;
+        continue;
+      }
+      if (w > 2147483647 && badSeconds < 0) badSeconds = w;
+      profile[n] = p;
+      content[n] = c;
+      daysAgo[n] = D - d;
+      seconds[n] = w;
+      n++;
+    }
+    read += size;
+    onRows?.(read);
+  });
+  if (badSeconds >= 0) throw new InputError(source.label, `column 'watch_seconds' has value ${badSeconds}, larger than any real play (2^31 − 1 seconds)`);
+
+  count(ctx, 'plays', 'read_in_history_window', read);
+  count(ctx, 'plays', 'counted', n);
+  const dropped = { future, unknown_profile: unknownProfile, tombstoned, unknown_content: unknownContent, short };
+  for (const [reason, k] of Object.entries(dropped)) count(ctx, 'plays_dropped', reason, k);
+
+  const { offsets, order } = groupOffsets(profile, people.profileIds.length, n);
+  const playContent = sharedInt32(n);
+  const playDaysAgo = sharedUint16(n);
+  const playSeconds = sharedInt32(n);
+  for (let i = 0; i < n; i++) {
+    const r = order[i]!;
+    playContent[i] = content[r]!;
+    playDaysAgo[i] = daysAgo[r]!;
+    playSeconds[i] = seconds[r]!;
+  }
+  return { playOffsets: toShared(offsets), playContent, playDaysAgo, playSeconds };
+}
+
+function grow<T extends Int32Array | Uint16Array>(a: T, capacity: number): T {
+  const out = new (a.constructor as new (n: number) => T)(capacity);
+  out.set(a as never);
+  return out;
+}

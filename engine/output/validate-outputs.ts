@@ -1,0 +1,85 @@
+import { SCENARIOS } from '../config/config-types.js';
+import { SHOW_AVAILABLE, SHOW_AVOD_AVAILABLE } from '../model/campaign-model.js';
+import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
+import type { CampaignResults } from '../phases/campaign-results.js';
+import { AVOD, RECS_PER_PROFILE, RE_ENGAGEMENT, STATUS_SEND } from '../phases/phase-params.js';
+import type { OutputTable } from './output-tables.js';
+
+export const VALIDATION_CHECKS = [
+  'ranks_contiguous',
+  'at_most_5_rows_per_profile',
+  'no_duplicate_show_per_profile',
+  'no_unavailable_show',
+  'no_show_inside_dedup_window',
+  'no_watched_show_outside_re_engagement',
+  'one_selection_row_per_account',
+  'every_send_has_crm_id',
+] as const;
+
+export interface ValidationReport {
+  checks: readonly string[];
+  rowsChecked: number;
+  violations: string[];
+}
+
+const MAX_REPORTED = 50;
+
+/**
+ * SPEC §10 validation, re-derived from the model rather than trusted from the passes that
+ * produced the rows: a bug in a pass shows up here before anything is published or delivered.
+ */
+export function validateOutputs(model: CampaignModel, labels: ModelLabels, results: CampaignResults, scenarioTables: OutputTable[], selection: OutputTable): ValidationReport {
+  const violations: string[] = [];
+  const report = (message: string): void => {
+    if (violations.length < MAX_REPORTED) violations.push(message);
+  };
+  const P = model.profileCount;
+  const S = model.showCount;
+  const watched = new Uint32Array(S);
+  const sent = new Uint32Array(S);
+  let rowsChecked = 0;
+
+  for (let p = 0; p < P; p++) {
+    const stamp = p + 1;
+    let marked = false;
+    for (let k = 0; k < SCENARIOS.length; k++) {
+      const n = results.recCount[k * P + p]!;
+      if (n === 0) continue;
+      const pid = labels.profileIds[p];
+      if (n > RECS_PER_PROFILE) report(`${SCENARIOS[k]}: profile ${pid} has ${n} rows`);
+      if (!marked) {
+        for (let i = model.playOffsets[p]!; i < model.playOffsets[p + 1]!; i++) watched[model.contentShow[model.playContent[i]!]!] = stamp;
+        for (let j = model.sentOffsets[p]!; j < model.sentOffsets[p + 1]!; j++) sent[model.sentShows[j]!] = stamp;
+        marked = true;
+      }
+      const base = (k * P + p) * RECS_PER_PROFILE;
+      const need = k === AVOD ? SHOW_AVOD_AVAILABLE : SHOW_AVAILABLE;
+      for (let r = 0; r < n; r++) {
+        const show = results.recShow[base + r]!;
+        const sid = labels.showIds[show];
+        for (let q = 0; q < r; q++) if (results.recShow[base + q] === show) report(`${SCENARIOS[k]}: profile ${pid} has show ${sid} twice`);
+        if ((model.showFlags[show]! & need) === 0) report(`${SCENARIOS[k]}: profile ${pid} got unavailable show ${sid}`);
+        if (sent[show] === stamp) report(`${SCENARIOS[k]}: profile ${pid} got show ${sid} sent inside the dedup window`);
+        if (k !== RE_ENGAGEMENT && watched[show] === stamp) report(`${SCENARIOS[k]}: profile ${pid} got already watched show ${sid}`);
+        rowsChecked++;
+      }
+    }
+  }
+
+  scenarioTables.forEach((t, k) => {
+    const pid = t.columns[0]!.values as Float64Array;
+    const rank = t.columns[1]!.values as Int32Array;
+    for (let i = 0; i < t.rows; i++) {
+      const expected = i > 0 && pid[i] === pid[i - 1] ? rank[i - 1]! + 1 : 1;
+      if (rank[i] !== expected) report(`${SCENARIOS[k]}: profile ${pid[i]} rank ${rank[i]} where ${expected} was due`);
+      if (i > 0 && pid[i]! < pid[i - 1]!) report(`${SCENARIOS[k]}: rows not sorted by profile_id at row ${i}`);
+    }
+  });
+
+  const account = selection.columns[0]!.values as Float64Array;
+  for (let i = 1; i < selection.rows; i++) if (account[i]! <= account[i - 1]!) report(`selection: account ${account[i]} has more than one row or rows are unsorted`);
+  for (let a = 0; a < model.accountCount; a++) {
+    if (results.accountProfile[a]! >= 0 && results.accountStatus[a] === STATUS_SEND && labels.accountCrmIds[a] === null) report(`selection: send row for account ${labels.accountIds[a]} has no crm_id`);
+  }
+  return { checks: VALIDATION_CHECKS, rowsChecked: rowsChecked + selection.rows, violations };
+}

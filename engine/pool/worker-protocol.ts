@@ -1,0 +1,49 @@
+import type { CampaignModel } from '../model/campaign-model.js';
+import type { CampaignResults } from '../phases/campaign-results.js';
+import type { PhaseParams } from '../phases/phase-params.js';
+import type { ScenarioPools } from '../phases/pools.js';
+import { profilePass } from '../phases/profile-pass.js';
+import { recommendPass } from '../phases/recommend-pass.js';
+import type { PoolCounts, Shard } from '../phases/shard.js';
+
+/**
+ * The messages a shard worker accepts. Every typed array in them sits on a SharedArrayBuffer,
+ * so posting a task shares the columns instead of copying them.
+ */
+export type WorkerTask =
+  | { kind: 'profile-pass'; model: CampaignModel; params: PhaseParams; results: CampaignResults; shard: Shard }
+  | { kind: 'recommend-pass'; model: CampaignModel; params: PhaseParams; results: CampaignResults; pools: ScenarioPools; accountIds: Float64Array; shard: Shard };
+
+/**
+ * A profile pass answers with its three partial count matrices packed in one buffer, which the
+ * worker transfers (not copies) back: cluster, then trending, then avod.
+ */
+export type WorkerReply = { kind: 'profile-pass'; packed: Uint32Array } | { kind: 'recommend-pass' };
+
+export function runTask(task: WorkerTask): WorkerReply {
+  switch (task.kind) {
+    case 'profile-pass':
+      return { kind: 'profile-pass', packed: packCounts(profilePass(task.model, task.params, task.results, task.shard)) };
+    case 'recommend-pass':
+      recommendPass(task.model, task.params, task.results, task.pools, task.accountIds, task.shard);
+      return { kind: 'recommend-pass' };
+  }
+}
+
+function packCounts(c: PoolCounts): Uint32Array {
+  const packed = new Uint32Array(c.cluster.length + c.trending.length + c.avod.length);
+  packed.set(c.cluster, 0);
+  packed.set(c.trending, c.cluster.length);
+  packed.set(c.avod, c.cluster.length + c.trending.length);
+  return packed;
+}
+
+export function unpackCounts(model: CampaignModel, packed: Uint32Array): PoolCounts {
+  const clusterLength = model.clusterCount * model.showCount;
+  const regionLength = model.regionCount * model.showCount;
+  return {
+    cluster: packed.subarray(0, clusterLength),
+    trending: packed.subarray(clusterLength, clusterLength + regionLength),
+    avod: packed.subarray(clusterLength + regionLength, clusterLength + 2 * regionLength),
+  };
+}

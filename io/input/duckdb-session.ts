@@ -1,0 +1,96 @@
+import duckdb from '@duckdb/node-bindings';
+import { DuckDBDataChunk } from '@duckdb/node-api';
+import type { DuckDBValue } from '@duckdb/node-api';
+
+/** How a result column lands in JS: ids as float64 (exact below 2^53), small ints, booleans, strings. */
+export type ColumnKind = 'f64' | 'i32' | 'bool' | 'str';
+
+/** One chunk of a streamed result: views valid only during the callback (DuckDB reuses the memory). */
+export interface Chunk {
+  size: number;
+  f64(column: number): Float64Array;
+  i32(column: number): Int32Array;
+  bool(column: number): Uint8Array;
+  str(column: number): (string | null)[];
+  /** DuckDB's validity bitmask of `column` (bit i set = row i present), or null when no row is null. */
+  validity(column: number): Uint8Array | null;
+  /** Index within the chunk of the first null of `column`, or -1. */
+  firstNull(column: number): number;
+}
+
+/** A DuckDB database used only as a Parquet decoder and SQL helper; one per run. */
+export class DuckDBSession {
+  private constructor(
+    private readonly database: duckdb.Database,
+    private readonly connection: duckdb.Connection,
+  ) {}
+
+  static async open(threads: number): Promise<DuckDBSession> {
+    const config = duckdb.create_config();
+    duckdb.set_config(config, 'threads', String(Math.max(1, threads)));
+    const database = await duckdb.open(':memory:', config);
+    return new DuckDBSession(database, await duckdb.connect(database));
+  }
+
+  /** Every row of a small result, values as @duckdb/node-api renders them (BIGINT as bigint). */
+  async rows(sql: string): Promise<DuckDBValue[][]> {
+    const rows: DuckDBValue[][] = [];
+    await this.stream(sql, (_chunk, raw) => rows.push(...new DuckDBDataChunk(raw).getRows()));
+    return rows;
+  }
+
+  async run(sql: string): Promise<void> {
+    await duckdb.query(this.connection, sql);
+  }
+
+  /** Streams `sql` chunk by chunk (2048 rows) without materialising the result. */
+  async stream(sql: string, onChunk: (chunk: Chunk, raw: duckdb.DataChunk) => void): Promise<number> {
+    const prepared = await duckdb.prepare(this.connection, sql);
+    const result = await duckdb.execute_prepared_streaming(prepared);
+    let total = 0;
+    for (;;) {
+      const raw = await duckdb.fetch_chunk(result);
+      if (raw === null) break;
+      const size = duckdb.data_chunk_get_size(raw);
+      if (size === 0) break;
+      onChunk(chunkView(raw, size), raw);
+      total += size;
+    }
+    return total;
+  }
+
+  close(): void {
+    duckdb.disconnect_sync(this.connection);
+    duckdb.close_sync(this.database);
+  }
+}
+
+function chunkView(raw: duckdb.DataChunk, size: number): Chunk {
+  const vector = (c: number): duckdb.Vector => duckdb.data_chunk_get_vector(raw, c);
+  const bytes = (c: number, width: number): Uint8Array => duckdb.vector_get_data(vector(c), size * width);
+  return {
+    size,
+    f64: (c) => {
+      const b = bytes(c, 8);
+      return new Float64Array(b.buffer, b.byteOffset, size);
+    },
+    i32: (c) => {
+      const b = bytes(c, 4);
+      return new Int32Array(b.buffer, b.byteOffset, size);
+    },
+    bool: (c) => bytes(c, 1),
+    str: (c) => new DuckDBDataChunk(raw).getColumnValues(c) as (string | null)[],
+    validity: (c) => duckdb.vector_get_validity(vector(c), Math.ceil(size / 64) * 8) ?? null,
+    firstNull(c) {
+      const mask = this.validity(c);
+      if (mask === null) return -1;
+      for (let i = 0; i < size; i++) if ((mask[i >> 3]! & (1 << (i & 7))) === 0) return i;
+      return -1;
+    },
+  };
+}
+
+/** SQL string literal. */
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
