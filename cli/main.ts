@@ -31,8 +31,20 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     // Contract errors are the user's to fix: one clear line, no stack. Anything else is our bug.
-    if (err instanceof CampaignError) console.error(`campaign: ${err.message}`);
-    else console.error(err);
-    process.exitCode = err instanceof CampaignError ? 1 : 70;
+    if (err instanceof CampaignError) {
+      console.error(`campaign: ${err.message}`);
+      process.exitCode = 1;
+    } else if (isUsageError(err)) {
+      console.error(`campaign: ${(err as Error).message}\n\n(see 'campaign ${process.argv[2] ?? ''} --help')`);
+      process.exitCode = 2;
+    } else {
+      console.error(err);
+      process.exitCode = 70;
+    }
   },
 );
+
+/** node:util parseArgs rejects unknown or malformed options with these codes. */
+function isUsageError(err: unknown): boolean {
+  return typeof (err as NodeJS.ErrnoException | null)?.code === 'string' && (err as NodeJS.ErrnoException).code!.startsWith('ERR_PARSE_ARGS');
+}

@@ -10,7 +10,7 @@ export type Rule =
   | { kind: 'date' }
   | { kind: 'nullable'; inner: Rule }
   | { kind: 'array'; item: Rule; minLength: number; length?: number }
-  | { kind: 'object'; fields: Record<string, Rule>; optional: readonly string[] }
+  | { kind: 'object'; fields: Record<string, Rule>; optional: readonly string[]; alwaysPartial?: boolean }
   | { kind: 'map'; value: Rule };
 
 const int = (min: number, max?: number): Rule => (max === undefined ? { kind: 'int', min } : { kind: 'int', min, max });
@@ -70,9 +70,9 @@ const configFields: Record<string, Rule> = {
   }),
 };
 
-/** Everything an override's `set` may change: the whole config except `overrides` itself. */
-export const overridableSchema: Rule = object(configFields);
+/** Everything an override's `set` may change: any part of the config except `overrides` itself. */
+const overridableSchema: Rule = { kind: 'object', fields: configFields, optional: [], alwaysPartial: true };
 
-export const overrideSchema: Rule = object({ name: str, from: { kind: 'date' }, to: { kind: 'date' }, set: overridableSchema });
+const overrideSchema: Rule = object({ name: str, from: { kind: 'date' }, to: { kind: 'date' }, set: overridableSchema });
 
 export const configSchema: Rule = object({ ...configFields, overrides: { kind: 'array', item: overrideSchema, minLength: 0 } });

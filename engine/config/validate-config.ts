@@ -43,13 +43,14 @@ export function validateValue(value: unknown, rule: Rule, path: string, partial:
     case 'object': {
       if (!isPlainObject(value)) return [`${at}: expected a mapping, got ${describe(value)}`];
       const problems: string[] = [];
+      const keysOptional = partial || rule.alwaysPartial === true;
       for (const key of Object.keys(value)) {
         if (!(key in rule.fields)) problems.push(`${join(path, key)}: unknown config key`);
       }
       for (const [key, fieldRule] of Object.entries(rule.fields)) {
         const present = Object.hasOwn(value, key) && value[key] !== undefined;
-        if (present) problems.push(...validateValue(value[key], fieldRule, join(path, key), partial));
-        else if (!partial && !rule.optional.includes(key)) problems.push(`${join(path, key)}: required key is missing`);
+        if (present) problems.push(...validateValue(value[key], fieldRule, join(path, key), keysOptional));
+        else if (!keysOptional && !rule.optional.includes(key)) problems.push(`${join(path, key)}: required key is missing`);
       }
       return problems;
     }
