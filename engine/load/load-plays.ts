@@ -1,6 +1,7 @@
 import { lookupIds } from '../../kernels/id-index.js';
 import { groupOffsets } from '../../kernels/group-offsets.js';
 import { streamBound } from '../../io/input/read-table.js';
+import { sourceSql } from '../../io/input/table-files.js';
 import { formatDay } from '../dates.js';
 import { InputError } from '../errors.js';
 import { sharedInt32, sharedUint16, toShared } from '../model/shared-arrays.js';
@@ -33,7 +34,9 @@ export async function loadPlays(ctx: LoadContext, people: LoadedPeople, catalog:
   const lower = ts.sourceType === 'BIGINT' || ts.sourceType === 'INTEGER' ? `${from * 86_400_000}` : ts.sourceType === 'TIMESTAMP WITH TIME ZONE' ? `TIMESTAMPTZ '${formatDay(from)} 00:00:00+00'` : `TIMESTAMP '${formatDay(from)}'`;
   const where = `"ts" >= ${lower}`;
 
-  let capacity = 1 << 20;
+  // count(*) is answered from Parquet footers: an upper bound that spares the doubling copies.
+  const [[total]] = (await ctx.session.rows(`SELECT count(*) FROM ${sourceSql(source)}`)) as [[bigint]];
+  let capacity = Math.max(1024, Number(total));
   let profile = new Int32Array(capacity);
   let content = new Int32Array(capacity);
   let daysAgo = new Uint16Array(capacity);

@@ -1,17 +1,7 @@
 import { Piscina } from 'piscina';
+import { MovedReply } from './moved-reply.js';
 import { runTask } from './worker-protocol.js';
-import type { WorkerReply, WorkerTask } from './worker-protocol.js';
-
-/** Wraps a reply so Piscina transfers its count buffer back to the main thread instead of copying it. */
-class MovedReply {
-  constructor(private readonly reply: WorkerReply & { kind: 'profile-pass' }) {}
-  get [Piscina.transferableSymbol](): object {
-    return [this.reply.packed.buffer];
-  }
-  get [Piscina.valueSymbol](): object {
-    return this.reply;
-  }
-}
+import type { WorkerTask } from './worker-protocol.js';
 
 /** Piscina worker entry: runs one shard task. */
 export default function shardWorker(task: WorkerTask): unknown {
