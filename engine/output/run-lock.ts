@@ -26,7 +26,11 @@ export function acquireRunLock(outDir: string, date: string): RunLock {
         rmSync(path, { force: true });
         continue;
       }
-      throw new LockError(`another run for ${date} is in progress (lock ${path}${holder === null ? '' : `, pid ${holder.pid} on ${holder.host} since ${holder.started}`})`);
+      throw new LockError(
+        holder === null
+          ? `lock ${path} for ${date} is unreadable; remove it if no run for ${date} is active`
+          : `another run for ${date} is in progress (lock ${path}, pid ${holder.pid} on ${holder.host} since ${holder.started})`,
+      );
     }
   }
   throw new LockError(`could not take the lock ${path}`);

@@ -29,7 +29,11 @@ export class DuckDBSession {
     const config = duckdb.create_config();
     duckdb.set_config(config, 'threads', String(Math.max(1, threads)));
     const database = await duckdb.open(':memory:', config);
-    return new DuckDBSession(database, await duckdb.connect(database));
+    const connection = await duckdb.connect(database);
+    // SPEC §2 timestamps are UTC: any TIMESTAMP ↔ TIMESTAMPTZ cast (e.g. a directory mixing both)
+    // must not depend on the host's time zone.
+    await duckdb.query(connection, "SET TimeZone = 'UTC'");
+    return new DuckDBSession(database, connection);
   }
 
   /** Every row of a small result, values as @duckdb/node-api renders them (BIGINT as bigint). */

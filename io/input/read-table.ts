@@ -1,4 +1,5 @@
 import { InputError } from '../../engine/errors.js';
+import { sqlString } from './duckdb-session.js';
 import type { Chunk, ColumnKind, DuckDBSession } from './duckdb-session.js';
 import type { ContractColumn, ContractType } from './input-schema.js';
 import { sourceSql } from './table-files.js';
@@ -63,7 +64,9 @@ function accepts(type: ContractType, sourceType: string): boolean {
     case 'date':
       return sourceType === 'DATE';
     case 'timestamp':
-      return TIMESTAMP_TYPES.has(sourceType) || sourceType === 'BIGINT' || sourceType === 'INTEGER';
+      // INT64 only: no epoch-millisecond date after 1970-01-25 fits an INT32, so an INT32 `ts` is
+      // epoch seconds or days, which would silently read as January 1970 and drop every play.
+      return TIMESTAMP_TYPES.has(sourceType) || sourceType === 'BIGINT';
   }
 }
 
@@ -100,6 +103,15 @@ export async function streamBound(
   let nullColumn = -1;
   let rows = 0;
   try {
+    if (where !== '') {
+      // Rows the filter drops are never streamed, so a null there (a null `ts` fails any comparison)
+      // would pass unseen: probe each non-nullable column over the whole source first. An IS NULL
+      // probe is answered from the row groups' null counts when the files carry statistics.
+      for (const c of required) {
+        const name = bound[c]!.column.name;
+        if ((await session.rows(`SELECT 1 FROM ${sourceSql(source)} WHERE "${name}" IS NULL LIMIT 1`)).length > 0) throw await nullError(session, source, name);
+      }
+    }
     rows = await session.stream(sql, (chunk) => {
       if (nullColumn >= 0) return;
       for (const c of required) {
@@ -123,6 +135,11 @@ async function nullError(session: DuckDBSession, source: TableSource, name: stri
     `SELECT filename, file_row_number FROM ${sourceSql(source, ', filename = true, file_row_number = true')} WHERE "${name}" IS NULL ORDER BY filename, file_row_number LIMIT 1`,
   );
   const [file, row] = rows[0] ?? [source.label, '?'];
+  if (source.files.length > 1) {
+    // Reading several files by name fills a column one of them lacks with nulls: say so.
+    const columns = await session.rows(`DESCRIBE SELECT * FROM read_parquet(${sqlString(String(file))})`);
+    if (!columns.some((c) => String(c[0]) === name)) return new InputError(source.label, `required column '${name}' is missing in ${String(file)}`);
+  }
   const where = source.files.length > 1 ? ` in ${String(file)}` : '';
   return new InputError(source.label, `column '${name}' is not nullable but has a null at row ${String(row)} (0-based)${where}`);
 }

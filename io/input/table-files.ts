@@ -23,12 +23,16 @@ export interface TableSource {
 export function findTable(dataDir: string, table: string, required: boolean): TableSource | null {
   const file = join(dataDir, `${table}.parquet`);
   const dir = join(dataDir, table);
+  if (isFile(file) && isDirectory(dir)) throw new InputError(`${table}.parquet`, `both ${table}.parquet and a directory ${table}/ exist in ${dataDir}; keep one`);
   if (isFile(file)) return { table, label: `${table}.parquet`, files: [file], hive: false };
   if (isDirectory(dir)) {
     const files: string[] = [];
     let hive = false;
     const walk = (d: string): void => {
       for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        // Hidden and `_`-prefixed entries are writer bookkeeping (`_SUCCESS`, `_temporary/` with
+        // unfinished part files, `.crc`, `._` resource forks): never table data.
+        if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
         const p = join(d, entry.name);
         if (entry.isDirectory()) {
           hive ||= entry.name.includes('=');
