@@ -5,3 +5,10 @@ export interface Command {
   usage: string;
   run(argv: string[]): Promise<number>;
 }
+
+/** A sub-command as the dispatcher lists it; its module is imported only when it runs. */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}

@@ -42,7 +42,11 @@ function formatSummary(s: DeliverySummary): string {
   if (s.retried_dead_letters > 0) lines.push(`  dead letters re-attempted: ${n(s.retried_dead_letters)}`);
   const l = s.ledger;
   lines.push(`  ledger: ${n(l.accepted)} accepted, ${n(l.dead_letter)} dead letters, ${n(l.held)} held, ${n(l.pending)} pending, ${n(l.in_flight)} in flight`);
-  if (!s.dry_run) lines.push(`  wall ${(s.wall_ms / 1000).toFixed(1)} s · ${n(s.records_per_second)} records/s`);
+  if (!s.dry_run) {
+    const p = s.phases_ms;
+    const sec = (ms: number): string => (ms / 1000).toFixed(1);
+    lines.push(`  wall ${sec(s.wall_ms)} s (validate ${sec(p.validate)}, ledger ${sec(p.ledger)}, send ${sec(p.send)}, compact ${sec(p.compact)}) · ${n(s.records_per_second)} records/s`);
+  }
   if (s.stopped !== null) lines.push(`  STOPPED: ${s.stopped}`);
   if (l.dead_letter + l.held > 0) lines.push(`  list them: campaign dead-letters --date ${s.campaign_date} …`);
   return lines.join('\n');

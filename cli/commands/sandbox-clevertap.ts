@@ -7,13 +7,15 @@ import { optionError } from '../options.js';
 
 const usage = `usage: campaign sandbox-clevertap [--port P] [--host H] [--faults SPEC] [--dump FILE]
                                   [--account-id ID] [--passcode CODE] [--max-concurrent N]
+                                  [--parse-threads N]
 
 Runs a local CleverTap-compatible Upload API (POST /1/upload) until Ctrl-C, for rehearsals and
 tests: point 'campaign deliver' at it with CLEVERTAP_ENDPOINT=http://127.0.0.1:P. Prints
 'sandbox-clevertap listening on <url>' first. GET /_sandbox/accepted returns what it accepted
 (?records=1 adds per-record counts; duplicates are counted); --dump writes the same to FILE when it
 stops. Auth: --account-id/--passcode, else CLEVERTAP_ACCOUNT_ID/CLEVERTAP_PASSCODE, else the
-sandbox defaults SANDBOX-ACCOUNT / sandbox-passcode.
+sandbox defaults SANDBOX-ACCOUNT / sandbox-passcode. --parse-threads N parses upload bodies on N
+worker threads (default 0: on the main thread), so the sandbox keeps up with fast deliveries.
 
 --faults injects failures: JSON, or 'name:key=value,…' parts joined by ';':
   429:next=N,p=P,retry-after=S    rate-limit the next N requests and/or with probability P
@@ -41,6 +43,7 @@ export const sandboxClevertapCommand: Command = {
           'account-id': { type: 'string' },
           passcode: { type: 'string' },
           'max-concurrent': { type: 'string', default: '15' },
+          'parse-threads': { type: 'string', default: '0' },
         },
         strict: true,
         allowPositionals: false,
@@ -50,6 +53,7 @@ export const sandboxClevertapCommand: Command = {
     }
     if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) return optionError(`--port must be a port number, got '${values.port}'`, usage);
     if (!/^[1-9]\d*$/.test(values['max-concurrent'])) return optionError(`--max-concurrent must be a positive integer, got '${values['max-concurrent']}'`, usage);
+    if (!/^\d+$/.test(values['parse-threads']) || Number(values['parse-threads']) > 64) return optionError(`--parse-threads must be an integer from 0 to 64, got '${values['parse-threads']}'`, usage);
     let faults: SandboxFaults = {};
     if (values.faults !== undefined) {
       try {
@@ -65,6 +69,7 @@ export const sandboxClevertapCommand: Command = {
       host: values.host,
       port: Number(values.port),
       maxConcurrent: Number(values['max-concurrent']),
+      parseThreads: Number(values['parse-threads']),
       faults,
       ...(accountId === undefined || accountId === '' ? {} : { accountId }),
       ...(passcode === undefined || passcode === '' ? {} : { passcode }),

@@ -34,15 +34,18 @@ export async function loadSends(ctx: LoadContext, people: LoadedPeople, catalog:
   const accounts: number[] = [];
   const profiles: number[] = [];
   const shows: number[] = [];
+  const scenarios: string[] = [];
   const t = ctx.tables.sends;
   if (t !== undefined) {
     const { rows, columns } = await readTable(ctx.session, t.source, t.columns);
     const [d, a, p, s] = [columns[0]!.values as Int32Array, columns[1]!.values as Float64Array, columns[2]!.values as Float64Array, columns[3]!.values as Float64Array];
+    const scenario = columns[4]!.values as string[];
     for (let i = 0; i < rows; i++) {
       dates.push(d[i]!);
       accounts.push(a[i]!);
       profiles.push(p[i]!);
       shows.push(s[i]!);
+      scenarios.push(scenario[i]!);
     }
     count(ctx, 'sends', 'table_rows', rows);
   }
@@ -51,6 +54,7 @@ export async function loadSends(ctx: LoadContext, people: LoadedPeople, catalog:
     accounts.push(r.account_id);
     profiles.push(r.profile_id);
     shows.push(r.show_id);
+    scenarios.push(r.scenario);
   }
   count(ctx, 'sends', 'ledger_rows', ledger.length);
 
@@ -59,6 +63,8 @@ export async function loadSends(ctx: LoadContext, people: LoadedPeople, catalog:
   const profileOf = new Int32Array(dates.length);
   const showOf = new Int32Array(dates.length);
   const accountSends7d = sharedInt32(people.accountIds.length);
+  // A send recorded twice (in the sends table and in the ledger) is still one send.
+  const capped = new Set<string>();
   let inWindow = 0;
   let purged = 0;
   for (let i = 0; i < dates.length; i++) {
@@ -71,7 +77,11 @@ export async function loadSends(ctx: LoadContext, people: LoadedPeople, catalog:
     if (day >= D) continue;
     if (day >= D - 7) {
       const a = lookupId(people.accountIndex, accounts[i]!);
-      if (a >= 0) accountSends7d[a]!++;
+      const key = `${day}|${accounts[i]}|${profiles[i]}|${shows[i]}|${scenarios[i]}`;
+      if (a >= 0 && !capped.has(key)) {
+        capped.add(key);
+        accountSends7d[a]!++;
+      }
     }
     if (day < dedupFrom) continue;
     const p = lookupId(people.profileIndex, profiles[i]!);

@@ -19,6 +19,9 @@ export const STATUS_NO_CANDIDATES = 3;
 
 export const TREATMENTS = ['svod', 'avod'] as const;
 
+/** SPEC §4.5 "otherwise needs_attention": the segment of an account no configured rule matches. */
+export const NO_MATCH_SEGMENT = 'needs_attention';
+
 /** A segment rule with absent bounds widened to the full 1..5 score range. */
 export interface SegmentBounds {
   rMin: number;
@@ -40,8 +43,9 @@ export interface PhaseParams {
   fDays: number[];
   mHours: number[];
   segments: SegmentBounds[];
+  /** Rule names, then NO_MATCH_SEGMENT for accounts no rule matches (index segments.length). */
   segmentNames: string[];
-  /** 1 for segments listed in selection.avod_segments. */
+  /** 1 for segments listed in selection.avod_segments, same indexes as segmentNames. */
   avodSegment: number[];
   rollup: number;
   calendar: boolean;
@@ -77,8 +81,8 @@ export function phaseParams(config: CampaignConfig): PhaseParams {
       mMin: r.m_min ?? 1,
       mMax: r.m_max ?? 5,
     })),
-    segmentNames: config.rfm.segments.map((r) => r.name),
-    avodSegment: config.rfm.segments.map((r) => (config.selection.avod_segments.includes(r.name) ? 1 : 0)),
+    segmentNames: [...config.rfm.segments.map((r) => r.name), NO_MATCH_SEGMENT],
+    avodSegment: [...config.rfm.segments.map((r) => r.name), NO_MATCH_SEGMENT].map((name) => (config.selection.avod_segments.includes(name) ? 1 : 0)),
     rollup: ['primary', 'dominant', 'last_active'].indexOf(config.rollup.method),
     calendar: config.selection.mode === 'calendar',
     fallback: config.selection.fallback.map(index),

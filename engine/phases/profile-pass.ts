@@ -157,7 +157,7 @@ function scoreAccount(model: CampaignModel, params: PhaseParams, results: Campai
   results.accountF[a] = f;
   results.accountM[a] = m;
   const segments = params.segments;
-  let segment = segments.length - 1;
+  let segment = segments.length;
   for (let i = 0; i < segments.length; i++) {
     const b = segments[i]!;
     if (r >= b.rMin && r <= b.rMax && f >= b.fMin && f <= b.fMax && m >= b.mMin && m <= b.mMax) {

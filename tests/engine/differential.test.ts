@@ -42,7 +42,7 @@ const CASES: { name: string; profiles: number; seed: number; date: string; confi
     },
   },
   {
-    name: 'frequency cap, avod segments, holdout 25%, short dedup window, history 60 days',
+    name: 'frequency cap, avod segments, holdout 25%, short dedup window, history 60 days, rules with no catch-all',
     profiles: 2500,
     seed: 14,
     date: '2026-11-22',
@@ -50,10 +50,10 @@ const CASES: { name: string; profiles: number; seed: number; date: string; confi
       history_days: 60,
       dedup_window_days: 10,
       min_play_seconds: 120,
-      selection: { max_sends_7d: 1, avod_segments: ['hibernating'] },
+      selection: { max_sends_7d: 1, avod_segments: ['hibernating', 'needs_attention'] },
       holdout: { bps: 2500, salt: 'spring' },
       scenarios: { re_engagement: { enabled: false } },
-      rfm: { r_days: [3, 10, 20, 45], segments: [{ name: 'hot', r_min: 5, m_min: 3 }, { name: 'hibernating', r_max: 2 }, { name: 'rest' }] },
+      rfm: { r_days: [3, 10, 20, 45], segments: [{ name: 'hot', r_min: 5, m_min: 3 }, { name: 'hibernating', r_max: 1 }] },
     },
   },
 ];
