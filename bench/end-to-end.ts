@@ -82,7 +82,7 @@ for (const size of sizes) {
   for (let i = 0; i < runs; i++) floor.push(timed(['node', resolve('dist/bench/read-floor.js'), '--data', data]));
   entry['read_floor'] = summarise(floor);
   if (values.reference) {
-    const ref = timed(['node', resolve('dist/bench/reference-run.js'), '--data', data, '--date', values.date]);
+    const ref = timed(['node', resolve('dist/tests/reference/run-reference.js'), '--data', data, '--date', values.date, '--out', resolve(values.data, `reference-${size}`)]);
     entry['reference'] = { wallS: ref.wallS, peakRssMb: ref.peakRssMb };
   }
   const best = Math.min(...workerCounts.map((w) => ((entry['engine'] as Record<string, Measure>)[`workers_${w}`]!).wallS));

@@ -10,7 +10,7 @@ import { SCENARIOS } from './config/config-types.js';
 import type { CampaignConfig, EffectiveConfig } from './config/config-types.js';
 import { defaultConfig } from './config/default-config.js';
 import { effectiveConfig, loadConfigFile } from './config/resolve-config.js';
-import { parseDay } from './dates.js';
+import { formatDay, parseDay } from './dates.js';
 import { AbortedError, CampaignError, ValidationError } from './errors.js';
 import { loadDataset } from './load/load-dataset.js';
 import type { SendRecord } from './load/load-sends.js';
@@ -94,7 +94,9 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   const runner = createShardRunner(workers);
   try {
     begin('load');
-    const ledgerSends: SendRecord[] = existsSync(stateDir) ? await readAcceptedSends(stateDir) : [];
+    // Only the dedup window and the 7-day frequency cap look back: read no older ledger dates.
+    const lookback = formatDay(day - Math.max(config.dedup_window_days, 7));
+    const ledgerSends: SendRecord[] = existsSync(stateDir) ? await readAcceptedSends(stateDir, { from: lookback, to: formatDay(day - 1) }) : [];
     const loaded = await loadDataset({
       dataDir: options.dataDir,
       day,

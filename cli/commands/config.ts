@@ -12,7 +12,6 @@ and the names of the active overrides.`;
 
 export const configCommand: Command = {
   name: 'config',
-  summary: 'print the effective config for a date and its active overrides',
   usage,
   async run(argv) {
     const { values } = parseArgs({ args: argv, options: { date: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });

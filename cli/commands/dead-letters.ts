@@ -34,7 +34,6 @@ function formatRecords(date: string, records: readonly DatedLedgerRecord[]): str
 
 export const deadLettersCommand: Command = {
   name: 'dead-letters',
-  summary: "list a date's dead-lettered and held delivery records with their reasons",
   usage,
   async run(argv) {
     let values;

@@ -23,7 +23,6 @@ const SEED = 20261122;
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'generate the built-in demo dataset and run a campaign on it',
   usage,
   async run(argv) {
     const { values } = parseArgs({

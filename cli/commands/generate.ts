@@ -20,7 +20,6 @@ class UsageError extends Error {}
 
 export const generateCommand: Command = {
   name: 'generate',
-  summary: 'write a synthetic input dataset for tests and benchmarks',
   usage: USAGE,
   async run(argv) {
     let options: { profiles: number; seed: number; date: string; out: string; playsFiles: number };

@@ -3,6 +3,8 @@ import { runCampaign } from '../../engine/run-campaign.js';
 import type { Command } from '../command.js';
 import { progressReporter } from '../progress-reporter.js';
 import { formatRunSummary } from '../run-summary.js';
+import { credentialsFromEnv } from '../../io/clevertap/credentials.js';
+import { deliverAndReport } from '../delivery-report.js';
 import { optionError, workersOption } from '../options.js';
 
 const usage = `usage: campaign run --data DIR --date YYYY-MM-DD --out DIR [options]
@@ -15,12 +17,14 @@ Runs SPEC phases 1–4 for the date and publishes <out>/<date>/ (scenarios, sele
   --config FILE     YAML or JSON config (default: SPEC defaults)
   --workers N       worker threads (default: number of cores; 0 = run on the main thread)
   --state DIR       delivery state / ledger (default: <out>/state)
+  --deliver         then deliver the run's payloads to CleverTap (see 'campaign deliver --help';
+                    credentials from CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, CLEVERTAP_REGION or
+                    CLEVERTAP_ENDPOINT, checked before the run starts)
   --json            print a machine-readable summary instead of text
   --quiet           no progress output`;
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run the daily campaign for a date and write its outputs',
   usage,
   async run(argv) {
     const { values } = parseArgs({
@@ -32,6 +36,7 @@ export const runCommand: Command = {
         config: { type: 'string' },
         workers: { type: 'string' },
         state: { type: 'string' },
+        deliver: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
       },
@@ -40,6 +45,8 @@ export const runCommand: Command = {
     for (const required of ['data', 'date', 'out'] as const) if (values[required] === undefined) return optionError(`--${required} is required`, usage);
     const workers = values.workers === undefined ? undefined : workersOption(values.workers);
     if (workers === null) return optionError(`--workers must be a whole number ≥ 0, got '${values.workers}'`, usage);
+    // Missing credentials fail before an hour of work, not after.
+    const credentials = values.deliver ? credentialsFromEnv() : undefined;
     const abort = new AbortController();
     const onSignal = (): void => abort.abort();
     process.once('SIGINT', onSignal);
@@ -56,6 +63,12 @@ export const runCommand: Command = {
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
       });
       console.log(values.json ? JSON.stringify(result.manifest, null, 2) : formatRunSummary(result));
+      if (credentials !== undefined) {
+        await deliverAndReport(
+          { outDir: values.out!, date: values.date!, ...(values.state === undefined ? {} : { stateDir: values.state }), credentials, signal: abort.signal },
+          values.json,
+        );
+      }
       return 0;
     } finally {
       process.off('SIGINT', onSignal);

@@ -28,7 +28,6 @@ worker threads (default 0: on the main thread), so the sandbox keeps up with fas
 
 export const sandboxClevertapCommand: Command = {
   name: 'sandbox-clevertap',
-  summary: 'run a local CleverTap-compatible upload server with fault injection',
   usage,
   async run(argv) {
     let values;

@@ -1,0 +1,59 @@
+import { DeliveryError } from '../engine/errors.js';
+import { deliverRun } from '../io/clevertap/deliver-run.js';
+import type { DeliverOptions, DeliveryProgress, DeliverySummary } from '../io/clevertap/delivery-types.js';
+
+const PROGRESS_EVERY_MS = 5000;
+
+export function formatDeliverySummary(s: DeliverySummary): string {
+  const n = (v: number): string => v.toLocaleString('en-US');
+  const lines = [
+    `delivery ${s.campaign_date}${s.run_id === null ? '' : ` (run ${s.run_id})`}${s.dry_run ? ' — dry run, nothing sent' : ` to ${s.endpoint}`}`,
+    `  records ${n(s.records)} · already accepted ${n(s.already_accepted)} · ${s.dry_run ? 'would send' : 'to send'} ${n(s.to_send)}`,
+  ];
+  if (!s.dry_run) {
+    lines.push(`  accepted ${n(s.accepted)} · dead-lettered ${n(s.dead_letter.total)} · pending ${n(s.pending)} · in flight ${n(s.in_flight)}`);
+    for (const [reason, count] of Object.entries(s.dead_letter.by_reason)) lines.push(`    dead letter ×${n(count)}: ${reason}`);
+    lines.push(`  requests ${n(s.requests)} · retries ${n(s.retries)} · 429s ${n(s.rate_limited)} · ambiguous answers ${n(s.ambiguous_responses)}`);
+  }
+  const r = s.recovered_in_flight;
+  if (r.resent + r.held > 0) lines.push(`  in flight from an interrupted delivery: ${n(r.resent)} re-sent, ${n(r.held)} held (in_flight_policy ${s.in_flight_policy})`);
+  if (s.retried_dead_letters > 0) lines.push(`  dead letters re-attempted: ${n(s.retried_dead_letters)}`);
+  const l = s.ledger;
+  lines.push(`  ledger: ${n(l.accepted)} accepted, ${n(l.dead_letter)} dead letters, ${n(l.held)} held, ${n(l.pending)} pending, ${n(l.in_flight)} in flight`);
+  if (!s.dry_run) {
+    const p = s.phases_ms;
+    const sec = (ms: number): string => (ms / 1000).toFixed(1);
+    lines.push(`  wall ${sec(s.wall_ms)} s (validate ${sec(p.validate)}, ledger ${sec(p.ledger)}, send ${sec(p.send)}, compact ${sec(p.compact)}) · ${n(s.records_per_second)} records/s`);
+  }
+  if (s.stopped !== null) lines.push(`  STOPPED: ${s.stopped}`);
+  if (l.dead_letter + l.held > 0) lines.push(`  list them: campaign dead-letters --date ${s.campaign_date} …`);
+  return lines.join('\n');
+}
+
+function progressLine(p: DeliveryProgress): string {
+  return `deliver ${p.campaign_date}: ${p.accepted}/${p.to_send} accepted, ${p.dead_letter} dead, ${p.pending} pending, ${p.in_flight} in flight, ${p.retries} retries, ${p.rate_limited} 429s (${(p.elapsed_ms / 1000).toFixed(0)} s)`;
+}
+
+/**
+ * Runs a delivery with a progress line every few seconds on stderr and prints its summary
+ * (text or JSON) — also when it stopped early, since that summary is the user's best account of it.
+ */
+export async function deliverAndReport(options: DeliverOptions, json: boolean): Promise<DeliverySummary> {
+  const print = (summary: DeliverySummary): void => console.log(json ? JSON.stringify(summary, null, 2) : formatDeliverySummary(summary));
+  let lastProgress = performance.now();
+  try {
+    const summary = await deliverRun({
+      ...options,
+      onProgress: (p) => {
+        if (performance.now() - lastProgress < PROGRESS_EVERY_MS) return;
+        lastProgress = performance.now();
+        console.error(progressLine(p));
+      },
+    });
+    print(summary);
+    return summary;
+  } catch (err) {
+    if (err instanceof DeliveryError && err.summary !== undefined) print(err.summary as DeliverySummary);
+    throw err;
+  }
+}

@@ -1,0 +1,12 @@
+/** The delivery ledger: durable per-record outcomes of CleverTap delivery, keyed by (campaign_date, account_id). */
+export { readAcceptedSendColumns, readAcceptedSends } from './read-accepted-sends.js';
+export type { AcceptedSendColumns, DateRange } from './read-accepted-sends.js';
+export { purgeLedger } from './purge-ledger.js';
+export type { LedgerTombstones } from './purge-ledger.js';
+export { listLedgerRecords } from './list-ledger.js';
+export { DateLedger, ledgerDates } from './date-ledger.js';
+export { acquireStateLock } from './state-lock.js';
+export type { StateLock } from './state-lock.js';
+export { LedgerCorruptError } from './ledger-snapshot.js';
+export { LEDGER_STATUSES } from './ledger-types.js';
+export type { AcceptedSend, DatedLedgerRecord, LedgerRecord, LedgerStatus, RecordInfo } from './ledger-types.js';

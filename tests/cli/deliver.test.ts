@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { SandboxFaults } from '../../io/clevertap/sandbox-faults.js';
+import { Sandbox } from '../../io/clevertap/sandbox-server.js';
+import { listLedgerRecords } from '../../io/ledger/list-ledger.js';
+import { expectEqual } from '../support/expect-equal.js';
+import { tempDir } from '../support/temp-dir.js';
+import { fixtureKey, writeRunFixture } from '../io/clevertap/run-fixture.js';
+import type { RunFixture } from '../io/clevertap/run-fixture.js';
+
+const MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const ACCOUNT = 'ACCT-SECRET-7731';
+const PASSCODE = 'PASS-SECRET-9924';
+
+interface Ran {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `campaign deliver …` in a child (async: the sandbox answering it lives in this process). */
+function deliver(args: string[], env: Record<string, string>, onSpawn?: (kill: () => void) => void): Promise<Ran> {
+  const child = spawn(process.execPath, [MAIN, 'deliver', ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  onSpawn?.(() => child.kill('SIGKILL'));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  return new Promise((resolve) => {
+    child.once('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout, stderr });
+    });
+  });
+}
+
+async function started(faults: SandboxFaults = {}): Promise<{ sandbox: Sandbox; env: Record<string, string> }> {
+  const sandbox = await Sandbox.start({ accountId: ACCOUNT, passcode: PASSCODE, faults });
+  after(() => sandbox.close());
+  return { sandbox, env: { CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE, CLEVERTAP_ENDPOINT: sandbox.url } };
+}
+
+async function waitFor(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.ok(condition(), `timed out waiting for ${what}`);
+}
+
+/** Starts a delivery, SIGKILLs it once `killAfter` records were accepted, and returns the in-flight account ids. */
+async function killMidway(out: string, fx: RunFixture, sandbox: Sandbox, env: Record<string, string>, killAfter: number): Promise<Set<number>> {
+  let kill = (): void => {};
+  const running = deliver(['--out', out, '--date', fx.date], env, (k) => (kill = k));
+  await waitFor(() => sandbox.stats().accepted >= killAfter, `${killAfter} accepted records`);
+  kill();
+  const killed = await running;
+  expectEqual(killed.signal, 'SIGKILL', killed.stderr);
+  const inFlight = await listLedgerRecords(join(out, 'state'), fx.date, ['in_flight']);
+  return new Set(inFlight.map((r) => r.account_id));
+}
+
+const fixtureDelivery = { batch_size: 50, concurrency: 3, backoff_base_ms: 2, backoff_max_ms: 20 };
+
+test('kill -9 mid-delivery, resume with in_flight_policy resend: all accepted, duplicates only among in-flight records', async () => {
+  // Answers come 40 ms after the records were processed: a kill lands between processing and the answer.
+  const { sandbox, env } = await started({ slow: { ms: 40, probability: 1, afterProcessing: true } });
+  const out = tempDir();
+  const fx = await writeRunFixture(out, { accounts: 2000, delivery: fixtureDelivery });
+  const inFlight = await killMidway(out, fx, sandbox, env, 300);
+  assert.ok(inFlight.size > 0, 'requests were out at the kill');
+  assert.ok(statSync(join(out, 'state', 'deliver.lock')).isFile(), 'the dead process left its lock');
+
+  sandbox.setFaults({});
+  const resumed = await deliver(['--out', out, '--date', fx.date, '--json'], env);
+  expectEqual(resumed.status, 0, resumed.stderr);
+  const summary = JSON.parse(resumed.stdout) as { recovered_in_flight: { resent: number }; ledger: { accepted: number } };
+  expectEqual([summary.recovered_in_flight.resent, summary.ledger.accepted], [inFlight.size, 1800]);
+  const counts = sandbox.acceptedCounts();
+  for (const r of fx.sends) {
+    const n = counts.get(fixtureKey(r, fx.date)) ?? 0;
+    if (inFlight.has(r.account_id)) assert.ok(n === 1 || n === 2, `in-flight account ${r.account_id}: ${n}`);
+    else assert.equal(n, 1, `account ${r.account_id}`);
+  }
+});
+
+test('kill -9 mid-delivery, resume with in_flight_policy hold: nothing duplicated, in-flight records held and listed', async () => {
+  const { sandbox, env } = await started({ slow: { ms: 40, probability: 1, afterProcessing: true } });
+  const out = tempDir();
+  const fx = await writeRunFixture(out, { accounts: 1000, delivery: { ...fixtureDelivery, in_flight_policy: 'hold' } });
+  const inFlight = await killMidway(out, fx, sandbox, env, 200);
+  sandbox.setFaults({});
+  const resumed = await deliver(['--out', out, '--date', fx.date], env);
+  expectEqual(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stdout, new RegExp(`in flight from an interrupted delivery: 0 re-sent, ${inFlight.size} held`));
+  const counts = sandbox.acceptedCounts();
+  for (const r of fx.sends) {
+    const n = counts.get(fixtureKey(r, fx.date)) ?? 0;
+    assert.equal(n, inFlight.has(r.account_id) ? n : 1, `account ${r.account_id}`);
+    assert.ok(n <= 1, `account ${r.account_id} accepted ${n} times`);
+  }
+  const held = await listLedgerRecords(join(out, 'state'), fx.date, ['held']);
+  expectEqual(held.map((h) => h.account_id).sort((a, b) => a - b), [...inFlight].sort((a, b) => a - b));
+});
+
+function everyFile(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+test('credentials never appear in output, the ledger or the manifest — on failure or success', async () => {
+  const { sandbox, env } = await started();
+  const out = tempDir();
+  const fx = await writeRunFixture(out, { accounts: 100, delivery: fixtureDelivery });
+  const refused = await deliver(['--out', out, '--date', fx.date], { ...env, CLEVERTAP_PASSCODE: 'PASS-WRONG-5150' });
+  expectEqual(refused.status, 1);
+  assert.match(refused.stderr, /campaign: delivery of 2026-11-22 stopped: CleverTap refused the credentials \(HTTP 401\)/);
+  assert.match(refused.stdout, /STOPPED/);
+  const ok = await deliver(['--out', out, '--date', fx.date, '--json'], env);
+  expectEqual(ok.status, 0, ok.stderr);
+  const noEndpoint = await deliver(['--out', out, '--date', fx.date], { CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE, CLEVERTAP_ENDPOINT: 'ftp://x' });
+  expectEqual(noEndpoint.status, 1);
+  const texts = [refused.stdout, refused.stderr, ok.stdout, ok.stderr, noEndpoint.stderr, ...everyFile(out).map((f) => readFileSync(f, 'latin1'))];
+  for (const secret of [ACCOUNT, PASSCODE, 'PASS-WRONG-5150']) assert.equal(texts.some((t) => t.includes(secret)), false, `${secret} leaked`);
+  expectEqual(sandbox.stats().unique, 90);
+});
+
+test('--dry-run validates and counts without sending or credentials', async () => {
+  const out = tempDir();
+  const fx = await writeRunFixture(out, { accounts: 50 });
+  const r = await deliver(['--out', out, '--date', fx.date, '--dry-run'], {});
+  expectEqual(r.status, 0, r.stderr);
+  assert.match(r.stdout, /dry run, nothing sent/);
+  assert.match(r.stdout, /would send 45/);
+});
+
+test('a malformed payload is refused with the line number and exit 1', async () => {
+  const out = tempDir();
+  const fx = await writeRunFixture(out, { accounts: 50, editLine: (l, i) => (i === 4 ? '{"identity":' : l) });
+  const r = await deliver(['--out', out, '--date', fx.date, '--dry-run'], {});
+  expectEqual(r.status, 1);
+  assert.match(r.stderr, /payloads\.ndjson: line 5: not valid JSON/);
+});
+
+test('bad arguments exit 2 with a message naming the option', async () => {
+  const cases: [string[], RegExp][] = [
+    [['--date', '2026-11-22'], /--out is required/],
+    [['--out', 'x'], /--date is required/],
+    [['--out', 'x', '--date', '2026-02-30'], /--date must be a calendar date/],
+    [['--out', 'x', '--date', '2026-11-22', '--bogus'], /Unknown option '--bogus'/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await deliver(args, {});
+    expectEqual(r.status, 2, args.join(' '));
+    assert.match(r.stderr, message);
+  }
+});
