@@ -89,7 +89,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   };
 
   checkAbort(options.signal);
-  const lock = acquireRunLock(outDir, options.date);
+  const lock = await acquireRunLock(outDir, options.date);
   let staging: string | null = null;
   const runner = createShardRunner(workers);
   try {
@@ -183,7 +183,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   } finally {
     if (staging !== null) discardStaging(staging);
     await runner.close();
-    lock.release();
+    await lock.release();
   }
 }
 
