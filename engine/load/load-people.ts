@@ -4,27 +4,32 @@ import { groupOffsets } from '../../kernels/group-offsets.js';
 import { readTable } from '../../io/input/read-table.js';
 import { InputError } from '../errors.js';
 import { INELIGIBLE_REASONS } from '../model/campaign-model.js';
+import type { CampaignModel } from '../model/campaign-model.js';
 import { toShared, sharedInt32, sharedUint8 } from '../model/shared-arrays.js';
 import { count, sortedCodes, table } from './load-context.js';
 import type { LoadContext } from './load-context.js';
 import type { Tombstones } from './load-tombstones.js';
 
-export interface LoadedPeople {
+/** The people columns of the model, plus what only the loader and the outputs need. */
+export interface LoadedPeople
+  extends Pick<
+    CampaignModel,
+    | 'accountAvodPlan'
+    | 'profileAccount'
+    | 'profileCluster'
+    | 'profileRegion'
+    | 'profileIneligible'
+    | 'profileAvodPlan'
+    | 'accountProfileOffsets'
+    | 'accountProfiles'
+    | 'orphanProfiles'
+    | 'clusterCount'
+  > {
   accountIndex: IdIndex;
   accountIds: Float64Array;
   accountCrmIds: (string | null)[];
-  accountAvodPlan: Uint8Array;
   profileIndex: IdIndex;
   profileIds: Float64Array;
-  profileAccount: Int32Array;
-  profileCluster: Int32Array;
-  profileRegion: Int32Array;
-  profileIneligible: Uint8Array;
-  profileAvodPlan: Uint8Array;
-  accountProfileOffsets: Int32Array;
-  accountProfiles: Int32Array;
-  orphanProfiles: Int32Array;
-  clusterCount: number;
   regionNames: string[];
   /** Every profile id removed by a tombstone (its own, or its account's). */
   removedProfileIds: Set<number>;
