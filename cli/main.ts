@@ -23,7 +23,16 @@ async function main(argv: string[]): Promise<number> {
     console.log(command.usage);
     return 0;
   }
-  return command.run(rest);
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    // Every command parses with node:util parseArgs; its rejections are usage errors (exit 2).
+    if (isUsageError(err)) {
+      console.error(`campaign: ${(err as Error).message}\n\n(see 'campaign ${name} --help')`);
+      return 2;
+    }
+    throw err;
+  }
 }
 
 main(process.argv.slice(2)).then(
@@ -35,9 +44,6 @@ main(process.argv.slice(2)).then(
     if (err instanceof CampaignError) {
       console.error(`campaign: ${err.message}`);
       process.exitCode = 1;
-    } else if (isUsageError(err)) {
-      console.error(`campaign: ${(err as Error).message}\n\n(see 'campaign ${process.argv[2] ?? ''} --help')`);
-      process.exitCode = 2;
     } else {
       console.error(err);
       process.exitCode = 70;

@@ -36,17 +36,12 @@ export const deadLettersCommand: Command = {
   name: 'dead-letters',
   usage,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: { out: { type: 'string' }, date: { type: 'string' }, state: { type: 'string' }, json: { type: 'boolean', default: false } },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (err) {
-      return optionError((err as Error).message, usage);
-    }
+    const { values } = parseArgs({
+      args: argv,
+      options: { out: { type: 'string' }, date: { type: 'string' }, state: { type: 'string' }, json: { type: 'boolean', default: false } },
+      strict: true,
+      allowPositionals: false,
+    });
     if (values.out === undefined && values.state === undefined) return optionError('--out (or --state) is required', usage);
     if (values.date === undefined) return optionError('--date is required', usage);
     if (tryParseDay(values.date) === null) return optionError(`--date must be a calendar date YYYY-MM-DD, got '${values.date}'`, usage);

@@ -26,25 +26,20 @@ export const deliverCommand: Command = {
   name: 'deliver',
   usage,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          out: { type: 'string' },
-          date: { type: 'string' },
-          state: { type: 'string' },
-          config: { type: 'string' },
-          'dry-run': { type: 'boolean', default: false },
-          'retry-dead-letters': { type: 'boolean', default: false },
-          json: { type: 'boolean', default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (err) {
-      return optionError((err as Error).message, usage);
-    }
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        out: { type: 'string' },
+        date: { type: 'string' },
+        state: { type: 'string' },
+        config: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        'retry-dead-letters': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     if (values.out === undefined) return optionError('--out is required', usage);
     if (values.date === undefined) return optionError('--date is required', usage);
     if (tryParseDay(values.date) === null) return optionError(`--date must be a calendar date YYYY-MM-DD, got '${values.date}'`, usage);

@@ -30,26 +30,21 @@ export const sandboxClevertapCommand: Command = {
   name: 'sandbox-clevertap',
   usage,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          port: { type: 'string', default: '0' },
-          host: { type: 'string', default: '127.0.0.1' },
-          faults: { type: 'string' },
-          dump: { type: 'string' },
-          'account-id': { type: 'string' },
-          passcode: { type: 'string' },
-          'max-concurrent': { type: 'string', default: '15' },
-          'parse-threads': { type: 'string', default: '0' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (err) {
-      return optionError((err as Error).message, usage);
-    }
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', default: '0' },
+        host: { type: 'string', default: '127.0.0.1' },
+        faults: { type: 'string' },
+        dump: { type: 'string' },
+        'account-id': { type: 'string' },
+        passcode: { type: 'string' },
+        'max-concurrent': { type: 'string', default: '15' },
+        'parse-threads': { type: 'string', default: '0' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) return optionError(`--port must be a port number, got '${values.port}'`, usage);
     if (!/^[1-9]\d*$/.test(values['max-concurrent'])) return optionError(`--max-concurrent must be a positive integer, got '${values['max-concurrent']}'`, usage);
     if (!/^\d+$/.test(values['parse-threads']) || Number(values['parse-threads']) > 64) return optionError(`--parse-threads must be an integer from 0 to 64, got '${values['parse-threads']}'`, usage);
