@@ -101,12 +101,31 @@ const rows = report.map((e) => {
   const ref = e['reference'] as Measure | undefined;
   return `| ${(e['profiles'] as number).toLocaleString('en-US')} | ${(e['plays'] as number).toLocaleString('en-US')} | ${cells.join(' | ')} | ${floor.wallS.toFixed(1)} s | ${e['ratio_engine_to_floor']}× | ${ref === undefined ? '–' : `${ref.wallS.toFixed(1)} s / ${ref.peakRssMb} MB (${e['ratio_reference_to_engine']}×)`} |`;
 });
+// Worker scaling per phase: the sharded passes should speed up with workers, load/pools/validate/write less so.
+const first = workerCounts[0]!;
+const phaseRows = report.flatMap((e) => {
+  const engine = e['engine'] as Record<string, ReturnType<typeof summarise>>;
+  const base = engine[`workers_${first}`]!.phasesMs ?? {};
+  return Object.keys(base).map((phase) => {
+    const cells = workerCounts.map((w) => {
+      const ms = engine[`workers_${w}`]!.phasesMs?.[phase] ?? Number.NaN;
+      return w === first ? `${ms} ms` : `${ms} ms (${(base[phase]! / ms).toFixed(2)}×)`;
+    });
+    return `| ${(e['profiles'] as number).toLocaleString('en-US')} | ${phase} | ${cells.join(' | ')} |`;
+  });
+});
 const md = [
   `Machine: ${machine.cores} cores, Node ${machine.node}, ${machine.date}; medians of ${runs} whole-process runs (wall / peak RSS).`,
   '',
   `| profiles | plays | ${workerCounts.map((w) => `engine, ${w} worker${w === 1 ? '' : 's'}`).join(' | ')} | read floor | engine ÷ floor | tuned SQL reference (÷ engine) |`,
   `|---|---|${workerCounts.map(() => '---|').join('')}---|---|---|`,
   ...rows,
+  '',
+  `Phase medians by worker count (speed-up over ${first} worker${first === 1 ? '' : 's'}):`,
+  '',
+  `| profiles | phase | ${workerCounts.map((w) => `${w} worker${w === 1 ? '' : 's'}`).join(' | ')} |`,
+  `|---|---|${workerCounts.map(() => '---|').join('')}`,
+  ...phaseRows,
 ].join('\n');
 writeFileSync(join(values.results, 'end-to-end.md'), md + '\n');
 console.log(md);

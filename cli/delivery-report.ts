@@ -10,6 +10,9 @@ export function formatDeliverySummary(s: DeliverySummary): string {
     `delivery ${s.campaign_date}${s.run_id === null ? '' : ` (run ${s.run_id})`}${s.dry_run ? ' — dry run, nothing sent' : ` to ${s.endpoint}`}`,
     `  records ${n(s.records)} · already accepted ${n(s.already_accepted)} · ${s.dry_run ? 'would send' : 'to send'} ${n(s.to_send)}`,
   ];
+  if (s.drift_accepted !== null) {
+    lines.push(`  drift guard failed against the run of ${s.drift_accepted.baseline?.date}; accepted with --accept-drift:`, ...s.drift_accepted.reasons.map((reason) => `    ${reason}`));
+  }
   if (!s.dry_run) {
     lines.push(`  accepted ${n(s.accepted)} · dead-lettered ${n(s.dead_letter.total)} · pending ${n(s.pending)} · in flight ${n(s.in_flight)}`);
     for (const [reason, count] of Object.entries(s.dead_letter.by_reason)) lines.push(`    dead letter ×${n(count)}: ${reason}`);

@@ -1,3 +1,4 @@
+import type { DriftResult } from '../engine/drift/drift-types.js';
 import type { RunCampaignResult } from '../engine/run-campaign.js';
 import { formatMs } from './progress-reporter.js';
 
@@ -21,9 +22,15 @@ export function formatRunSummary(r: RunCampaignResult): string {
     line('chosen scenario', c['chosen_scenario']),
     line('status', c['status']),
     `  payloads           ${String(outputs['payloads.ndjson'])} lines`,
+    `  drift              ${r.drift.status}${r.drift.baseline === null ? '' : ` against the run of ${r.drift.baseline.date}`}${r.drift.reasons.length === 0 ? '' : ` (${r.drift.reasons.length} bound${r.drift.reasons.length === 1 ? '' : 's'} exceeded)`}`,
     `  validation         ${r.validation.violations.length === 0 ? 'passed' : 'FAILED'} (${r.validation.rowsChecked.toLocaleString('en-US')} rows checked)`,
     `  timings            ${Object.entries(r.timingsMs)
       .map(([k, v]) => `${k} ${formatMs(v)}`)
       .join(', ')}`,
   ].join('\n');
+}
+
+/** The drift guard's warnings for stderr: each exceeded bound, and each earlier run that could not be the baseline. */
+export function driftWarnings(drift: DriftResult): string[] {
+  return [...drift.reasons, ...drift.ignored_baselines].map((r) => `campaign: warning: drift: ${r}`);
 }

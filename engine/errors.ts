@@ -1,3 +1,5 @@
+import type { DriftResult } from './drift/drift-types.js';
+
 /** Base of every error the engine throws on purpose; `code` is stable for job runners to branch on. */
 export class CampaignError extends Error {
   readonly code: string;
@@ -57,5 +59,20 @@ export class DeliveryError extends CampaignError {
   constructor(message: string, summary?: unknown) {
     super('DELIVERY', message);
     this.summary = summary;
+  }
+}
+
+/**
+ * The drift guard (config `drift.mode: fail`) found a count that moved past its bound against the
+ * previous run. From a run, the outputs are published (with the verdict in the manifest) but not
+ * delivered; from a delivery, nothing was sent. `drift.reasons` says what moved.
+ */
+export class DriftError extends CampaignError {
+  readonly drift: DriftResult;
+  readonly outputDir: string;
+  constructor(message: string, drift: DriftResult, outputDir: string) {
+    super('DRIFT', message);
+    this.drift = drift;
+    this.outputDir = outputDir;
   }
 }

@@ -11,20 +11,21 @@ import type { CampaignConfig, EffectiveConfig } from './config/config-types.js';
 import { defaultConfig } from './config/default-config.js';
 import { effectiveConfig, loadConfigFile } from './config/resolve-config.js';
 import { formatDay, parseDay } from './dates.js';
+import { checkDrift } from './drift/check-drift.js';
+import { runDriftError } from './drift/drift-gate.js';
+import type { DriftResult } from './drift/drift-types.js';
 import { AbortedError, CampaignError, ValidationError } from './errors.js';
 import { loadDataset } from './load/load-dataset.js';
 import type { SendRecord } from './load/load-sends.js';
 import { mergePools, sumPoolCounts } from './merge/merge-pools.js';
-import { toShared } from './model/shared-arrays.js';
 import { payloadBlocks } from './output/payload-lines.js';
-import { scenarioTable, selectionTable } from './output/output-tables.js';
-import type { OutputTable } from './output/output-tables.js';
+import { selectionTable } from './output/output-tables.js';
 import { acquireRunLock } from './output/run-lock.js';
 import { createStaging, discardStaging, publishStaging } from './output/staging-dir.js';
 import { validateOutputs } from './output/validate-outputs.js';
 import type { ValidationReport } from './output/validate-outputs.js';
 import { createResults } from './phases/campaign-results.js';
-import { phaseParams, STATUSES } from './phases/phase-params.js';
+import { phaseParams, STATUS_SEND, STATUSES } from './phases/phase-params.js';
 import { createShardRunner } from './pool/shard-runner.js';
 import { unpackCounts } from './pool/worker-protocol.js';
 import type { ProgressListener, RunPhase } from './progress.js';
@@ -57,12 +58,15 @@ export interface RunCampaignResult {
   timingsMs: Record<string, number>;
   validation: ValidationReport;
   manifest: Record<string, unknown>;
+  /** The drift guard's verdict (also in the manifest); with `failed`, runCampaign throws DriftError instead. */
+  drift: DriftResult;
 }
 
 /**
  * Runs SPEC phases 1–4 for one date and publishes `<outDir>/<date>/` atomically: scenario files,
  * selection, payloads and manifest. Throws a CampaignError subclass on any contract violation,
- * validation failure, lock conflict or abort, leaving no partial output behind.
+ * validation failure, lock conflict or abort, leaving no partial output behind — except DriftError
+ * (`drift.mode: fail`), thrown after publishing so the outputs can be inspected.
  */
 export async function runCampaign(options: RunCampaignOptions): Promise<RunCampaignResult> {
   const started = performance.now();
@@ -91,6 +95,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   checkAbort(options.signal);
   const lock = await acquireRunLock(outDir, options.date);
   let staging: string | null = null;
+  let pendingWrites: Promise<unknown> | null = null;
   const runner = createShardRunner(workers);
   try {
     begin('load');
@@ -133,54 +138,78 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
     end('pools');
 
     begin('recommend');
-    const accountIds = toShared(labels.accountIds);
     done = 0;
     await Promise.all(
       shards.map(async (shard) => {
-        await runner.run({ kind: 'recommend-pass', model, params, results, pools, accountIds, shard });
+        await runner.run({ kind: 'recommend-pass', model, params, results, pools, accountIds: labels.accountIds, shard });
         emit({ phase: 'recommend', state: 'progress', done: ++done, total: shards.length });
       }),
     );
     end('recommend');
 
+    // The four scenario files are built, checked and encoded on the workers while this thread
+    // validates and writes the selection and payloads.
+    staging = createStaging(outDir, options.date);
+    await mkdir(join(staging, 'scenarios'));
+    const stagingDir = staging;
+    const scenarioWrites = Promise.all(
+      SCENARIOS.map((name, k) => runner.run({ kind: 'write-scenario', scenario: k, path: join(stagingDir, 'scenarios', `${name}.parquet`), profileIds: labels.profileIds, showIds: labels.showIds, results })),
+    );
+    pendingWrites = scenarioWrites.catch(() => undefined);
+
     begin('validate');
-    const scenarioTables = SCENARIOS.map((_, k) => scenarioTable(model, labels, results, k));
     const selection = selectionTable(model, labels, results, params.segmentNames);
-    const validation = validateOutputs(model, labels, results, scenarioTables, selection);
+    const validation = validateOutputs(model, labels, results, selection);
     end('validate');
     if (validation.violations.length > 0) throw new ValidationError(validation.violations);
 
     begin('write');
     const inputDigest = createHash('sha256')
-      .update(JSON.stringify({ engine: ENGINE_VERSION, date: options.date, config, files: loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: ledgerDigest(ledgerSends) }))
+      // The drift bounds change no output byte, so they do not change the run id either.
+      .update(JSON.stringify({ engine: ENGINE_VERSION, date: options.date, config: { ...config, drift: undefined }, files: loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: ledgerDigest(ledgerSends) }))
       .digest('hex');
     const runId = `${options.date}-${inputDigest.slice(0, 16)}`;
-    staging = createStaging(outDir, options.date);
-    const outputs = await writeOutputs(staging, scenarioTables, selection, payloadBlocks(model, labels, results, params.segmentNames, config.delivery.event_name, runId));
+    await writeParquet(join(staging, 'selection.parquet'), selection.fields, selection.columns, selection.rows);
+    const payloads = await writeLines(join(staging, 'payloads.ndjson'), payloadBlocks(model, labels, results, params.segmentNames, config.delivery.event_name, runId));
+    const scenarioRows: Record<string, number> = {};
+    for (const [k, reply] of (await scenarioWrites).entries()) {
+      if (reply.kind !== 'write-scenario') throw new Error('unexpected worker reply');
+      scenarioRows[SCENARIOS[k]!] = reply.rows;
+      validation.violations.push(...reply.violations);
+    }
+    if (validation.violations.length > 0) throw new ValidationError(validation.violations);
+    const outputs: WrittenOutputs = { scenarios: scenarioRows, selection: selection.rows, payloads };
     const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, 0]));
     const scenarioCounts = Object.fromEntries(SCENARIOS.map((s) => [s, 0]));
+    const sendScenarioCounts = Object.fromEntries(SCENARIOS.map((s) => [s, 0]));
     for (let a = 0; a < model.accountCount; a++) {
       if (results.accountProfile[a]! < 0) continue;
       statusCounts[STATUSES[results.accountStatus[a]!]!]!++;
       const s = results.accountScenario[a]!;
       if (s >= 0) scenarioCounts[SCENARIOS[s]!]!++;
+      if (s >= 0 && results.accountStatus[a] === STATUS_SEND) sendScenarioCounts[SCENARIOS[s]!]!++;
     }
     const counts = {
       ...loaded.counts,
       rollup: { accounts: model.accountCount, reached_rollup: selection.rows, no_recommendation: model.accountCount - selection.rows },
       status: statusCounts,
       chosen_scenario: scenarioCounts,
+      send_scenario: sendScenarioCounts,
     };
+    const drift = await checkDrift(outDir, options.date, config, counts);
     end('write');
     timingsMs['total'] = Math.round(performance.now() - started);
-    const manifest = buildManifest(runId, effective, loaded.inputFiles, options.dataDir, ledgerSends.length, counts, outputs, timingsMs, validation, workers);
+    const manifest = { ...buildManifest(runId, effective, loaded.inputFiles, options.dataDir, ledgerSends.length, counts, outputs, timingsMs, validation, workers), drift };
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     checkAbort(options.signal);
     const outputDir = join(outDir, options.date);
     publishStaging(staging, outputDir);
     staging = null;
-    return { runId, date: options.date, outputDir, activeOverrides: effective.activeOverrides, counts, timingsMs, validation, manifest };
+    if (drift.status === 'failed') throw runDriftError(drift, outputDir);
+    return { runId, date: options.date, outputDir, activeOverrides: effective.activeOverrides, counts, timingsMs, validation, manifest, drift };
   } finally {
+    // A failed run must not remove the staging directory under a worker still writing into it.
+    await pendingWrites;
     if (staging !== null) discardStaging(staging);
     await runner.close();
     await lock.release();
@@ -202,23 +231,17 @@ interface WrittenOutputs {
   payloads: number;
 }
 
-async function writeOutputs(dir: string, scenarioTables: OutputTable[], selection: OutputTable, payloads: Iterable<string>): Promise<WrittenOutputs> {
-  await mkdir(join(dir, 'scenarios'));
-  const scenarios: Record<string, number> = {};
-  for (const [k, t] of scenarioTables.entries()) {
-    await writeParquet(join(dir, 'scenarios', `${SCENARIOS[k]}.parquet`), t.fields, t.columns, t.rows);
-    scenarios[SCENARIOS[k]!] = t.rows;
-  }
-  await writeParquet(join(dir, 'selection.parquet'), selection.fields, selection.columns, selection.rows);
-  const stream = createWriteStream(join(dir, 'payloads.ndjson'));
+/** Streams NDJSON blocks to `path`; returns the number of lines. */
+async function writeLines(path: string, blocks: Iterable<string>): Promise<number> {
+  const stream = createWriteStream(path);
   let lines = 0;
-  for (const block of payloads) {
+  for (const block of blocks) {
     for (let i = block.indexOf('\n'); i >= 0; i = block.indexOf('\n', i + 1)) lines++;
     if (!stream.write(block)) await once(stream, 'drain');
   }
   stream.end();
   await once(stream, 'finish');
-  return { scenarios, selection: selection.rows, payloads: lines };
+  return lines;
 }
 
 function buildManifest(

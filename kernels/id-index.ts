@@ -56,16 +56,28 @@ export function lookupId(index: IdIndex, id: number): number {
   }
 }
 
-/** Maps every id in `ids` to its dense position (or -1) into `out`. */
+/**
+ * Maps every id in `ids` to its dense position (or -1) into `out`. A run of equal ids (fact tables
+ * clustered by key, as plays by profile usually are) is probed once.
+ */
 export function lookupIds(index: IdIndex, ids: ArrayLike<number>, out: Int32Array, count = ids.length): Int32Array {
   const { keys, slots, mask } = index;
+  let lastId = Number.NaN;
+  let lastSlot = EMPTY;
   for (let i = 0; i < count; i++) {
     const id = ids[i]!;
+    // Same as the probe below for a repeated id; NaN never equals, so the first id always probes.
+    if (id === lastId) {
+      out[i] = lastSlot;
+      continue;
+    }
+    lastId = id;
     let s = hashId(id) & mask;
     for (;;) {
       const slot = slots[s]!;
       if (slot === EMPTY || keys[s] === id) {
         out[i] = slot;
+        lastSlot = slot;
         break;
       }
       s = (s + 1) & mask;

@@ -6,7 +6,7 @@ import { deliverAndReport } from '../delivery-report.js';
 import { optionError } from '../options.js';
 
 const usage = `usage: campaign deliver --out DIR --date YYYY-MM-DD [--state DIR] [--config FILE]
-                        [--dry-run] [--retry-dead-letters] [--json]
+                        [--dry-run] [--retry-dead-letters] [--accept-drift] [--json]
 
 Sends the date's 'send' records (<out>/<date>/payloads.ndjson) to CleverTap's Upload API and
 records every outcome in the delivery ledger (--state, default <out>/state). Re-running resumes:
@@ -15,6 +15,8 @@ run manifest's effective config.
 
   --dry-run             validate the run files and count what would be sent; send nothing
   --retry-dead-letters  also re-attempt the date's dead-lettered and held records
+  --accept-drift        deliver a run that failed the drift guard (drift.mode fail); without it
+                        such a run is refused (exit 1); the acceptance is recorded in the summary
   --json                print the summary as JSON
 
 Credentials (never printed): CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, and CLEVERTAP_REGION
@@ -35,6 +37,7 @@ export const deliverCommand: Command = {
         config: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         'retry-dead-letters': { type: 'boolean', default: false },
+        'accept-drift': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -60,6 +63,7 @@ export const deliverCommand: Command = {
           ...(config === undefined ? {} : { config }),
           dryRun: values['dry-run'],
           retryDeadLetters: values['retry-dead-letters'],
+          acceptDrift: values['accept-drift'],
           signal: abort.signal,
         },
         values.json,

@@ -11,5 +11,8 @@ export const commands: CommandEntry[] = [
   { name: 'generate', summary: 'write a synthetic input dataset for tests and benchmarks', load: async () => (await import('./generate.js')).generateCommand },
   { name: 'deliver', summary: "send a date's payloads to CleverTap, resuming from the delivery ledger", load: async () => (await import('./deliver.js')).deliverCommand },
   { name: 'dead-letters', summary: "list a date's dead-lettered and held delivery records with their reasons", load: async () => (await import('./dead-letters.js')).deadLettersCommand },
+  { name: 'explain', summary: "why this title: one account's eligibility, scores, exclusions and choices in a run", load: async () => (await import('./explain.js')).explainCommand },
+  { name: 'report', summary: 'measure campaigns over a date range against their holdouts (JSON + HTML report)', load: async () => (await import('./report.js')).reportCommand },
+  { name: 'simulate-outcomes', summary: "write simulated plays after a date's campaign, with a chosen true uplift", load: async () => (await import('./simulate-outcomes.js')).simulateOutcomesCommand },
   { name: 'sandbox-clevertap', summary: 'run a local CleverTap-compatible upload server with fault injection', load: async () => (await import('./sandbox-clevertap.js')).sandboxClevertapCommand },
 ];

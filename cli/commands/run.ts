@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { runCampaign } from '../../engine/run-campaign.js';
 import type { Command } from '../command.js';
 import { progressReporter } from '../progress-reporter.js';
-import { formatRunSummary } from '../run-summary.js';
+import { driftWarnings, formatRunSummary } from '../run-summary.js';
 import { credentialsFromEnv } from '../../io/clevertap/credentials.js';
 import { deliverAndReport } from '../delivery-report.js';
 import { optionError, workersOption } from '../options.js';
@@ -21,7 +21,11 @@ Runs SPEC phases 1–4 for the date and publishes <out>/<date>/ (scenarios, sele
                     credentials from CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, CLEVERTAP_REGION or
                     CLEVERTAP_ENDPOINT, checked before the run starts)
   --json            print a machine-readable summary instead of text
-  --quiet           no progress output`;
+  --quiet           no progress output
+
+The drift guard (config 'drift') compares the send and eligible counts and the scenario shares with
+the latest earlier run under --out: bounds exceeded are warnings on stderr, or with drift.mode fail
+the run is published but not delivered and exits 1 (see 'campaign deliver --accept-drift').`;
 
 export const runCommand: Command = {
   name: 'run',
@@ -62,6 +66,7 @@ export const runCommand: Command = {
         signal: abort.signal,
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
       });
+      for (const warning of driftWarnings(result.drift)) console.error(warning);
       console.log(values.json ? JSON.stringify(result.manifest, null, 2) : formatRunSummary(result));
       if (credentials !== undefined) {
         await deliverAndReport(

@@ -1,4 +1,4 @@
-import { IN_FLIGHT_POLICIES, ROLLUP_METHODS, SCENARIOS, SELECTION_MODES } from './config-types.js';
+import { DRIFT_MODES, IN_FLIGHT_POLICIES, ROLLUP_METHODS, SCENARIOS, SELECTION_MODES } from './config-types.js';
 
 /** The shape of every config key (SPEC §9); the validator walks values against it. */
 export type Rule =
@@ -67,6 +67,13 @@ const configFields: Record<string, Rule> = {
     backoff_base_ms: int(0),
     backoff_max_ms: int(0),
     in_flight_policy: { kind: 'enum', values: IN_FLIGHT_POLICIES },
+  }),
+  drift: object({
+    mode: { kind: 'enum', values: DRIFT_MODES },
+    max_send_change: { kind: 'number', min: 0 },
+    max_eligible_change: { kind: 'number', min: 0 },
+    max_share_change: { kind: 'number', min: 0 },
+    min_count: int(0),
   }),
 };
 

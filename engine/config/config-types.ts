@@ -10,6 +10,9 @@ export type SelectionMode = (typeof SELECTION_MODES)[number];
 export const IN_FLIGHT_POLICIES = ['resend', 'hold'] as const;
 export type InFlightPolicy = (typeof IN_FLIGHT_POLICIES)[number];
 
+export const DRIFT_MODES = ['warn', 'fail', 'off'] as const;
+export type DriftMode = (typeof DRIFT_MODES)[number];
+
 export interface CategoryFilter {
   include_categories: string[];
   exclude_categories: string[];
@@ -76,6 +79,19 @@ export interface DeliveryConfig {
   in_flight_policy: InFlightPolicy;
 }
 
+/** The drift guard: how far a run's counts may move from the previous run's (engine/drift). */
+export interface DriftConfig {
+  mode: DriftMode;
+  /** Relative change |cur − prev| / prev of the `send` account count. */
+  max_send_change: number;
+  /** Relative change of the eligible-profile count. */
+  max_eligible_change: number;
+  /** Absolute change (0..1) of any scenario's share of the `send` accounts. */
+  max_share_change: number;
+  /** Counts below this on both runs are too small to compare and are not checked. */
+  min_count: number;
+}
+
 export interface Override {
   name: string;
   from: string;
@@ -95,6 +111,7 @@ export interface CampaignConfig {
   rfm: RfmConfig;
   holdout: { bps: number; salt: string };
   delivery: DeliveryConfig;
+  drift: DriftConfig;
   overrides: Override[];
 }
 

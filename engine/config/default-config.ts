@@ -52,6 +52,7 @@ export function defaultConfig(): CampaignConfig {
       backoff_max_ms: 20000,
       in_flight_policy: 'resend',
     },
+    drift: { mode: 'warn', max_send_change: 0.5, max_eligible_change: 0.25, max_share_change: 0.15, min_count: 100 },
     overrides: [],
   };
 }

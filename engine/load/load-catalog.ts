@@ -5,7 +5,7 @@ import { SCENARIOS } from '../config/config-types.js';
 import type { CategoryFilter } from '../config/config-types.js';
 import { InputError } from '../errors.js';
 import { CONTENT_AVAILABLE, CONTENT_AVOD, CONTENT_NEW, SHOW_AVAILABLE, SHOW_AVOD_AVAILABLE } from '../model/campaign-model.js';
-import { sharedFloat64, sharedInt32, sharedUint8 } from '../model/shared-arrays.js';
+import { sharedFloat64, sharedInt32, sharedUint8, toShared } from '../model/shared-arrays.js';
 import { count, table } from './load-context.js';
 import type { LoadContext } from './load-context.js';
 
@@ -108,7 +108,7 @@ export async function loadCatalog(ctx: LoadContext): Promise<LoadedCatalog> {
     contentFlags,
     showIndex,
     showCount,
-    showIds: distinctShows,
+    showIds: toShared(distinctShows),
     showTitles,
     showCategories,
     showFlags,

@@ -5,7 +5,7 @@ import { readTable } from '../../io/input/read-table.js';
 import { InputError } from '../errors.js';
 import { INELIGIBLE_REASONS } from '../model/campaign-model.js';
 import type { CampaignModel } from '../model/campaign-model.js';
-import { toShared, sharedInt32, sharedUint8 } from '../model/shared-arrays.js';
+import { sharedFloat64, sharedInt32, sharedUint8, toShared } from '../model/shared-arrays.js';
 import { count, sortedCodes, table } from './load-context.js';
 import type { LoadContext } from './load-context.js';
 import type { Tombstones } from './load-tombstones.js';
@@ -52,7 +52,7 @@ export async function loadPeople(ctx: LoadContext, tombstones: Tombstones): Prom
   count(ctx, 'accounts', 'rows', accounts.rows);
   count(ctx, 'accounts', 'tombstoned', accounts.rows - keptAccounts);
 
-  const accountIds = new Float64Array(keptAccounts);
+  const accountIds = sharedFloat64(keptAccounts);
   const accountCrmIds = new Array<string | null>(keptAccounts);
   const accountAvodPlan = sharedUint8(keptAccounts);
   const accountOptIn = new Uint8Array(keptAccounts);
@@ -98,7 +98,7 @@ export async function loadPeople(ctx: LoadContext, tombstones: Tombstones): Prom
   const cluster = profiles.columns[4]! as { values: Float64Array; valid: Uint8Array };
   const country = profiles.columns[5]!.values as (string | null)[];
 
-  const profileIds = new Float64Array(keptProfiles);
+  const profileIds = sharedFloat64(keptProfiles);
   const profileAccount = sharedInt32(keptProfiles);
   const rawCluster = new Float64Array(keptProfiles);
   const regionName = new Array<string>(keptProfiles);

@@ -1,8 +1,8 @@
 import { lookupIds } from '../../kernels/id-index.js';
 import { groupOffsets } from '../../kernels/group-offsets.js';
 import { streamBound } from '../../io/input/read-table.js';
+import { rawTimestampLiteral } from '../../io/input/raw-timestamp.js';
 import { sourceSql } from '../../io/input/table-files.js';
-import { formatDay } from '../dates.js';
 import { InputError } from '../errors.js';
 import { sharedInt32, sharedUint16, toShared } from '../model/shared-arrays.js';
 import { count, table } from './load-context.js';
@@ -31,17 +31,19 @@ export async function loadPlays(ctx: LoadContext, people: LoadedPeople, catalog:
   const minSeconds = ctx.config.min_play_seconds;
   const ts = bound[2]!;
   // Compare the raw column so DuckDB can skip row groups by their min/max statistics.
-  const lower = ts.sourceType === 'BIGINT' || ts.sourceType === 'INTEGER' ? `${from * 86_400_000}` : ts.sourceType === 'TIMESTAMP WITH TIME ZONE' ? `TIMESTAMPTZ '${formatDay(from)} 00:00:00+00'` : `TIMESTAMP '${formatDay(from)}'`;
-  const where = `"ts" >= ${lower}`;
+  const where = `"ts" >= ${rawTimestampLiteral(ts.sourceType, from)}`;
 
   // count(*) is answered from Parquet footers: every streamed row fits, so the arrays never grow.
   const [[total]] = (await ctx.session.rows(`SELECT count(*) FROM ${sourceSql(source)}`)) as [[bigint]];
   const capacity = Number(total);
+  // Shared from the start: when the plays arrive grouped by profile these are the model's columns.
   const profile = new Int32Array(capacity);
-  const content = new Int32Array(capacity);
-  const daysAgo = new Uint16Array(capacity);
-  const seconds = new Int32Array(capacity);
+  const content = sharedInt32(capacity);
+  const daysAgo = sharedUint16(capacity);
+  const seconds = sharedInt32(capacity);
   let n = 0;
+  let grouped = true;
+  let lastProfile = 0;
   const pBuf = new Int32Array(CHUNK);
   const cBuf = new Int32Array(CHUNK);
   let read = 0;
@@ -83,6 +85,8 @@ export async function loadPlays(ctx: LoadContext, people: LoadedPeople, catalog:
         continue;
       }
       if (w > 2147483647 && badSeconds < 0) badSeconds = w;
+      if (p < lastProfile) grouped = false;
+      lastProfile = p;
       profile[n] = p;
       content[n] = c;
       daysAgo[n] = D - d;
@@ -99,7 +103,15 @@ export async function loadPlays(ctx: LoadContext, people: LoadedPeople, catalog:
   const dropped = { future, unknown_profile: unknownProfile, tombstoned, unknown_content: unknownContent, short };
   for (const [reason, k] of Object.entries(dropped)) count(ctx, 'plays_dropped', reason, k);
 
-  const { offsets, order } = groupOffsets(profile, people.profileIds.length, n);
+  const P = people.profileIds.length;
+  if (grouped) {
+    // Rows already in profile order: a counting pass gives the offsets, no permutation needed.
+    const offsets = sharedInt32(P + 1);
+    for (let i = 0; i < n; i++) offsets[profile[i]! + 1]!++;
+    for (let p = 0; p < P; p++) offsets[p + 1]! += offsets[p]!;
+    return { playOffsets: offsets, playContent: content.subarray(0, n), playDaysAgo: daysAgo.subarray(0, n), playSeconds: seconds.subarray(0, n) };
+  }
+  const { offsets, order } = groupOffsets(profile, P, n);
   const playContent = sharedInt32(n);
   const playDaysAgo = sharedUint16(n);
   const playSeconds = sharedInt32(n);

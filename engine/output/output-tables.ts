@@ -28,9 +28,12 @@ export const SELECTION_FIELDS: ParquetField[] = [
   { name: 'status', type: 'string', nullable: false },
 ];
 
-/** SPEC §10 `scenarios/<scenario>.parquet` rows, sorted by profile_id (profile index order) then rank. */
-export function scenarioTable(model: CampaignModel, labels: ModelLabels, results: CampaignResults, scenario: number): OutputTable {
-  const P = model.profileCount;
+/**
+ * SPEC §10 `scenarios/<scenario>.parquet` rows, sorted by profile_id (profile index order) then rank.
+ * Takes only the id columns it needs so a worker can build it from shared arrays.
+ */
+export function scenarioTable(profileIds: Float64Array, showIds: Float64Array, results: CampaignResults, scenario: number): OutputTable {
+  const P = profileIds.length;
   const counts = results.recCount.subarray(scenario * P, (scenario + 1) * P);
   let rows = 0;
   for (let p = 0; p < P; p++) rows += counts[p]!;
@@ -39,7 +42,6 @@ export function scenarioTable(model: CampaignModel, labels: ModelLabels, results
   const showId = new Float64Array(rows);
   const score = new Float64Array(rows);
   const { recShow, recScore } = results;
-  const { profileIds, showIds } = labels;
   let row = 0;
   for (let p = 0; p < P; p++) {
     const n = counts[p]!;

@@ -18,41 +18,37 @@ export function* payloadBlocks(
   linesPerBlock = 16384,
 ): Generator<string> {
   const P = model.profileCount;
-  const campaignDate = formatDay(model.day);
-  const ts = dayToUnixSeconds(model.day);
-  let lines: string[] = [];
-  for (let a = 0; a < model.accountCount; a++) {
-    if (results.accountProfile[a]! < 0 || results.accountStatus[a] !== STATUS_SEND) continue;
-    const p = results.accountProfile[a]!;
-    const s = results.accountScenario[a]!;
+  const { accountProfile, accountStatus, accountScenario, accountSegment, accountTreatment, recCount, recShow } = results;
+  const { showIds, profileIds, accountCrmIds } = labels;
+  // Every string that repeats is escaped once; the per-line template below must stay byte-equal to
+  // JSON.stringify of {identity, type, evtName, ts, evtData: {campaign_date, show_id, show_title,
+  // scenario, rfm_segment, treatment, profile_id, alternates, run_id}} (key order is the format).
+  const json = JSON.stringify;
+  const head = `,"type":"event","evtName":${json(eventName)},"ts":${dayToUnixSeconds(model.day)},"evtData":{"campaign_date":${json(formatDay(model.day))},"show_id":`;
+  const tail = `,"run_id":${json(runId)}}}`;
+  const titles = labels.showTitles.map((t) => json(t));
+  const scenarios = SCENARIOS.map((s) => json(s));
+  const segments = segmentNames.map((s) => json(s));
+  const treatments = TREATMENTS.map((t) => json(t));
+  let block = '';
+  let lines = 0;
+  for (let a = 0, A = model.accountCount; a < A; a++) {
+    const p = accountProfile[a]!;
+    if (p < 0 || accountStatus[a] !== STATUS_SEND) continue;
+    const s = accountScenario[a]!;
     const base = (s * P + p) * RECS_PER_PROFILE;
-    const n = results.recCount[s * P + p]!;
-    const show = results.recShow[base]!;
-    const alternates: number[] = [];
-    for (let r = 1; r < n; r++) alternates.push(labels.showIds[results.recShow[base + r]!]!);
-    // Key order is part of the file format: two correct engines write identical lines.
-    const record = {
-      identity: labels.accountCrmIds[a],
-      type: 'event',
-      evtName: eventName,
-      ts,
-      evtData: {
-        campaign_date: campaignDate,
-        show_id: labels.showIds[show],
-        show_title: labels.showTitles[show],
-        scenario: SCENARIOS[s],
-        rfm_segment: segmentNames[results.accountSegment[a]!],
-        treatment: TREATMENTS[results.accountTreatment[a]!],
-        profile_id: labels.profileIds[p],
-        alternates: alternates.join(','),
-        run_id: runId,
-      },
-    };
-    lines.push(JSON.stringify(record));
-    if (lines.length === linesPerBlock) {
-      yield lines.join('\n') + '\n';
-      lines = [];
+    const n = recCount[s * P + p]!;
+    const show = recShow[base]!;
+    let alternates = '';
+    for (let r = 1; r < n; r++) alternates += (r > 1 ? ',' : '') + showIds[recShow[base + r]!]!;
+    block +=
+      `{"identity":${json(accountCrmIds[a])}${head}${showIds[show]},"show_title":${titles[show]},"scenario":${scenarios[s]},` +
+      `"rfm_segment":${segments[accountSegment[a]!]},"treatment":${treatments[accountTreatment[a]!]},"profile_id":${profileIds[p]},"alternates":"${alternates}"${tail}\n`;
+    if (++lines === linesPerBlock) {
+      yield block;
+      block = '';
+      lines = 0;
     }
   }
-  if (lines.length > 0) yield lines.join('\n') + '\n';
+  if (lines > 0) yield block;
 }

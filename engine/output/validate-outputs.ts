@@ -22,13 +22,14 @@ export interface ValidationReport {
   violations: string[];
 }
 
-const MAX_REPORTED = 50;
+export const MAX_REPORTED = 50;
 
 /**
  * SPEC §10 validation, re-derived from the model rather than trusted from the passes that
  * produced the rows: a bug in a pass shows up here before anything is published or delivered.
+ * The row-order checks of the scenario files run where those files are built (checkScenarioTable).
  */
-export function validateOutputs(model: CampaignModel, labels: ModelLabels, results: CampaignResults, scenarioTables: OutputTable[], selection: OutputTable): ValidationReport {
+export function validateOutputs(model: CampaignModel, labels: ModelLabels, results: CampaignResults, selection: OutputTable): ValidationReport {
   const violations: string[] = [];
   const report = (message: string): void => {
     if (violations.length < MAX_REPORTED) violations.push(message);
@@ -65,16 +66,6 @@ export function validateOutputs(model: CampaignModel, labels: ModelLabels, resul
       }
     }
   }
-
-  scenarioTables.forEach((t, k) => {
-    const pid = t.columns[0]!.values as Float64Array;
-    const rank = t.columns[1]!.values as Int32Array;
-    for (let i = 0; i < t.rows; i++) {
-      const expected = i > 0 && pid[i] === pid[i - 1] ? rank[i - 1]! + 1 : 1;
-      if (rank[i] !== expected) report(`${SCENARIOS[k]}: profile ${pid[i]} rank ${rank[i]} where ${expected} was due`);
-      if (i > 0 && pid[i]! < pid[i - 1]!) report(`${SCENARIOS[k]}: rows not sorted by profile_id at row ${i}`);
-    }
-  });
 
   const account = selection.columns[0]!.values as Float64Array;
   for (let i = 1; i < selection.rows; i++) if (account[i]! <= account[i - 1]!) report(`selection: account ${account[i]} has more than one row or rows are unsorted`);

@@ -11,7 +11,7 @@ export interface ShardRunner {
 
 export function createShardRunner(workers: number): ShardRunner {
   if (workers === 0) {
-    return { threads: 0, run: async (task) => runTask(task), close: async () => undefined };
+    return { threads: 0, run: runTask, close: async () => undefined };
   }
   const pool = new Piscina({
     filename: new URL('./shard-worker.js', import.meta.url).href,

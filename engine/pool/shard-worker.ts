@@ -4,8 +4,8 @@ import { runTask } from './worker-protocol.js';
 import type { WorkerTask } from './worker-protocol.js';
 
 /** Piscina worker entry: runs one shard task. */
-export default function shardWorker(task: WorkerTask): unknown {
-  const reply = runTask(task);
+export default async function shardWorker(task: WorkerTask): Promise<unknown> {
+  const reply = await runTask(task);
   // Piscina types its symbols as plain `symbol`, so the class cannot be typed as its Transferable.
   return reply.kind === 'profile-pass' ? Piscina.move(new MovedReply(reply) as unknown as ArrayBuffer) : reply;
 }

@@ -1,4 +1,6 @@
 import type { CampaignModel } from '../model/campaign-model.js';
+import { writeScenarioFile } from '../output/write-scenario-file.js';
+import type { ScenarioFileReport, ScenarioFileTask } from '../output/write-scenario-file.js';
 import type { CampaignResults } from '../phases/campaign-results.js';
 import type { PhaseParams } from '../phases/phase-params.js';
 import type { ScenarioPools } from '../phases/pools.js';
@@ -12,21 +14,24 @@ import type { PoolCounts, Shard } from '../phases/shard.js';
  */
 export type WorkerTask =
   | { kind: 'profile-pass'; model: CampaignModel; params: PhaseParams; results: CampaignResults; shard: Shard }
-  | { kind: 'recommend-pass'; model: CampaignModel; params: PhaseParams; results: CampaignResults; pools: ScenarioPools; accountIds: Float64Array; shard: Shard };
+  | { kind: 'recommend-pass'; model: CampaignModel; params: PhaseParams; results: CampaignResults; pools: ScenarioPools; accountIds: Float64Array; shard: Shard }
+  | ({ kind: 'write-scenario' } & ScenarioFileTask);
 
 /**
  * A profile pass answers with its three partial count matrices packed in one buffer, which the
  * worker transfers (not copies) back: cluster, then trending, then avod.
  */
-export type WorkerReply = { kind: 'profile-pass'; packed: Uint32Array } | { kind: 'recommend-pass' };
+export type WorkerReply = { kind: 'profile-pass'; packed: Uint32Array } | { kind: 'recommend-pass' } | ({ kind: 'write-scenario' } & ScenarioFileReport);
 
-export function runTask(task: WorkerTask): WorkerReply {
+export async function runTask(task: WorkerTask): Promise<WorkerReply> {
   switch (task.kind) {
     case 'profile-pass':
       return { kind: 'profile-pass', packed: packCounts(profilePass(task.model, task.params, task.results, task.shard)) };
     case 'recommend-pass':
       recommendPass(task.model, task.params, task.results, task.pools, task.accountIds, task.shard);
       return { kind: 'recommend-pass' };
+    case 'write-scenario':
+      return { kind: 'write-scenario', ...(await writeScenarioFile(task)) };
   }
 }
 

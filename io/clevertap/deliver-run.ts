@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { DeliveryConfig } from '../../engine/config/config-types.js';
 import { defaultConfig } from '../../engine/config/default-config.js';
 import { parseDay } from '../../engine/dates.js';
+import { driftGate } from '../../engine/drift/drift-gate.js';
+import type { DriftResult } from '../../engine/drift/drift-types.js';
 import { AbortedError, DeliveryError } from '../../engine/errors.js';
 import { DateLedger } from '../ledger/date-ledger.js';
 import type { LedgerTable } from '../ledger/ledger-table.js';
@@ -50,6 +52,7 @@ function ledgerCounts(table: LedgerTable): DeliverySummary['ledger'] {
 interface SummaryParts {
   date: string;
   runId: string | null;
+  driftAccepted: DriftResult | null;
   config: DeliveryConfig;
   endpoint: string | null;
   records: number;
@@ -72,6 +75,7 @@ function summarize(p: SummaryParts): DeliverySummary {
     dry_run: s === null,
     endpoint: p.endpoint,
     in_flight_policy: p.config.in_flight_policy,
+    drift_accepted: p.driftAccepted === null ? null : { baseline: p.driftAccepted.baseline, reasons: p.driftAccepted.reasons },
     records: p.records,
     already_accepted: p.plan.alreadyAccepted,
     to_send: p.plan.toSend.length,
@@ -102,7 +106,8 @@ function summarize(p: SummaryParts): DeliverySummary {
  * Throws DeliveryError (with `summary`) when the delivery stopped early — bad credentials, an
  * endpoint that keeps failing, an exhausted retry budget — after recording every outcome; running
  * it again resumes. Throws AbortedError when `signal` fired. Dead letters are an outcome, not an
- * error: they are in the summary and `campaign dead-letters`.
+ * error: they are in the summary and `campaign dead-letters`. Throws DriftError, sending nothing,
+ * when the run failed the drift guard and `acceptDrift` is not set.
  */
 export async function deliverRun(options: DeliverOptions): Promise<DeliverySummary> {
   const started = performance.now();
@@ -111,6 +116,7 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
   const runDir = join(outDir, date);
   const stateDir = options.stateDir ?? defaultStateDir(outDir);
   const manifest = await readRunManifest(runDir);
+  const driftAccepted = driftGate(manifest, runDir, options.acceptDrift === true);
   const config = deliveryConfigOf(manifest, options.config);
   const runId = typeof manifest['run_id'] === 'string' ? manifest['run_id'] : null;
   // Missing credentials or a bad endpoint fail before the (long) validation of a large run.
@@ -130,7 +136,7 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
   if (credentials === null) {
     const ledger = await openForReading(stateDir, date);
     const plan = planDelivery(ledger.table, run, config.in_flight_policy, options.retryDeadLetters === true);
-    return summarize({ date, runId, config, endpoint: null, records: run.count, plan, stats: null, ledger: ledgerCounts(ledger.table), wallMs: performance.now() - started, phases });
+    return summarize({ date, runId, driftAccepted, config, endpoint: null, records: run.count, plan, stats: null, ledger: ledgerCounts(ledger.table), wallMs: performance.now() - started, phases });
   }
 
   const client = new UploadClient(credentials, config.concurrency, config.timeout_ms);
@@ -162,7 +168,7 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
     phases.send = lap();
     await ledger.compact();
     phases.compact = lap();
-    const summary = summarize({ date, runId, config, endpoint: client.host, records: run.count, plan, stats, ledger: ledgerCounts(ledger.table), wallMs: performance.now() - started, phases });
+    const summary = summarize({ date, runId, driftAccepted, config, endpoint: client.host, records: run.count, plan, stats, ledger: ledgerCounts(ledger.table), wallMs: performance.now() - started, phases });
     await mergeDeliveryIntoManifest(runDir, summary);
     if (stats.aborted) throw new AbortedError();
     if (stats.stopped !== null) {

@@ -1,4 +1,5 @@
 import type { DeliveryConfig } from '../../engine/config/config-types.js';
+import type { DriftResult } from '../../engine/drift/drift-types.js';
 
 /** Where and as whom to upload. Secret: never logged, written or put in an error message. */
 export interface DeliveryCredentials {
@@ -22,6 +23,8 @@ export interface DeliverOptions {
   dryRun?: boolean;
   /** Also re-attempt dead-lettered and held records of the date. */
   retryDeadLetters?: boolean;
+  /** Deliver a run that failed the drift guard (otherwise refused with DriftError); recorded in the summary. */
+  acceptDrift?: boolean;
   /** Stops promptly: requests still out are left `in_flight` for the next delivery's policy. */
   signal?: AbortSignal;
   onProgress?: (progress: DeliveryProgress) => void;
@@ -49,6 +52,8 @@ export interface DeliverySummary {
   /** Endpoint host only (never credentials); null for a dry run. */
   endpoint: string | null;
   in_flight_policy: DeliveryConfig['in_flight_policy'];
+  /** The run's failed drift verdict, when this delivery went ahead anyway (`acceptDrift`); else null. */
+  drift_accepted: Pick<DriftResult, 'baseline' | 'reasons'> | null;
   /** `send` records in the run. */
   records: number;
   /** Accepted by an earlier delivery of this date, so not sent again. */

@@ -16,4 +16,6 @@ export const STREAM = {
   sends: 10,
   tombstones: 11,
   clusters: 12,
+  /** Simulated campaign outcomes (`simulateOutcomes`), per campaign date and account. */
+  outcomes: 13,
 } as const;

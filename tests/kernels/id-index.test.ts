@@ -23,3 +23,11 @@ test('bulk lookup agrees with a Map on many colliding-prone ids', () => {
   const reference = new Map(ids.map((id, i) => [id, i]));
   expectEqual(Array.from(lookupIds(index, probe, new Int32Array(probe.length))), probe.map((id) => reference.get(id) ?? -1));
 });
+
+test('runs of a repeated id (present or absent) map like single lookups', () => {
+  const ids = [10, 20, 30, 40];
+  const { index } = buildIdIndex(ids);
+  const probe = [10, 10, 10, 99, 99, 20, 20, 10, 40, 40, 99, 30];
+  const reference = new Map(ids.map((id, i) => [id, i]));
+  expectEqual(Array.from(lookupIds(index, probe, new Int32Array(probe.length))), probe.map((id) => reference.get(id) ?? -1));
+});

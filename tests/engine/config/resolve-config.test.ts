@@ -80,3 +80,16 @@ test('deepMerge: objects merge, arrays and scalars replace, inputs untouched', (
 test('a bad campaign date is rejected', () => {
   assert.throws(() => effectiveConfig(defaultConfig(), '2026-02-30'), /campaign date must be a calendar date/);
 });
+
+test('drift: defaults, validation errors naming the key, and overrides like any key', () => {
+  expectEqual(parseConfig('drift: {mode: fail}\n', 'c.yaml').drift, { mode: 'fail', max_send_change: 0.5, max_eligible_change: 0.25, max_share_change: 0.15, min_count: 100 });
+  rejects('drift: {mode: loud}\n', /drift\.mode: expected one of warn, fail, off/);
+  rejects('drift: {max_send_change: -0.1}\n', /drift\.max_send_change: must be ≥ 0/);
+  rejects('drift: {max_share_change: lots}\n', /drift\.max_share_change: expected a number/);
+  rejects('drift: {min_count: 1.5}\n', /drift\.min_count: expected an integer/);
+  rejects('drift: {max_sends_change: 1}\n', /drift\.max_sends_change: unknown config key/);
+  rejects('overrides: [{name: x, from: 2026-12-01, to: 2026-12-31, set: {drift: {mode: never}}}]\n', /overrides\[0\]\.set\.drift\.mode: expected one of/);
+  const c = configFromObject({ overrides: [{ name: 'launch', from: '2026-12-01', to: '2026-12-01', set: { drift: { max_send_change: 2 } } }] }, 'test');
+  expectEqual(effectiveConfig(c, '2026-12-01').config.drift.max_send_change, 2);
+  expectEqual(effectiveConfig(c, '2026-12-02').config.drift.max_send_change, 0.5);
+});

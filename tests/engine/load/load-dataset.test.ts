@@ -156,3 +156,28 @@ describe('empty tables', () => {
     expectEqual(result.counts['plays'], { read_in_history_window: 0, counted: 0 }, 'plays counts');
   });
 });
+
+describe('plays', () => {
+  it('plays in profile order and the same plays shuffled give the same model columns', async () => {
+    const plays = [
+      { profile_id: 1, content_id: 1, ts: ago(3), watch_seconds: 100 },
+      { profile_id: 1, content_id: 2, ts: ago(1), watch_seconds: 200 },
+      { profile_id: 2, content_id: 1, ts: ago(2), watch_seconds: 300 },
+      { profile_id: 2, content_id: 9, ts: ago(2), watch_seconds: 300 }, // unknown content: dropped
+      { profile_id: 3, content_id: 2, ts: ago(5), watch_seconds: 10 }, // short: dropped
+      { profile_id: 3, content_id: 1, ts: ago(4), watch_seconds: 400 },
+    ];
+    const dataset: Dataset = {
+      catalog: [{ content_id: 1, show_id: 1 }, { content_id: 2, show_id: 2 }],
+      accounts: [{ account_id: 1 }],
+      profiles: [1, 2, 3].map((profile_id) => ({ profile_id, account_id: 1 })),
+      plays,
+      regions: [['US', 'na']],
+    };
+    const columns = (l: LoadedDataset): number[][] => [l.model.playOffsets, l.model.playContent, l.model.playDaysAgo, l.model.playSeconds].map((a) => Array.from(a));
+    const grouped = await load(dataset);
+    const shuffled = await load({ ...dataset, plays: [plays[5]!, plays[0]!, plays[2]!, plays[4]!, plays[1]!, plays[3]!] });
+    expectEqual(columns(grouped), [[0, 2, 3, 4], [0, 1, 0, 0], [3, 1, 2, 4], [100, 200, 300, 400]], 'grouped input');
+    expectEqual(columns(shuffled), [[0, 2, 3, 4], [0, 1, 0, 0], [3, 1, 2, 4], [100, 200, 300, 400]], 'shuffled input');
+  });
+});

@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util';
+import { tryParseDay } from '../../engine/dates.js';
+import { explainAccount } from '../../engine/explain/explain-account.js';
+import { formatExplanation } from '../../engine/explain/explanation-text.js';
+import type { Command } from '../command.js';
+import { optionError } from '../options.js';
+
+const usage = `usage: campaign explain --out DIR --date YYYY-MM-DD (--account ID | --profile ID) [options]
+
+Why this title: for one account of the run <out>/<date>/, each profile's eligibility, the RFM
+segment and treatment, every eligible profile's scenarios (top 5 with scores, and the shows passed
+over with the reason: watched, recently sent, unavailable, category filter, below min_viewers,
+outside pool_size), the rollup and the scenario choice. Recomputed with the run's effective config
+from its inputs and the ledger as they were on the date, and checked against the run's files.
+
+  --out DIR         output root the run was published under
+  --date D          campaign date of the run
+  --account ID      the account to explain
+  --profile ID      or a profile: explains its account, detailing that profile
+  --data DIR        dataset directory (default: the one the run's manifest names)
+  --state DIR       delivery state / ledger (default: <out>/state)
+  --json            print the explanation as JSON`;
+
+export const explainCommand: Command = {
+  name: 'explain',
+  usage,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        out: { type: 'string' },
+        date: { type: 'string' },
+        account: { type: 'string' },
+        profile: { type: 'string' },
+        data: { type: 'string' },
+        state: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    for (const required of ['out', 'date'] as const) if (values[required] === undefined) return optionError(`--${required} is required`, usage);
+    if (tryParseDay(values.date!) === null) return optionError(`--date must be a calendar date YYYY-MM-DD, got '${values.date}'`, usage);
+    if ((values.account === undefined) === (values.profile === undefined)) return optionError('give exactly one of --account and --profile', usage);
+    const [option, text] = values.account === undefined ? ['--profile', values.profile!] : ['--account', values.account];
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) return optionError(`${option} must be a whole number below 2^53, got '${text}'`, usage);
+    const id = Number(text);
+    const explanation = await explainAccount({
+      outDir: values.out!,
+      date: values.date!,
+      ...(values.account === undefined ? { profileId: id } : { accountId: id }),
+      ...(values.data === undefined ? {} : { dataDir: values.data }),
+      ...(values.state === undefined ? {} : { stateDir: values.state }),
+    });
+    console.log(values.json ? JSON.stringify(explanation, null, 2) : formatExplanation(explanation));
+    return 0;
+  },
+};

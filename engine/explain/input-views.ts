@@ -1,0 +1,58 @@
+import { relative } from 'node:path';
+import { DuckDBSession } from '../../io/input/duckdb-session.js';
+import { INPUT_TABLES, OPTIONAL_TABLES } from '../../io/input/input-schema.js';
+import type { ContractType, TableName } from '../../io/input/input-schema.js';
+import { bindColumns } from '../../io/input/read-table.js';
+import { findTable, sourceSql } from '../../io/input/table-files.js';
+import type { BoundTable } from '../load/load-context.js';
+
+/** The SQL type each contract type is bound to (see bindColumns). */
+const SQL_TYPE: Record<ContractType, string> = { int: 'DOUBLE', string: 'VARCHAR', bool: 'BOOLEAN', date: 'INTEGER', timestamp: 'INTEGER' };
+
+/** The plays view names its day column `day`: the bound `ts` is already the UTC day number. */
+const RENAMED: Record<string, string> = { ts: 'day' };
+
+/**
+ * A DuckDB session over the dataset with one view `in_<table>` per SPEC §2 table, each column
+ * read through the engine's own bound expression (ids DOUBLE, dates and timestamps as days since
+ * 1970-01-01), so every file layout and encoding the engine accepts reads the same way here.
+ * Absent optional tables are empty views; `tomb_accounts` and `tomb_profiles` hold the deletions.
+ */
+export interface InputViews {
+  session: DuckDBSession;
+  /** The checked tables, for scans that must filter on raw columns before converting them. */
+  tables: Partial<Record<TableName, BoundTable>>;
+  /** Every input file, relative to the dataset directory. */
+  files: string[];
+}
+
+export async function openInputViews(dataDir: string, threads: number): Promise<InputViews> {
+  const session = await DuckDBSession.open(threads);
+  try {
+    const files: string[] = [];
+    const tables: Partial<Record<TableName, BoundTable>> = {};
+    for (const name of Object.keys(INPUT_TABLES) as TableName[]) {
+      const source = findTable(dataDir, name, !OPTIONAL_TABLES.includes(name));
+      let select: string;
+      if (source === null) {
+        select = `SELECT ${INPUT_TABLES[name].map((c) => `CAST(NULL AS ${SQL_TYPE[c.type]}) AS ${columnName(c.name)}`).join(', ')} WHERE false`;
+      } else {
+        const bound = await bindColumns(session, source, INPUT_TABLES[name]);
+        tables[name] = { source, columns: bound };
+        select = `SELECT ${bound.map((b) => `${b.sql} AS ${columnName(b.column.name)}`).join(', ')} FROM ${sourceSql(source)}`;
+        files.push(...source.files.map((f) => relative(dataDir, f).split('\\').join('/')));
+      }
+      await session.run(`CREATE TEMP VIEW in_${name} AS ${select}`);
+    }
+    await session.run('CREATE TEMP TABLE tomb_accounts AS SELECT DISTINCT account_id FROM in_tombstones WHERE account_id IS NOT NULL');
+    await session.run('CREATE TEMP TABLE tomb_profiles AS SELECT DISTINCT profile_id FROM in_tombstones WHERE profile_id IS NOT NULL');
+    return { session, tables, files };
+  } catch (err) {
+    session.close();
+    throw err;
+  }
+}
+
+function columnName(name: string): string {
+  return RENAMED[name] ?? name;
+}

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { explainAccount } from '../../engine/explain/explain-account.js';
+import { D, cli, run, writeBase } from '../io/input/contract-fixture.js';
+import { expectEqual } from '../support/expect-equal.js';
+import { tempDir } from '../support/temp-dir.js';
+
+test('campaign explain prints the explanation as text or JSON; bad ids, dates and options are clear errors', async () => {
+  const dir = tempDir();
+  const data = await writeBase(join(dir, 'data'));
+  const out = join(dir, 'out');
+  await run(data, out);
+
+  const text = await cli(['explain', '--out', out, '--date', D, '--account', '10']);
+  expectEqual([text.code, text.stderr], [0, '']);
+  assert.match(text.stdout, /^account 10 · campaign 2026-11-22 · run 2026-11-22-[0-9a-f]{16}$/m);
+  assert.match(text.stdout, /^outcome: (send|holdout) — \w+ · show \d+ ".+" · profile 101$/m);
+  assert.match(text.stdout, /^ {2}102 +no \(inactive\) +1 +na /m);
+  assert.match(text.stdout, /^profile 101 \(chosen by the rollup\)$/m);
+  assert.match(text.stdout, /^the run's files agree with this explanation$/m);
+
+  const json = await cli(['explain', '--out', out, '--date', D, '--profile', '101', '--json', '--data', data]);
+  expectEqual(json.code, 0, json.stderr);
+  const library = await explainAccount({ outDir: out, date: D, profileId: 101, dataDir: data });
+  expectEqual(JSON.parse(json.stdout), JSON.parse(JSON.stringify(library)));
+
+  const unknown = await cli(['explain', '--out', out, '--date', D, '--account', '99']);
+  expectEqual(unknown.code, 1);
+  assert.match(unknown.stderr, /account 99 is not in the accounts/);
+  const noRun = await cli(['explain', '--out', out, '--date', '2026-11-23', '--account', '10']);
+  expectEqual(noRun.code, 1);
+  assert.match(noRun.stderr, /no run for 2026-11-23/);
+  for (const [args, message] of [
+    [['--out', out, '--account', '10'], /--date is required/],
+    [['--out', out, '--date', D], /exactly one of --account and --profile/],
+    [['--out', out, '--date', D, '--account', '10', '--profile', '101'], /exactly one of --account and --profile/],
+    [['--out', out, '--date', D, '--account', 'x1'], /--account must be a whole number/],
+  ] as const) {
+    const r = await cli(['explain', ...args]);
+    expectEqual(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+  }
+});
