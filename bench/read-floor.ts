@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { availableParallelism } from 'node:os';
-import { DuckDBSession } from '../io/input/duckdb-session.js';
+import { decoderThreads, DuckDBSession } from '../io/input/duckdb-session.js';
 import { INPUT_TABLES, OPTIONAL_TABLES } from '../io/input/input-schema.js';
 import type { TableName } from '../io/input/input-schema.js';
 import { bindColumns, readTable } from '../io/input/read-table.js';
@@ -13,7 +12,7 @@ import { findTable } from '../io/input/table-files.js';
 const { values } = parseArgs({ options: { data: { type: 'string' }, threads: { type: 'string' } } });
 if (values.data === undefined) throw new Error('usage: node dist/bench/read-floor.js --data DIR [--threads N]');
 const started = performance.now();
-const session = await DuckDBSession.open(Number(values.threads ?? availableParallelism()));
+const session = await DuckDBSession.open(values.threads === undefined ? decoderThreads() : Number(values.threads));
 let rows = 0;
 for (const name of Object.keys(INPUT_TABLES) as TableName[]) {
   const source = findTable(values.data, name, !OPTIONAL_TABLES.includes(name));

@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
+import { decoderThreads } from '../io/input/duckdb-session.js';
 import { purgeLedger, readAcceptedSends } from '../io/ledger/index.js';
 import { writeParquet } from '../io/parquet/index.js';
 import { SCENARIOS } from './config/config-types.js';
@@ -22,7 +23,7 @@ import { payloadBlocks } from './output/payload-lines.js';
 import { selectionTable } from './output/output-tables.js';
 import { acquireRunLock } from './output/run-lock.js';
 import { createStaging, discardStaging, publishStaging } from './output/staging-dir.js';
-import { validateOutputs } from './output/validate-outputs.js';
+import { MAX_REPORTED, VALIDATION_CHECKS, validateSelection } from './output/validate-outputs.js';
 import type { ValidationReport } from './output/validate-outputs.js';
 import { createResults } from './phases/campaign-results.js';
 import { phaseParams, STATUS_SEND, STATUSES } from './phases/phase-params.js';
@@ -107,7 +108,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
       day,
       config,
       ledgerSends,
-      duckdbThreads: Math.max(1, workers),
+      duckdbThreads: decoderThreads(),
       onStep: (detail, rows) => emit({ phase: 'load', state: 'progress', detail, ...(rows === undefined ? {} : { done: rows }) }),
     });
     if (existsSync(stateDir) && (loaded.tombstones.accountIds.length > 0 || loaded.tombstones.profileIds.length > 0)) {
@@ -147,8 +148,28 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
     );
     end('recommend');
 
+    begin('validate');
+    // Profile ranges are checked on the workers while this thread builds and checks the selection.
+    const P = model.profileCount;
+    const parts = Math.max(1, runner.threads);
+    const profileChecks = Promise.all(
+      Array.from({ length: parts }, (_, k) =>
+        runner.run({ kind: 'validate-profiles', model, profileIds: labels.profileIds, showIds: labels.showIds, results, from: Math.floor((P * k) / parts), to: Math.floor((P * (k + 1)) / parts) }),
+      ),
+    );
+    pendingWrites = profileChecks.catch(() => undefined);
+    const selection = selectionTable(model, labels, results, params.segmentNames);
+    const validation: ValidationReport = { checks: VALIDATION_CHECKS, rowsChecked: selection.rows, violations: validateSelection(model, labels, results, selection) };
+    for (const reply of await profileChecks) {
+      if (reply.kind !== 'validate-profiles') throw new Error('unexpected worker reply');
+      validation.rowsChecked += reply.rowsChecked;
+      validation.violations.push(...reply.violations);
+    }
+    end('validate');
+    if (validation.violations.length > 0) throw new ValidationError(validation.violations.slice(0, MAX_REPORTED));
+
     // The four scenario files are built, checked and encoded on the workers while this thread
-    // validates and writes the selection and payloads.
+    // writes the selection and payloads.
     staging = createStaging(outDir, options.date);
     await mkdir(join(staging, 'scenarios'));
     const stagingDir = staging;
@@ -156,12 +177,6 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
       SCENARIOS.map((name, k) => runner.run({ kind: 'write-scenario', scenario: k, path: join(stagingDir, 'scenarios', `${name}.parquet`), profileIds: labels.profileIds, showIds: labels.showIds, results })),
     );
     pendingWrites = scenarioWrites.catch(() => undefined);
-
-    begin('validate');
-    const selection = selectionTable(model, labels, results, params.segmentNames);
-    const validation = validateOutputs(model, labels, results, selection);
-    end('validate');
-    if (validation.violations.length > 0) throw new ValidationError(validation.violations);
 
     begin('write');
     const inputDigest = createHash('sha256')

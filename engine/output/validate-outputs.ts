@@ -24,12 +24,18 @@ export interface ValidationReport {
 
 export const MAX_REPORTED = 50;
 
+export interface ProfileChecks {
+  rowsChecked: number;
+  violations: string[];
+}
+
 /**
- * SPEC §10 validation, re-derived from the model rather than trusted from the passes that
- * produced the rows: a bug in a pass shows up here before anything is published or delivered.
- * The row-order checks of the scenario files run where those files are built (checkScenarioTable).
+ * SPEC §10 validation of the scenario rows of profiles [from, to), re-derived from the model rather
+ * than trusted from the passes that produced them: a bug in a pass shows up here before anything is
+ * published or delivered. Profile ranges are independent, so workers check them in parallel; the
+ * row-order checks of the scenario files run where those files are built (checkScenarioTable).
  */
-export function validateOutputs(model: CampaignModel, labels: ModelLabels, results: CampaignResults, selection: OutputTable): ValidationReport {
+export function validateProfiles(model: CampaignModel, profileIds: Float64Array, showIds: Float64Array, results: CampaignResults, from: number, to: number): ProfileChecks {
   const violations: string[] = [];
   const report = (message: string): void => {
     if (violations.length < MAX_REPORTED) violations.push(message);
@@ -40,13 +46,13 @@ export function validateOutputs(model: CampaignModel, labels: ModelLabels, resul
   const sent = new Uint32Array(S);
   let rowsChecked = 0;
 
-  for (let p = 0; p < P; p++) {
+  for (let p = from; p < to; p++) {
     const stamp = p + 1;
     let marked = false;
     for (let k = 0; k < SCENARIOS.length; k++) {
       const n = results.recCount[k * P + p]!;
       if (n === 0) continue;
-      const pid = labels.profileIds[p];
+      const pid = profileIds[p];
       if (n > RECS_PER_PROFILE) report(`${SCENARIOS[k]}: profile ${pid} has ${n} rows`);
       if (!marked) {
         for (let i = model.playOffsets[p]!; i < model.playOffsets[p + 1]!; i++) watched[model.contentShow[model.playContent[i]!]!] = stamp;
@@ -57,7 +63,7 @@ export function validateOutputs(model: CampaignModel, labels: ModelLabels, resul
       const need = k === AVOD ? SHOW_AVOD_AVAILABLE : SHOW_AVAILABLE;
       for (let r = 0; r < n; r++) {
         const show = results.recShow[base + r]!;
-        const sid = labels.showIds[show];
+        const sid = showIds[show];
         for (let q = 0; q < r; q++) if (results.recShow[base + q] === show) report(`${SCENARIOS[k]}: profile ${pid} has show ${sid} twice`);
         if ((model.showFlags[show]! & need) === 0) report(`${SCENARIOS[k]}: profile ${pid} got unavailable show ${sid}`);
         if (sent[show] === stamp) report(`${SCENARIOS[k]}: profile ${pid} got show ${sid} sent inside the dedup window`);
@@ -66,11 +72,19 @@ export function validateOutputs(model: CampaignModel, labels: ModelLabels, resul
       }
     }
   }
+  return { rowsChecked, violations };
+}
 
+/** SPEC §10 checks of the selection: one row per account, in order; every `send` row has a crm_id. */
+export function validateSelection(model: CampaignModel, labels: ModelLabels, results: CampaignResults, selection: OutputTable): string[] {
+  const violations: string[] = [];
+  const report = (message: string): void => {
+    if (violations.length < MAX_REPORTED) violations.push(message);
+  };
   const account = selection.columns[0]!.values as Float64Array;
   for (let i = 1; i < selection.rows; i++) if (account[i]! <= account[i - 1]!) report(`selection: account ${account[i]} has more than one row or rows are unsorted`);
   for (let a = 0; a < model.accountCount; a++) {
     if (results.accountProfile[a]! >= 0 && results.accountStatus[a] === STATUS_SEND && labels.accountCrmIds[a] === null) report(`selection: send row for account ${labels.accountIds[a]} has no crm_id`);
   }
-  return { checks: VALIDATION_CHECKS, rowsChecked: rowsChecked + selection.rows, violations };
+  return violations;
 }

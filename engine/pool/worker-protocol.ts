@@ -1,4 +1,6 @@
 import type { CampaignModel } from '../model/campaign-model.js';
+import { validateProfiles } from '../output/validate-outputs.js';
+import type { ProfileChecks } from '../output/validate-outputs.js';
 import { writeScenarioFile } from '../output/write-scenario-file.js';
 import type { ScenarioFileReport, ScenarioFileTask } from '../output/write-scenario-file.js';
 import type { CampaignResults } from '../phases/campaign-results.js';
@@ -15,13 +17,14 @@ import type { PoolCounts, Shard } from '../phases/shard.js';
 export type WorkerTask =
   | { kind: 'profile-pass'; model: CampaignModel; params: PhaseParams; results: CampaignResults; shard: Shard }
   | { kind: 'recommend-pass'; model: CampaignModel; params: PhaseParams; results: CampaignResults; pools: ScenarioPools; accountIds: Float64Array; shard: Shard }
+  | { kind: 'validate-profiles'; model: CampaignModel; profileIds: Float64Array; showIds: Float64Array; results: CampaignResults; from: number; to: number }
   | ({ kind: 'write-scenario' } & ScenarioFileTask);
 
 /**
  * A profile pass answers with its three partial count matrices packed in one buffer, which the
  * worker transfers (not copies) back: cluster, then trending, then avod.
  */
-export type WorkerReply = { kind: 'profile-pass'; packed: Uint32Array } | { kind: 'recommend-pass' } | ({ kind: 'write-scenario' } & ScenarioFileReport);
+export type WorkerReply = { kind: 'profile-pass'; packed: Uint32Array } | { kind: 'recommend-pass' } | ({ kind: 'validate-profiles' } & ProfileChecks) | ({ kind: 'write-scenario' } & ScenarioFileReport);
 
 export async function runTask(task: WorkerTask): Promise<WorkerReply> {
   switch (task.kind) {
@@ -30,6 +33,8 @@ export async function runTask(task: WorkerTask): Promise<WorkerReply> {
     case 'recommend-pass':
       recommendPass(task.model, task.params, task.results, task.pools, task.accountIds, task.shard);
       return { kind: 'recommend-pass' };
+    case 'validate-profiles':
+      return { kind: 'validate-profiles', ...validateProfiles(task.model, task.profileIds, task.showIds, task.results, task.from, task.to) };
     case 'write-scenario':
       return { kind: 'write-scenario', ...(await writeScenarioFile(task)) };
   }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
@@ -5,7 +6,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 /** How a result column lands in JS: ids as float64 (exact below 2^53), small ints, booleans, strings. */
 export type ColumnKind = 'f64' | 'i32' | 'bool' | 'str';
 
-/** One chunk of a streamed result: views valid only during the callback (DuckDB reuses the memory). */
+/** One chunk of a streamed result: views valid only during the callback (the chunk is released after it). */
 export interface Chunk {
   size: number;
   f64(column: number): Float64Array;
@@ -47,17 +48,29 @@ export class DuckDBSession {
     await duckdb.query(this.connection, sql);
   }
 
-  /** Streams `sql` chunk by chunk (2048 rows) without materialising the result. */
+  /**
+   * Streams `sql` chunk by chunk (2048 rows) without materialising the result. The next chunk is
+   * fetched (an async round trip to DuckDB's threads) while the callback processes this one, so
+   * the fetch latency hides behind the caller's work.
+   */
   async stream(sql: string, onChunk: (chunk: Chunk, raw: duckdb.DataChunk) => void): Promise<number> {
     const prepared = await duckdb.prepare(this.connection, sql);
     const result = await duckdb.execute_prepared_streaming(prepared);
     let total = 0;
+    let next = duckdb.fetch_chunk(result);
     for (;;) {
-      const raw = await duckdb.fetch_chunk(result);
+      const raw = await next;
       if (raw === null) break;
       const size = duckdb.data_chunk_get_size(raw);
       if (size === 0) break;
-      onChunk(chunkView(raw, size), raw);
+      next = duckdb.fetch_chunk(result);
+      try {
+        onChunk(chunkView(raw, size), raw);
+      } catch (error) {
+        // Let the in-flight fetch settle before the result can be released.
+        await next.catch(() => null);
+        throw error;
+      }
       total += size;
     }
     return total;
@@ -92,6 +105,14 @@ function chunkView(raw: duckdb.DataChunk, size: number): Chunk {
       return -1;
     },
   };
+}
+
+/**
+ * DuckDB threads for decoding inputs: every core but the one the main thread needs to consume the
+ * chunks (measured on 2 cores, 1M profiles: load 7.2 s with 1 DuckDB thread, 7.8 s with 2).
+ */
+export function decoderThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
 }
 
 /** SQL string literal. */
