@@ -1,5 +1,5 @@
 import { fnv1a32 } from '../../kernels/fnv1a.js';
-import { atLeastScore, recencyScore } from '../../kernels/rfm-score.js';
+import { atLeastScore, recencyScore, segmentIndex } from '../../kernels/rfm-score.js';
 import type { CampaignConfig, ScenarioName } from '../config/config-types.js';
 import { formatDay } from '../dates.js';
 import type { PhaseParams } from '../phases/phase-params.js';
@@ -24,9 +24,8 @@ export function scoreAccount(params: PhaseParams, plan: string, activities: read
   const r = recencyScore(rDays, params.rDays);
   const f = atLeastScore(activeDays30, params.fDays);
   const m = atLeastScore(mHours, params.mHours);
-  const rule = params.segments.findIndex((b) => r >= b.rMin && r <= b.rMax && f >= b.fMin && f <= b.fMax && m >= b.mMin && m <= b.mMax);
-  const segmentIndex = rule < 0 ? params.segments.length : rule;
-  const treatmentReason = plan === 'avod' ? 'avod_plan' : params.avodSegment[segmentIndex] === 1 ? 'avod_segment' : 'svod';
+  const segment = segmentIndex(params.segments, r, f, m);
+  const treatmentReason = plan === 'avod' ? 'avod_plan' : params.avodSegment[segment] === 1 ? 'avod_segment' : 'svod';
   return {
     rDays,
     fDays: activeDays30,
@@ -34,8 +33,8 @@ export function scoreAccount(params: PhaseParams, plan: string, activities: read
     r,
     f,
     m,
-    segment: params.segmentNames[segmentIndex]!,
-    segmentRule: rule < 0 ? null : rule,
+    segment: params.segmentNames[segment]!,
+    segmentRule: segment === params.segments.length ? null : segment,
     treatment: treatmentReason === 'svod' ? 'svod' : 'avod',
     treatmentReason,
   };

@@ -1,3 +1,4 @@
+import type { SegmentBounds } from '../../kernels/rfm-score.js';
 import { SCENARIOS } from '../config/config-types.js';
 import type { CampaignConfig, ScenarioName } from '../config/config-types.js';
 
@@ -21,16 +22,6 @@ export const TREATMENTS = ['svod', 'avod'] as const;
 
 /** SPEC §4.5 "otherwise needs_attention": the segment of an account no configured rule matches. */
 export const NO_MATCH_SEGMENT = 'needs_attention';
-
-/** A segment rule with absent bounds widened to the full 1..5 score range. */
-export interface SegmentBounds {
-  rMin: number;
-  rMax: number;
-  fMin: number;
-  fMax: number;
-  mMin: number;
-  mMax: number;
-}
 
 /** The effective config flattened into what the shard kernels read: numbers and small arrays only. */
 export interface PhaseParams {

@@ -1,5 +1,5 @@
 import { createTopK, offerTopK } from '../../kernels/top-k.js';
-import { atLeastScore, recencyScore } from '../../kernels/rfm-score.js';
+import { atLeastScore, recencyScore, segmentIndex } from '../../kernels/rfm-score.js';
 import { CONTENT_AVAILABLE, CONTENT_NEW } from '../model/campaign-model.js';
 import type { CampaignModel } from '../model/campaign-model.js';
 import type { CampaignResults } from './campaign-results.js';
@@ -156,15 +156,7 @@ function scoreAccount(model: CampaignModel, params: PhaseParams, results: Campai
   results.accountR[a] = r;
   results.accountF[a] = f;
   results.accountM[a] = m;
-  const segments = params.segments;
-  let segment = segments.length;
-  for (let i = 0; i < segments.length; i++) {
-    const b = segments[i]!;
-    if (r >= b.rMin && r <= b.rMax && f >= b.fMin && f <= b.fMax && m >= b.mMin && m <= b.mMax) {
-      segment = i;
-      break;
-    }
-  }
+  const segment = segmentIndex(params.segments, r, f, m);
   results.accountSegment[a] = segment;
   results.accountTreatment[a] = model.accountAvodPlan[a] === 1 || params.avodSegment[segment] === 1 ? 1 : 0;
 }
