@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
 import { decoderThreads, DuckDBSession } from '../io/input/duckdb-session.js';
-import { INPUT_TABLES, OPTIONAL_TABLES } from '../io/input/input-schema.js';
-import type { TableName } from '../io/input/input-schema.js';
-import { bindColumns, readTable } from '../io/input/read-table.js';
-import { findTable } from '../io/input/table-files.js';
+import { bindTables } from '../io/input/bind-tables.js';
+import { readTable } from '../io/input/read-table.js';
 
 /**
  * The input-read floor of issue 5: the same reader (DuckDB into typed arrays, same column
@@ -14,11 +12,6 @@ if (values.data === undefined) throw new Error('usage: node dist/bench/read-floo
 const started = performance.now();
 const session = await DuckDBSession.open(values.threads === undefined ? decoderThreads() : Number(values.threads));
 let rows = 0;
-for (const name of Object.keys(INPUT_TABLES) as TableName[]) {
-  const source = findTable(values.data, name, !OPTIONAL_TABLES.includes(name));
-  if (source === null) continue;
-  const bound = await bindColumns(session, source, INPUT_TABLES[name]);
-  rows += (await readTable(session, source, bound)).rows;
-}
+for (const table of Object.values(await bindTables(session, values.data))) rows += (await readTable(session, table.source, table.columns)).rows;
 session.close();
 console.log(JSON.stringify({ rows, wallMs: Math.round(performance.now() - started) }));

@@ -1,10 +1,10 @@
 import { relative } from 'node:path';
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
-import { INPUT_TABLES, OPTIONAL_TABLES } from '../../io/input/input-schema.js';
+import { INPUT_TABLES } from '../../io/input/input-schema.js';
 import type { ContractType, TableName } from '../../io/input/input-schema.js';
-import { bindColumns } from '../../io/input/read-table.js';
-import { findTable, sourceSql } from '../../io/input/table-files.js';
-import type { BoundTable } from '../load/load-context.js';
+import { sourceSql } from '../../io/input/table-files.js';
+import { bindTables } from '../../io/input/bind-tables.js';
+import type { BoundTable } from '../../io/input/bind-tables.js';
 
 /** The SQL type each contract type is bound to (see bindColumns). */
 const SQL_TYPE: Record<ContractType, string> = { int: 'DOUBLE', string: 'VARCHAR', bool: 'BOOLEAN', date: 'INTEGER', timestamp: 'INTEGER' };
@@ -30,17 +30,15 @@ export async function openInputViews(dataDir: string, threads: number): Promise<
   const session = await DuckDBSession.open(threads);
   try {
     const files: string[] = [];
-    const tables: Partial<Record<TableName, BoundTable>> = {};
+    const tables = await bindTables(session, dataDir);
     for (const name of Object.keys(INPUT_TABLES) as TableName[]) {
-      const source = findTable(dataDir, name, !OPTIONAL_TABLES.includes(name));
+      const table = tables[name];
       let select: string;
-      if (source === null) {
+      if (table === undefined) {
         select = `SELECT ${INPUT_TABLES[name].map((c) => `CAST(NULL AS ${SQL_TYPE[c.type]}) AS ${columnName(c.name)}`).join(', ')} WHERE false`;
       } else {
-        const bound = await bindColumns(session, source, INPUT_TABLES[name]);
-        tables[name] = { source, columns: bound };
-        select = `SELECT ${bound.map((b) => `${b.sql} AS ${columnName(b.column.name)}`).join(', ')} FROM ${sourceSql(source)}`;
-        files.push(...source.files.map((f) => relative(dataDir, f).split('\\').join('/')));
+        select = `SELECT ${table.columns.map((b) => `${b.sql} AS ${columnName(b.column.name)}`).join(', ')} FROM ${sourceSql(table.source)}`;
+        files.push(...table.source.files.map((f) => relative(dataDir, f).split('\\').join('/')));
       }
       await session.run(`CREATE TEMP VIEW in_${name} AS ${select}`);
     }

@@ -2,7 +2,7 @@ import { sqlString } from '../../io/input/duckdb-session.js';
 import type { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { sourceSql } from '../../io/input/table-files.js';
 import { rawTimestampLiteral } from '../../io/input/raw-timestamp.js';
-import type { BoundTable } from '../load/load-context.js';
+import type { BoundTable } from '../../io/input/bind-tables.js';
 import type { BoundColumn } from '../../io/input/read-table.js';
 
 /** The pool groups explain needs: the clusters and regions of the account's eligible profiles. */

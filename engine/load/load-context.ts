@@ -1,14 +1,7 @@
 import type { CampaignConfig } from '../config/config-types.js';
 import type { DuckDBSession } from '../../io/input/duckdb-session.js';
-import type { BoundColumn } from '../../io/input/read-table.js';
-import type { TableSource } from '../../io/input/table-files.js';
+import type { BoundTable } from '../../io/input/bind-tables.js';
 import type { TableName } from '../../io/input/input-schema.js';
-
-/** A table found in the dataset with its columns checked against the contract. */
-export interface BoundTable {
-  source: TableSource;
-  columns: BoundColumn[];
-}
 
 export interface LoadContext {
   session: DuckDBSession;

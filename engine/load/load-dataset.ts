@@ -1,8 +1,6 @@
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
-import { INPUT_TABLES, OPTIONAL_TABLES } from '../../io/input/input-schema.js';
-import type { TableName } from '../../io/input/input-schema.js';
-import { bindColumns } from '../../io/input/read-table.js';
-import { describeInputFiles, findTable } from '../../io/input/table-files.js';
+import { bindTables } from '../../io/input/bind-tables.js';
+import { describeInputFiles } from '../../io/input/table-files.js';
 import type { InputFile } from '../../io/input/table-files.js';
 import type { CampaignConfig } from '../config/config-types.js';
 import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
@@ -40,11 +38,7 @@ export interface LoadedDataset {
 export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> {
   const session = await DuckDBSession.open(options.duckdbThreads);
   try {
-    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: {}, counts: {} };
-    for (const name of Object.keys(INPUT_TABLES) as TableName[]) {
-      const source = findTable(options.dataDir, name, !OPTIONAL_TABLES.includes(name));
-      if (source !== null) ctx.tables[name] = { source, columns: await bindColumns(session, source, INPUT_TABLES[name]) };
-    }
+    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, options.dataDir), counts: {} };
     const step = options.onStep ?? (() => undefined);
     const sources = Object.values(ctx.tables).map((t) => t.source);
     const hashing = describeInputFiles(options.dataDir, sources);

@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { DuckDBSession, sqlString } from '../../io/input/duckdb-session.js';
-import { INPUT_TABLES } from '../../io/input/input-schema.js';
+import { bindTables, boundColumn } from '../../io/input/bind-tables.js';
+import type { BoundTable } from '../../io/input/bind-tables.js';
 import type { TableName } from '../../io/input/input-schema.js';
-import { bindColumns } from '../../io/input/read-table.js';
-import type { BoundColumn } from '../../io/input/read-table.js';
-import { findTable, sourceSql } from '../../io/input/table-files.js';
+import { sourceSql } from '../../io/input/table-files.js';
 import type { TableSource } from '../../io/input/table-files.js';
 import { formatDay } from '../dates.js';
 import { InputError } from '../errors.js';
@@ -23,11 +22,6 @@ export interface CubeRow {
   region: string;
   accounts: number;
   conversions: number;
-}
-
-interface BoundTable {
-  source: TableSource;
-  columns: Map<string, BoundColumn>;
 }
 
 const REPORT_TABLES = ['catalog', 'accounts', 'profiles', 'plays', 'regions', 'tombstones'] as const satisfies readonly TableName[];
@@ -53,13 +47,7 @@ export class ReportSession {
   static async open(dataDir: string): Promise<ReportSession> {
     const session = await DuckDBSession.open(availableParallelism());
     try {
-      const tables: Partial<Record<TableName, BoundTable>> = {};
-      for (const name of REPORT_TABLES) {
-        const source = findTable(dataDir, name, name !== 'tombstones');
-        if (source === null) continue;
-        const bound = await bindColumns(session, source, INPUT_TABLES[name]);
-        tables[name] = { source, columns: new Map(bound.map((b) => [b.column.name, b])) };
-      }
+      const tables = await bindTables(session, dataDir, REPORT_TABLES);
       const report = new ReportSession(session, tables);
       await report.createPeople();
       return report;
@@ -76,7 +64,7 @@ export class ReportSession {
   /** Where the plays are and how `ts` is stored (the outcome simulator writes beside them). */
   get plays(): { source: TableSource; tsType: string } {
     const t = this.table('plays');
-    return { source: t.source, tsType: t.columns.get('ts')!.sourceType };
+    return { source: t.source, tsType: boundColumn(t, 'ts').sourceType };
   }
 
   private table(name: TableName): BoundTable {
@@ -88,7 +76,7 @@ export class ReportSession {
   /** `SELECT <column AS name, ...> FROM <table>`, columns read as the engine reads them. */
   private select(name: TableName, columns: readonly string[], where = ''): string {
     const t = this.table(name);
-    const list = columns.map((c) => `${t.columns.get(c)!.sql} AS ${c}`).join(', ');
+    const list = columns.map((c) => `${boundColumn(t, c).sql} AS ${c}`).join(', ');
     return `SELECT ${list} FROM ${sourceSql(t.source)}${where === '' ? '' : ` WHERE ${where}`}`;
   }
 
@@ -159,7 +147,7 @@ export class ReportSession {
       return;
     }
     const plays = this.table('plays');
-    const col = (name: string): string => plays.columns.get(name)!.sql;
+    const col = (name: string): string => boundColumn(plays, name).sql;
     const range = this.rawTsRange(first, last + windowDays);
     await s.run(`CREATE TEMP TABLE r_window_plays AS
       SELECT p.account_id, c.show_id, pl.day, pl.watch_seconds
@@ -229,7 +217,7 @@ export class ReportSession {
    * statistics, for each encoding the contract allows (as the engine's plays loader does).
    */
   private rawTsRange(fromDay: number, toDay: number | null): string {
-    const type = this.table('plays').columns.get('ts')!.sourceType;
+    const type = boundColumn(this.table('plays'), 'ts').sourceType;
     const at = (day: number): string =>
       type === 'BIGINT' ? `${day * 86_400_000}` : type === 'TIMESTAMP WITH TIME ZONE' ? `TIMESTAMPTZ '${formatDay(day)} 00:00:00+00'` : `TIMESTAMP '${formatDay(day)}'`;
     return `"ts" >= ${at(fromDay)}${toDay === null ? '' : ` AND "ts" < ${at(toDay)}`}`;

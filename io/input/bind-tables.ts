@@ -1,0 +1,38 @@
+import type { DuckDBSession } from './duckdb-session.js';
+import { INPUT_TABLES, OPTIONAL_TABLES } from './input-schema.js';
+import type { TableName } from './input-schema.js';
+import { bindColumns } from './read-table.js';
+import type { BoundColumn } from './read-table.js';
+import { findTable } from './table-files.js';
+import type { TableSource } from './table-files.js';
+
+/** A table found in the dataset with its columns checked against the contract. */
+export interface BoundTable {
+  source: TableSource;
+  columns: BoundColumn[];
+}
+
+/**
+ * Finds each of `names` in the dataset (SPEC §2: a file or a directory) and checks its columns
+ * before anything large is read. A missing required table is an InputError; absent optional
+ * tables are left out of the result.
+ */
+export async function bindTables(
+  session: DuckDBSession,
+  dataDir: string,
+  names: readonly TableName[] = Object.keys(INPUT_TABLES) as TableName[],
+): Promise<Partial<Record<TableName, BoundTable>>> {
+  const tables: Partial<Record<TableName, BoundTable>> = {};
+  for (const name of names) {
+    const source = findTable(dataDir, name, !OPTIONAL_TABLES.includes(name));
+    if (source !== null) tables[name] = { source, columns: await bindColumns(session, source, INPUT_TABLES[name]) };
+  }
+  return tables;
+}
+
+/** The bound column `name` of a table (one of its contract columns). */
+export function boundColumn(table: BoundTable, name: string): BoundColumn {
+  const column = table.columns.find((c) => c.column.name === name);
+  if (column === undefined) throw new Error(`column ${name} is not part of the table's contract`);
+  return column;
+}
