@@ -1,28 +1,13 @@
+import { CampaignError } from '../io/errors.js';
 import type { DriftResult } from './drift/drift-types.js';
 
-/** Base of every error the engine throws on purpose; `code` is stable for job runners to branch on. */
-export class CampaignError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+/** The adapters' errors are the engine's too: one import for every error a run can throw. */
+export { CampaignError, DeliveryError, InputError, LockError } from '../io/errors.js';
 
 /** A configuration file or value that breaks SPEC §9; the message names the key. */
 export class ConfigError extends CampaignError {
   constructor(message: string) {
     super('CONFIG', message);
-  }
-}
-
-/** An input that breaks the SPEC §2 contract; the message names the file, column and problem. */
-export class InputError extends CampaignError {
-  readonly file: string;
-  constructor(file: string, message: string) {
-    super('INPUT', `${file}: ${message}`);
-    this.file = file;
   }
 }
 
@@ -35,30 +20,10 @@ export class ValidationError extends CampaignError {
   }
 }
 
-/** Another run holds the lock for the same output date. */
-export class LockError extends CampaignError {
-  constructor(message: string) {
-    super('LOCKED', message);
-  }
-}
-
 /** The caller's AbortSignal fired; nothing was published. */
 export class AbortedError extends CampaignError {
   constructor() {
     super('ABORTED', 'run aborted');
-  }
-}
-
-/**
- * Delivery to CleverTap stopped before every record had an outcome (circuit open, bad credentials,
- * unusable endpoint) or its inputs are unusable. The ledger is intact; re-running `deliver` resumes.
- * `summary` (when present) is the delivery summary at the moment it stopped.
- */
-export class DeliveryError extends CampaignError {
-  readonly summary: unknown;
-  constructor(message: string, summary?: unknown) {
-    super('DELIVERY', message);
-    this.summary = summary;
   }
 }
 

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { DeliveryConfig } from '../config/config-types.js';
+import { deliverySchema } from '../config/config-schema.js';
 import { defaultConfig } from '../config/default-config.js';
+import { validateValue } from '../config/validate-config.js';
 import { parseDay } from '../dates.js';
 import { driftGate } from '../drift/drift-gate.js';
 import type { DriftResult } from '../drift/drift-types.js';
@@ -26,21 +28,8 @@ export function defaultStateDir(outDir: string): string {
 function deliveryConfigOf(manifest: Record<string, unknown>, given: DeliveryConfig | undefined): DeliveryConfig {
   const fromManifest = (manifest['effective_config'] as { delivery?: Partial<DeliveryConfig> } | undefined)?.delivery;
   const config: DeliveryConfig = { ...defaultConfig().delivery, ...(given ?? fromManifest ?? {}) };
-  const limits: [keyof DeliveryConfig, number, number][] = [
-    ['batch_size', 1, 1000],
-    ['concurrency', 1, 15],
-    ['max_attempts', 1, Infinity],
-    ['retry_budget', 0, Infinity],
-    ['circuit_failures', 1, Infinity],
-    ['timeout_ms', 1, Infinity],
-    ['backoff_base_ms', 0, Infinity],
-    ['backoff_max_ms', 0, Infinity],
-  ];
-  for (const [key, min, max] of limits) {
-    const v = config[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new DeliveryError(`delivery.${key} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
-  }
-  if (config.in_flight_policy !== 'resend' && config.in_flight_policy !== 'hold') throw new DeliveryError(`delivery.in_flight_policy must be resend or hold`);
+  const problems = validateValue(config, deliverySchema, 'delivery', false);
+  if (problems.length > 0) throw new DeliveryError(problems.join('; '));
   return config;
 }
 

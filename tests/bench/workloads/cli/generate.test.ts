@@ -8,7 +8,7 @@ import { generateCommand } from '../../../../bench/workloads/cli/commands/genera
 import { expectEqual } from '../../../support/expect-equal.js';
 import { tempDir } from '../../../support/temp-dir.js';
 
-const MAIN = fileURLToPath(new URL('../../../../cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../../../bench/workloads/cli/main.js', import.meta.url));
 
 function campaign(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [MAIN, 'generate', ...args], { encoding: 'utf8' });
@@ -78,4 +78,11 @@ test('--help prints the usage', () => {
   const r = campaign('--help');
   expectEqual(r.status, 0);
   assert.match(r.stdout, /--plays-files K/);
+});
+
+test('the product CLI has no generate: it names the workloads entry instead (exit 2)', () => {
+  const product = fileURLToPath(new URL('../../../../cli/main.js', import.meta.url));
+  const r = spawnSync(process.execPath, [product, 'generate', '--profiles', '10'], { encoding: 'utf8' });
+  expectEqual(r.status, 2);
+  assert.match(r.stderr, /^campaign: 'generate' serves the synthetic workloads, not the product: run it as 'node dist\/bench\/workloads\/cli\/main\.js generate'\n$/);
 });
