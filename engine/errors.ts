@@ -20,6 +20,22 @@ export class ValidationError extends CampaignError {
   }
 }
 
+/**
+ * A published run directory `<out>/<D>/` that is not there (`NO_RUN`) or is not a whole run
+ * (`BAD_RUN`: unreadable manifest, a field or file missing). The engine publishes atomically, so
+ * a partial run directory is damage, not absence. `path` is the file or directory at fault and
+ * `reason` what is wrong with it.
+ */
+export class RunDirError extends CampaignError {
+  readonly path: string;
+  readonly reason: string;
+  constructor(code: 'NO_RUN' | 'BAD_RUN', path: string, reason: string, message: string) {
+    super(code, message);
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
 /** The caller's AbortSignal fired; nothing was published. */
 export class AbortedError extends CampaignError {
   constructor() {

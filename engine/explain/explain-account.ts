@@ -16,7 +16,7 @@ import { scanPlays } from './play-facts.js';
 import type { PlayedShow } from './play-facts.js';
 import { readRecordedRun } from './recorded-run.js';
 import { compareWithRun } from './run-comparison.js';
-import { changedInputs, readRunManifest } from './run-manifest.js';
+import { changedInputs, readExplainedRun } from './explained-run.js';
 import { poolMisses, walkPool, walkReEngagement } from './scenario-walk.js';
 import type { WalkResult } from './scenario-walk.js';
 import { readLedgerWindow, readSendHistory } from './send-history.js';
@@ -50,7 +50,7 @@ const EXCLUDED_LIMIT = 10;
 export async function explainAccount(options: ExplainOptions): Promise<Explanation> {
   const target = explainTarget(options);
   const day = parseDay(options.date, 'campaign date');
-  const manifest = readRunManifest(options.outDir, options.date);
+  const manifest = readExplainedRun(options.outDir, options.date);
   const config = manifest.config;
   const params = phaseParams(config);
   const sc = config.scenarios;
