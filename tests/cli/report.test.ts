@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { reportCommand } from '../../cli/commands/report.js';
 import { expectEqual } from '../support/expect-equal.js';
+import { runCli, PRODUCT_CLI } from '../support/run-cli.js';
 import { usageErrors } from '../support/usage-errors.js';
 import { tempDir } from '../support/temp-dir.js';
 
-const MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
-
-function campaign(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const campaign = (...args: string[]): ReturnType<typeof runCli> => runCli(PRODUCT_CLI, ...args);
 
 test('report: missing or malformed options exit 2 naming the option', async () => {
   const ok = ['--out', 'o', '--data', 'd', '--from', '2026-11-22', '--to', '2026-11-23'];

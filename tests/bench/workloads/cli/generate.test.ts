@@ -1,4 +1,4 @@
-import { mock, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { generateCommand } from '../../../../bench/workloads/cli/commands/generate.js';
 import { expectEqual } from '../../../support/expect-equal.js';
 import { tempDir } from '../../../support/temp-dir.js';
+import { usageErrors } from '../../../support/usage-errors.js';
 
 const MAIN = fileURLToPath(new URL('../../../../bench/workloads/cli/main.js', import.meta.url));
 
@@ -45,18 +46,7 @@ test('bad arguments exit 2 with a message naming the option', async () => {
     [[...ok, '--rows', '5'], /--rows/],
     [[...ok, 'extra'], /extra/],
   ];
-  const stderr = mock.method(console, 'error', () => undefined);
-  try {
-    for (const [args, message] of cases) {
-      stderr.mock.resetCalls();
-      expectEqual(await generateCommand.run(args), 2, `exit code for ${args.join(' ')}`);
-      const printed = stderr.mock.calls.map((c) => String(c.arguments[0])).join('\n');
-      assert.match(printed, message);
-      assert.match(printed, /usage: campaign generate/);
-    }
-  } finally {
-    stderr.mock.restore();
-  }
+  await usageErrors(generateCommand, cases);
   assert.throws(() => readdirSync(out), /ENOENT/);
   // Through the real entry point too: the process exit code is 2.
   const r = campaign('--profiles', 'x');

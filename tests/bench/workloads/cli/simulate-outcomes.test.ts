@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { simulateOutcomesCommand } from '../../../../bench/workloads/cli/commands/simulate-outcomes.js';
 import { expectEqual } from '../../../support/expect-equal.js';
+import { runCli, WORKLOADS_CLI } from '../../../support/run-cli.js';
 import { tempDir } from '../../../support/temp-dir.js';
 import { usageErrors } from '../../../support/usage-errors.js';
 
-const MAIN = fileURLToPath(new URL('../../../../bench/workloads/cli/main.js', import.meta.url));
-
-function campaign(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const campaign = (...args: string[]): ReturnType<typeof runCli> => runCli(WORKLOADS_CLI, ...args);
 
 test('simulate-outcomes: option errors exit 2; a missing run exits 1', async () => {
   const ok = ['--data', 'd', '--out', 'o', '--date', '2026-11-22', '--uplift', '0.3'];
