@@ -67,8 +67,7 @@ function summarize(p: SummaryParts): DeliverySummary {
   const s = p.stats;
   const accepted = s?.accepted ?? 0;
   const dead = s?.deadLetter ?? 0;
-  const inFlight = s?.inFlight ?? 0;
-  const byReason = Object.fromEntries([...(s?.deadByReason ?? new Map<string, number>())].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+  const byCount = (counts: Map<string, number> | undefined): Record<string, number> => Object.fromEntries([...(counts ?? new Map<string, number>())].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
   return {
     campaign_date: p.date,
     run_id: p.runId,
@@ -80,11 +79,14 @@ function summarize(p: SummaryParts): DeliverySummary {
     already_accepted: p.plan.alreadyAccepted,
     to_send: p.plan.toSend.length,
     accepted,
-    dead_letter: { total: dead, by_reason: byReason },
+    dead_letter: { total: dead, by_reason: byCount(s?.deadByReason) },
+    held: { total: s?.held ?? 0, by_reason: byCount(s?.heldByReason) },
+    unknown_outcomes: s?.unknownOutcomes ?? 0,
+    possible_duplicates: s === null ? p.plan.possibleDuplicates : p.plan.possibleDuplicates + s.possibleDuplicates,
     recovered_in_flight: { resent: p.plan.resent, held: p.plan.held },
     retried_dead_letters: p.plan.retriedDeadLetters,
-    pending: s === null ? p.plan.toSend.length : p.plan.toSend.length - accepted - dead - inFlight,
-    in_flight: inFlight,
+    pending: s === null ? p.plan.toSend.length : s.pending,
+    in_flight: s?.inFlight ?? 0,
     requests: s?.requests ?? 0,
     retries: s?.retries ?? 0,
     rate_limited: s?.rateLimited ?? 0,

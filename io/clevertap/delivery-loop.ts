@@ -6,6 +6,7 @@ import { fullJitterDelay, MAX_RETRY_AFTER_MS, Wakeup } from './backoff.js';
 import type { DeliveryProgress } from './delivery-types.js';
 import type { RunRecords } from './run-files.js';
 import type { UploadOutcome } from './upload-client.js';
+import { isUnknownOutcome, isUnknownOutcomeReason, unknownOutcomeReason } from './unknown-outcome.js';
 import { readUploadAnswer } from './upload-response.js';
 
 /** The part of UploadClient the loop needs (tests may stand in for it). */
@@ -20,6 +21,12 @@ interface Unit {
   attempt: number;
   /** 429 answers so far: they lengthen the backoff but spend no attempt. */
   throttles: number;
+  /**
+   * An earlier request carrying these records had an unknown outcome (resend policy): CleverTap
+   * may have them, so sending them again may duplicate them, and they stay `in_flight` in the
+   * ledger — never `pending` — until an outcome is known.
+   */
+  unknown: boolean;
   notBefore: number;
 }
 
@@ -31,8 +38,17 @@ export interface LoopStats {
   retries: number;
   rateLimited: number;
   ambiguous: number;
-  /** Records whose request was cut by an abort: `in_flight` in the ledger. */
+  /** Requests whose outcome is unknown (see isUnknownOutcome), unmatched 200 answers included. */
+  unknownOutcomes: number;
+  /** Records held because their request's outcome was unknown (`in_flight_policy: hold`). */
+  held: number;
+  heldByReason: Map<string, number>;
+  /** Record sends that followed an unknown outcome of the same record: at most this many duplicates. */
+  possibleDuplicates: number;
+  /** Records with a request out (while running); once run() returns, records left `in_flight` in the ledger. */
   inFlight: number;
+  /** Once run() returns: records of `toSend` left pending. */
+  pending: number;
   stopped: string | null;
   aborted: boolean;
 }
@@ -58,8 +74,13 @@ export interface LoopInput {
  * - 200: records CleverTap accepted → `accept`; `unprocessed` ones are retried (transient code)
  *   or dead-lettered (permanent code); if the answer cannot be matched to the batch, nothing
  *   unlisted is assumed accepted: those records are retried too;
- * - 5xx, timeouts, connection errors → `release` and retry after full-jitter backoff, up to
- *   max_attempts, then `dead` as retries_exhausted;
+ * - 5xx, and timeouts or connection errors before the request was whole → `release` and retry
+ *   after full-jitter backoff, up to max_attempts, then `dead` as retries_exhausted;
+ * - an unknown outcome (no answer after the whole request left, 502/504, a 200 that cannot be
+ *   matched to the batch: CleverTap may have the records) → `hold` with the reason under
+ *   `in_flight_policy: hold` (never sent again automatically); under `resend`, retried like a
+ *   failure but left `in_flight` until an outcome is known, each re-send counted as a possible
+ *   duplicate;
  * - 429 → the same, but Retry-After (when given) pauses every worker, and no attempt is spent:
  *   rate limiting never dead-letters a record;
  * - every retry spends one of retry_budget;
@@ -77,7 +98,12 @@ export class DeliveryLoop {
     retries: 0,
     rateLimited: 0,
     ambiguous: 0,
+    unknownOutcomes: 0,
+    held: 0,
+    heldByReason: new Map(),
+    possibleDuplicates: 0,
     inFlight: 0,
+    pending: 0,
     stopped: null,
     aborted: false,
   };
@@ -112,7 +138,22 @@ export class DeliveryLoop {
       signal?.removeEventListener('abort', onAbort);
     }
     if (this.failure !== null) throw this.failure;
+    this.countLeftOver();
     return this.stats;
+  }
+
+  /** What the ledger says of the records this delivery did not finish: pending, or in flight. */
+  private countLeftOver(): void {
+    const { ledger, run, toSend } = this.input;
+    let pending = 0;
+    let inFlight = 0;
+    for (const position of toSend) {
+      const status = ledger.table.status(ledger.table.rowOf(run.accountIds[position]!));
+      if (status === 'pending') pending++;
+      else if (status === 'in_flight') inFlight++;
+    }
+    this.stats.pending = pending;
+    this.stats.inFlight = inFlight;
   }
 
   private async worker(): Promise<void> {
@@ -152,7 +193,7 @@ export class DeliveryLoop {
       if (this.cursor < toSend.length) {
         const positions = toSend.slice(this.cursor, this.cursor + config.batch_size);
         this.cursor += positions.length;
-        return { positions, attempt: 1, throttles: 0, notBefore: 0 };
+        return { positions, attempt: 1, throttles: 0, unknown: false, notBefore: 0 };
       }
       // Nothing ready: wait for the next retry to come due, or for a request out to add work.
       if (soonest < Infinity) await this.wakeup.sleep(soonest - now);
@@ -187,20 +228,44 @@ export class DeliveryLoop {
       return;
     }
     this.stats.inFlight += ids.length;
+    if (unit.unknown) this.stats.possibleDuplicates += ids.length;
     const outcome = await uploader.post(run.payloads.body(unit.positions), this.cancel.signal);
-    // Aborted mid-request: unknown whether CleverTap got it, so the records stay in_flight for the
-    // next delivery's policy.
-    if (outcome.kind === 'aborted') return;
     this.stats.inFlight -= ids.length;
-    this.stats.requests++;
-    await ledger.write(this.handle(unit, outcome));
+    if (outcome.kind !== 'aborted' || outcome.sent) this.stats.requests++;
+    await ledger.write(outcome.kind === 'aborted' ? this.cut(unit, outcome.sent) : this.handle(unit, outcome));
     this.report();
+  }
+
+  /**
+   * A request cut by an abort. Cut before it was whole, it cannot have been processed: pending
+   * again. Otherwise its outcome is unknown: held (hold), or left in flight (resend), so the
+   * next delivery sends it again and counts it as a possible duplicate.
+   */
+  private cut(unit: Unit, sent: boolean): JournalOp[] {
+    if (!sent) return this.letGo(unit);
+    this.stats.unknownOutcomes++;
+    return this.input.config.in_flight_policy === 'hold' ? [this.hold(unit.positions, 'interrupted while in flight')] : [];
+  }
+
+  /** Puts records back for a later send: pending, or still in flight when CleverTap may have them. */
+  private letGo(unit: Unit): JournalOp[] {
+    return unit.unknown ? [] : [{ op: 'release', ids: this.ids(unit.positions) }];
   }
 
   /** Turns one request's outcome into ledger operations, queueing retries and tripping the circuit. */
   private handle(unit: Unit, outcome: Exclude<UploadOutcome, { kind: 'aborted' }>): JournalOp[] {
     const { config } = this.input;
-    if (outcome.kind === 'timeout') return this.failed(unit, null, `timeout after ${config.timeout_ms} ms`, null);
+    if (isUnknownOutcome(outcome)) {
+      const what =
+        outcome.kind === 'timeout'
+          ? `timeout after ${config.timeout_ms} ms`
+          : outcome.kind === 'network'
+            ? `connection lost after the request was sent (${outcome.message})`
+            : `HTTP ${outcome.status}`;
+      this.countFailure(what);
+      return this.unknown(unit, outcome.kind === 'response' ? outcome.status : null, what);
+    }
+    if (outcome.kind === 'timeout') return this.failed(unit, null, `timeout after ${config.timeout_ms} ms before the request was sent`, null);
     if (outcome.kind === 'network') return this.failed(unit, null, `connection error (${outcome.message})`, null);
     const { status } = outcome;
     if (status === 200) {
@@ -218,11 +283,28 @@ export class DeliveryLoop {
     if (status >= 500) return this.failed(unit, status, `HTTP ${status}`, null);
     if (status === 401 || status === 403) {
       this.stop(`CleverTap refused the credentials (HTTP ${status}): check CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE and the region/endpoint`);
-      return [{ op: 'release', ids: this.ids(unit.positions) }];
+      return this.letGo(unit);
     }
     if (status === 400 || status === 413) return this.rejected(unit, status, outcome.body);
     this.stop(`the endpoint answered HTTP ${status}: check CLEVERTAP_ENDPOINT / CLEVERTAP_REGION`);
-    return [{ op: 'release', ids: this.ids(unit.positions) }];
+    return this.letGo(unit);
+  }
+
+  /**
+   * Records whose request had an unknown outcome. `hold`: held at once with the reason, never sent
+   * again by a delivery (only --retry-dead-letters does). `resend`: retried like a failure, but
+   * they stay in flight and every re-send counts as a possible duplicate.
+   */
+  private unknown(unit: Unit, code: number | null, what: string): JournalOp[] {
+    this.stats.unknownOutcomes++;
+    if (this.input.config.in_flight_policy === 'hold') return [this.hold(unit.positions, what)];
+    return this.retryLater({ ...unit, unknown: true }, code, unknownOutcomeReason(what), null);
+  }
+
+  private hold(positions: readonly number[], what: string): JournalOp {
+    this.stats.held += positions.length;
+    this.stats.heldByReason.set(what, (this.stats.heldByReason.get(what) ?? 0) + positions.length);
+    return { op: 'hold', ids: this.ids(positions), reason: unknownOutcomeReason(what) };
   }
 
   private recordAnswer(unit: Unit, failures: readonly { position: number; code: number | null; message: string; transient: boolean }[], ambiguous: boolean): JournalOp[] {
@@ -246,10 +328,10 @@ export class DeliveryLoop {
     }
     const rest = unit.positions.filter((p) => !failed.has(p));
     if (ambiguous) {
-      // We cannot tell which unlisted record failed: none is called accepted; all go again.
+      // We cannot tell which unlisted record failed: none is called accepted, and each may be at
+      // CleverTap already: an unknown outcome.
       this.stats.ambiguous++;
-      retry.push(...rest);
-      lastTransient = 'answer could not be matched to the batch';
+      if (rest.length > 0) ops.push(...this.unknown({ ...unit, positions: rest }, 200, 'HTTP 200 whose answer could not be matched to the batch'));
     } else if (rest.length > 0) {
       ops.push({ op: 'accept', ids: this.ids(rest) });
       this.stats.accepted += rest.length;
@@ -270,28 +352,36 @@ export class DeliveryLoop {
     return this.retryLater(unit, 429, 'HTTP 429 (rate limited)', retryAfterMs, false);
   }
 
-  /** A request that failed as a whole (no per-record answer). */
+  /** A request that failed as a whole (no per-record answer), and certainly was not processed. */
   private failed(unit: Unit, code: number | null, error: string, retryAfterMs: number | null): JournalOp[] {
+    this.countFailure(error);
+    return this.retryLater(unit, code, error, retryAfterMs);
+  }
+
+  private countFailure(error: string): void {
     this.consecutiveFailures++;
     if (this.consecutiveFailures >= this.input.config.circuit_failures) {
       this.stop(`the endpoint failed ${this.consecutiveFailures} requests in a row (last: ${error})`);
     }
-    return this.retryLater(unit, code, error, retryAfterMs);
   }
 
   /** Queues the unit again after backoff; `spendsAttempt` is false only for a 429. */
   private retryLater(unit: Unit, code: number | null, error: string, retryAfterMs: number | null, spendsAttempt = true): JournalOp[] {
     const { config } = this.input;
-    if (spendsAttempt && unit.attempt >= config.max_attempts) return [this.dead(unit.positions, code, `retries_exhausted: ${error}`, `retries_exhausted: ${error.replace(/ \(.*$/, '')}`)];
+    if (spendsAttempt && unit.attempt >= config.max_attempts) {
+      // The reason keeps saying so when an earlier attempt's outcome was unknown.
+      const reason = unit.unknown && !isUnknownOutcomeReason(error) ? unknownOutcomeReason(error) : error;
+      return [this.dead(unit.positions, code, `retries_exhausted: ${reason}`, `retries_exhausted: ${reason.replace(/ \([^)]*\)/g, '')}`)];
+    }
     if (this.stats.retries >= config.retry_budget) {
       this.stop(`retry budget of ${config.retry_budget} retries exhausted (last: ${error})`);
-      return [{ op: 'release', ids: this.ids(unit.positions) }];
+      return this.letGo(unit);
     }
     this.stats.retries++;
     const next = spendsAttempt ? { ...unit, attempt: unit.attempt + 1 } : { ...unit, throttles: unit.throttles + 1 };
     const backoff = fullJitterDelay(next.attempt + next.throttles - 1, config.backoff_base_ms, config.backoff_max_ms);
     this.retryQueue.push({ ...next, notBefore: Date.now() + (retryAfterMs !== null ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : backoff) });
-    return [{ op: 'release', ids: this.ids(unit.positions) }];
+    return this.letGo(unit);
   }
 
   /** 400/413 for a whole batch: halve it until the bad record stands alone, then dead-letter it. */
@@ -304,7 +394,7 @@ export class DeliveryLoop {
     if (unit.positions.length === 1) return [this.dead(unit.positions, status, `HTTP ${status}${detail === '' ? '' : `: ${detail}`}`, `HTTP ${status}`)];
     if (this.stats.retries >= this.input.config.retry_budget) {
       this.stop(`retry budget of ${this.input.config.retry_budget} retries exhausted (last: HTTP ${status})`);
-      return [{ op: 'release', ids: this.ids(unit.positions) }];
+      return this.letGo(unit);
     }
     this.stats.retries++;
     const half = Math.ceil(unit.positions.length / 2);
@@ -312,7 +402,7 @@ export class DeliveryLoop {
       { ...unit, positions: unit.positions.slice(0, half), notBefore: 0 },
       { ...unit, positions: unit.positions.slice(half), notBefore: 0 },
     );
-    return [{ op: 'release', ids: this.ids(unit.positions) }];
+    return this.letGo(unit);
   }
 
   /** `label` groups dead letters in the summary; `reason` is the full story kept in the ledger. */
@@ -331,7 +421,7 @@ export class DeliveryLoop {
       to_send: toSend.length,
       accepted: s.accepted,
       dead_letter: s.deadLetter,
-      pending: toSend.length - s.accepted - s.deadLetter - s.inFlight,
+      pending: toSend.length - s.accepted - s.deadLetter - s.held - s.inFlight,
       in_flight: s.inFlight,
       retries: s.retries,
       rate_limited: s.rateLimited,

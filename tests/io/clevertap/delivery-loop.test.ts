@@ -61,9 +61,9 @@ test('an answer that cannot be matched to the batch accepts nothing it does not 
   await ledger.close();
 });
 
-test('connection errors and timeouts are retried; the ledger counts every attempt', async () => {
+test('connection errors and timeouts before the request was whole are retried; the ledger counts every attempt', async () => {
   const { run, ledger, toSend } = await prepare(20);
-  const uploader = scripted((records, call) => (call === 0 ? { kind: 'network', message: 'ECONNRESET' } : call === 1 ? { kind: 'timeout' } : ok(records.length)));
+  const uploader = scripted((records, call) => (call === 0 ? { kind: 'network', message: 'ECONNREFUSED', sent: false } : call === 1 ? { kind: 'timeout', sent: false } : ok(records.length)));
   const stats = await new DeliveryLoop({ campaignDate: '2026-11-22', ledger, run, toSend, config: testDelivery({ concurrency: 1 }), uploader }).run();
   expectEqual([stats.accepted, stats.retries], [18, 2]);
   expectEqual(ledger.get(1)!.attempts, 3);
