@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { DeliveryConfig } from '../../engine/config/config-types.js';
 import type { DateLedger } from '../ledger/date-ledger.js';
 import type { JournalOp } from '../ledger/journal-ops.js';
-import { fullJitterDelay, MAX_RETRY_AFTER_MS, Wakeup } from './backoff.js';
+import { fullJitterDelay, MAX_RETRY_AFTER_MS, outageWindowMs, Wakeup } from './backoff.js';
 import type { DeliveryProgress } from './delivery-types.js';
 import type { RunRecords } from './run-files.js';
 import type { UploadOutcome } from './upload-client.js';
@@ -85,9 +85,9 @@ export interface LoopInput {
  *   rate limiting never dead-letters a record;
  * - every retry spends one of retry_budget;
  * - 400/413 → the batch is split in halves until the offending record is alone, then dead-lettered;
- * - 401/403, another 4xx, `circuit_failures` failed requests in a row, or an exhausted
- *   retry_budget stop the delivery: no new request leaves, those out finish and are recorded,
- *   everything else stays `pending` for the next delivery.
+ * - 401/403, another 4xx, an outage (see `countFailure`), or an exhausted retry_budget stop the
+ *   delivery: no new request leaves, those out finish and are recorded, everything else stays
+ *   `pending` for the next delivery.
  */
 export class DeliveryLoop {
   private readonly stats: LoopStats = {
@@ -110,7 +110,9 @@ export class DeliveryLoop {
   private readonly retryQueue: Unit[] = [];
   private cursor = 0;
   private active = 0;
-  private consecutiveFailures = 0;
+  /** Failed requests since the last answered one, and when the first of them failed. */
+  private readonly streak = { failures: 0, since: 0 };
+  private readonly outageMs: number;
   private pauseUntil = 0;
   private failure: unknown = null;
   private readonly wakeup = new Wakeup();
@@ -120,6 +122,7 @@ export class DeliveryLoop {
   constructor(private readonly input: LoopInput) {
     // Every request out listens for cancellation: up to `concurrency` listeners at once, by design.
     setMaxListeners(input.config.concurrency + 5, this.cancel.signal);
+    this.outageMs = outageWindowMs(input.config.backoff_base_ms, input.config.backoff_max_ms);
   }
 
   async run(): Promise<LoopStats> {
@@ -276,7 +279,7 @@ export class DeliveryLoop {
         profileId: (k) => profileIds[unit.positions[k]!]!,
       });
       if (answer.kind === 'failed') return this.failed(unit, 200, `HTTP 200 without per-record answer: ${answer.message}`, null);
-      this.consecutiveFailures = 0;
+      this.streak.failures = 0;
       return this.recordAnswer(unit, answer.failures, answer.ambiguous);
     }
     if (status === 429) return this.throttled(unit, outcome.retryAfterMs);
@@ -358,16 +361,32 @@ export class DeliveryLoop {
     return this.retryLater(unit, code, error, retryAfterMs);
   }
 
+  /**
+   * The circuit: it opens once `circuit_failures` requests in a row failed (no request answered
+   * between) AND the streak has outlasted the backoff's first rounds (outageWindowMs). Counting
+   * alone opened it on a burst: 15 requests out fail together and the next 5 follow before any
+   * backoff acted. Time alone would let batches use up their attempts during a long outage.
+   */
   private countFailure(error: string): void {
-    this.consecutiveFailures++;
-    if (this.consecutiveFailures >= this.input.config.circuit_failures) {
-      this.stop(`the endpoint failed ${this.consecutiveFailures} requests in a row (last: ${error})`);
-    }
+    const now = performance.now();
+    if (this.streak.failures === 0) this.streak.since = now;
+    this.streak.failures++;
+    if (this.streak.failures >= this.input.config.circuit_failures && now - this.streak.since >= this.outageMs) this.openCircuit(error);
+  }
+
+  private openCircuit(lastError: string): void {
+    const lasted = (performance.now() - this.streak.since) / 1000;
+    this.stop(`the endpoint failed ${this.streak.failures} requests in a row over ${lasted.toFixed(1)} s (last: ${lastError})`);
   }
 
   /** Queues the unit again after backoff; `spendsAttempt` is false only for a 429. */
   private retryLater(unit: Unit, code: number | null, error: string, retryAfterMs: number | null, spendsAttempt = true): JournalOp[] {
     const { config } = this.input;
+    if (spendsAttempt && unit.attempt >= config.max_attempts && this.streak.failures >= config.circuit_failures) {
+      // Every request is failing, not just this batch's: the endpoint is down, the records are fine.
+      this.openCircuit(error);
+      return this.letGo(unit);
+    }
     if (spendsAttempt && unit.attempt >= config.max_attempts) {
       // The reason keeps saying so when an earlier attempt's outcome was unknown.
       const reason = unit.unknown && !isUnknownOutcomeReason(error) ? unknownOutcomeReason(error) : error;
@@ -386,10 +405,7 @@ export class DeliveryLoop {
 
   /** 400/413 for a whole batch: halve it until the bad record stands alone, then dead-letter it. */
   private rejected(unit: Unit, status: number, body: string): JournalOp[] {
-    this.consecutiveFailures++;
-    if (this.consecutiveFailures >= this.input.config.circuit_failures) {
-      this.stop(`the endpoint failed ${this.consecutiveFailures} requests in a row (last: HTTP ${status})`);
-    }
+    this.countFailure(`HTTP ${status}`);
     const detail = body.replace(/\s+/g, ' ').trim().slice(0, 200);
     if (unit.positions.length === 1) return [this.dead(unit.positions, status, `HTTP ${status}${detail === '' ? '' : `: ${detail}`}`, `HTTP ${status}`)];
     if (this.stats.retries >= this.input.config.retry_budget) {

@@ -117,7 +117,7 @@ test('partial unprocessed: transient codes are retried, permanent ones dead-lett
 
 test('a server crash mid-stream stops the delivery cleanly; a resume delivers the rest exactly once', async () => {
   const s = await setup({ crash: { afterRecords: 200 } });
-  const first = await stopped(deliver(s, { circuit_failures: 5 }), /stopped: the endpoint failed 5 requests in a row.*run deliver again to resume/);
+  const first = await stopped(deliver(s, { circuit_failures: 5 }), /stopped: the endpoint failed \d+ requests in a row.*run deliver again to resume/);
   const crashed = s.sandbox.stats();
   expectEqual([crashed.crashed, first.accepted, first.dead_letter.total, first.pending + first.in_flight], [true, crashed.accepted, 0, 450 - crashed.accepted]);
   // The requests the crash cut had been sent whole: their outcome is unknown, so they stay in flight.
@@ -144,8 +144,27 @@ test('401 opens the circuit at once: nothing accepted, everything pending, the p
 
 test('an endpoint that keeps failing opens the circuit before records are dead-lettered', async () => {
   const s = await setup({ serverError: { probability: 1 } });
-  const summary = await stopped(deliver(s, { circuit_failures: 6 }), /failed 6 requests in a row \(last: HTTP 503\)/);
+  const summary = await stopped(deliver(s, { circuit_failures: 6 }), /failed \d+ requests in a row .*\(last: HTTP 503\)/);
   expectEqual([summary.accepted, summary.dead_letter.total, summary.ledger.pending], [0, 0, 450]);
+});
+
+// 15 requests out and 20 × 503 in a row: the first 15 fail together, the next 5 before any backoff.
+const burst: Partial<DeliveryConfig> = { batch_size: 10, concurrency: 15, circuit_failures: 20, backoff_base_ms: 300, backoff_max_ms: 20_000 };
+
+test('a short burst of 503s (20 in a row, all at once) is ridden out by the backoff: every record delivered once', async () => {
+  const s = await setup({ serverError: { next: 20 } });
+  const summary = await deliver(s, burst);
+  expectEqual([summary.stopped, summary.accepted, summary.dead_letter.total, s.sandbox.stats().serverErrors], [null, 450, 0, 20]);
+  assertDelivered(s, s.sandbox.acceptedCounts());
+});
+
+test('an outage that outlasts the backoff still opens the circuit, with every record pending', async () => {
+  const s = await setup({ serverError: { probability: 1 } });
+  // It opens once the failures span 300 + 600 + 1200 + 2400 ms = 4.5 s, or earlier if a batch used
+  // up its 8 attempts meanwhile: then the endpoint is down, not the batch, and nothing is dead-lettered.
+  const summary = await stopped(deliver(s, burst), /stopped: the endpoint failed \d+ requests in a row over \d+\.\d s \(last: HTTP 503\)/);
+  expectEqual([summary.accepted, summary.dead_letter.total, summary.ledger.pending, summary.ledger.in_flight], [0, 0, 450, 0]);
+  assert.ok(summary.requests >= 20, `${summary.requests} requests`);
 });
 
 test('an exhausted retry budget stops the delivery', async () => {
