@@ -9,7 +9,7 @@ import { DateLedger } from '../ledger/date-ledger.js';
 import type { LedgerTable } from '../ledger/ledger-table.js';
 import { openForReading } from '../ledger/read-accepted-sends.js';
 import { acquireStateLock } from '../ledger/state-lock.js';
-import { credentialsFromEnv, uploadUrl } from './credentials.js';
+import { checkCredentials, credentialsFromEnv } from './credentials.js';
 import { DeliveryLoop } from './delivery-loop.js';
 import type { LoopStats } from './delivery-loop.js';
 import { planDelivery } from './delivery-plan.js';
@@ -121,10 +121,11 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
   const driftAccepted = driftGate(manifest, runDir, options.acceptDrift === true);
   const config = deliveryConfigOf(manifest, options.config);
   const runId = typeof manifest['run_id'] === 'string' ? manifest['run_id'] : null;
-  // Missing credentials or a bad endpoint fail before the (long) validation of a large run.
+  // Missing or unusable credentials, or a bad endpoint, fail before the (long) validation of a
+  // large run, and before anything is journalled.
   const dryRun = options.dryRun === true;
   const credentials = dryRun ? null : (options.credentials ?? credentialsFromEnv());
-  if (credentials !== null) uploadUrl(credentials.endpoint);
+  if (credentials !== null) checkCredentials(credentials);
   const run = await loadRunRecords(runDir, date, config.event_name);
   const phases = { validate: Math.round(performance.now() - started), ledger: 0, send: 0, compact: 0 };
   let mark = performance.now();

@@ -12,6 +12,8 @@ import { readUploadAnswer } from './upload-response.js';
 /** The part of UploadClient the loop needs (tests may stand in for it). */
 export interface Uploader {
   post(body: Buffer, signal?: AbortSignal): Promise<UploadOutcome>;
+  /** Blanks the credentials out of a server-provided text before it is stored or printed. */
+  redact(text: string): string;
 }
 
 /** Records (by run index) that travel together in one request. */
@@ -273,11 +275,15 @@ export class DeliveryLoop {
     const { status } = outcome;
     if (status === 200) {
       const { crmIds, profileIds } = this.input.run;
-      const answer = readUploadAnswer(outcome.body, {
-        size: unit.positions.length,
-        identity: (k) => crmIds[unit.positions[k]!]!,
-        profileId: (k) => profileIds[unit.positions[k]!]!,
-      });
+      const answer = readUploadAnswer(
+        outcome.body,
+        {
+          size: unit.positions.length,
+          identity: (k) => crmIds[unit.positions[k]!]!,
+          profileId: (k) => profileIds[unit.positions[k]!]!,
+        },
+        this.input.uploader.redact,
+      );
       if (answer.kind === 'failed') return this.failed(unit, 200, `HTTP 200 without per-record answer: ${answer.message}`, null);
       this.streak.failures = 0;
       return this.recordAnswer(unit, answer.failures, answer.ambiguous);
@@ -406,7 +412,7 @@ export class DeliveryLoop {
   /** 400/413 for a whole batch: halve it until the bad record stands alone, then dead-letter it. */
   private rejected(unit: Unit, status: number, body: string): JournalOp[] {
     this.countFailure(`HTTP ${status}`);
-    const detail = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+    const detail = this.input.uploader.redact(body).replace(/\s+/g, ' ').trim().slice(0, 200);
     if (unit.positions.length === 1) return [this.dead(unit.positions, status, `HTTP ${status}${detail === '' ? '' : `: ${detail}`}`, `HTTP ${status}`)];
     if (this.stats.retries >= this.input.config.retry_budget) {
       this.stop(`retry budget of ${this.input.config.retry_budget} retries exhausted (last: HTTP ${status})`);

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { uploadUrl } from './credentials.js';
+import { credentialRedactor, uploadUrl } from './credentials.js';
 import type { DeliveryCredentials } from './delivery-types.js';
 
 /**
@@ -30,7 +30,7 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 /**
  * POSTs upload bodies to `{endpoint}/1/upload` over kept-alive connections (one per concurrent
  * request). Never throws for transport problems: they are outcomes the retry logic classifies.
- * The credentials go into headers only; no error message built here can contain them.
+ * The credentials go into headers only; `redact` blanks them out of what the server sends back.
  *
  * A request that times out or is aborted is cut (its socket destroyed) and `post` resolves only
  * once that socket is closed: the caller's next request cannot overlap it, so no more than
@@ -40,6 +40,8 @@ export class UploadClient {
   private readonly url: URL;
   private readonly agent: HttpAgent;
   private readonly headers: Record<string, string>;
+  /** Blanks the credentials out of a server-provided text (see credentialRedactor). */
+  readonly redact: (text: string) => string;
 
   constructor(
     credentials: DeliveryCredentials,
@@ -47,6 +49,7 @@ export class UploadClient {
     private readonly timeoutMs: number,
   ) {
     this.url = uploadUrl(credentials.endpoint);
+    this.redact = credentialRedactor(credentials);
     const options = { keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency };
     this.agent = this.url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
     this.headers = {
@@ -74,9 +77,7 @@ export class UploadClient {
         settle(o);
         cut.abort();
       };
-      const timer = setTimeout(() => giveUp({ kind: 'timeout', sent }), this.timeoutMs);
-      const onAbort = (): void => giveUp({ kind: 'aborted', sent });
-      signal?.addEventListener('abort', onAbort, { once: true });
+      // Built first: should it throw, no timer or listener is left behind.
       const send = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(this.url, {
         method: 'POST',
@@ -84,11 +85,14 @@ export class UploadClient {
         headers: { ...this.headers, 'Content-Length': String(body.length) },
         signal: cut.signal,
       });
+      const timer = setTimeout(() => giveUp({ kind: 'timeout', sent }), this.timeoutMs);
+      const onAbort = (): void => giveUp({ kind: 'aborted', sent });
+      signal?.addEventListener('abort', onAbort, { once: true });
       // 'finish': the last byte of the request was handed to the OS, so the server may have it all.
       req.on('finish', () => {
         sent = true;
       });
-      req.on('error', (err: NodeJS.ErrnoException) => settle({ kind: 'network', message: err.code ?? err.message, sent }));
+      req.on('error', (err: NodeJS.ErrnoException) => settle({ kind: 'network', message: err.code ?? this.redact(err.message), sent }));
       req.on('response', (res: IncomingMessage) => {
         const parts: Buffer[] = [];
         let size = 0;
@@ -96,7 +100,7 @@ export class UploadClient {
           if (size < MAX_BODY_BYTES) parts.push(part);
           size += part.length;
         });
-        res.on('error', (err: NodeJS.ErrnoException) => settle({ kind: 'network', message: err.code ?? err.message, sent: true }));
+        res.on('error', (err: NodeJS.ErrnoException) => settle({ kind: 'network', message: err.code ?? this.redact(err.message), sent: true }));
         res.on('aborted', () => settle({ kind: 'network', message: 'response cut short', sent: true }));
         res.on('end', () => {
           const retryAfter = res.headers['retry-after'];

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -125,6 +127,79 @@ test('credentials never appear in output, the ledger or the manifest — on fail
   const texts = [refused.stdout, refused.stderr, ok.stdout, ok.stderr, noEndpoint.stderr, ...everyFile(out).map((f) => readFileSync(f, 'latin1'))];
   for (const secret of [ACCOUNT, PASSCODE, 'PASS-WRONG-5150']) assert.equal(texts.some((t) => t.includes(secret)), false, `${secret} leaked`);
   expectEqual(sandbox.stats().unique, 90);
+});
+
+/**
+ * A CleverTap stand-in that echoes the request headers (so the credentials) into every text it
+ * sends back: the first record of each batch refused with them in `unprocessed[].error`, a 400
+ * body for batches holding crm-25, and, once 40 records were accepted, 200 `{"status":"fail"}`
+ * answers naming them, until the circuit opens.
+ */
+async function echoingServer(): Promise<string> {
+  let accepted = 0;
+  const server = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (p: Buffer) => parts.push(p));
+    req.on('end', () => {
+      const records = (JSON.parse(Buffer.concat(parts).toString()) as { d: { identity: string }[] }).d;
+      const echo = `headers ${JSON.stringify(req.headers)}, passcode ${String(req.headers['x-clevertap-passcode'])}, account ${String(req.headers['x-clevertap-account-id'])}`;
+      const answer = (status: number, body: string): void => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(body);
+      };
+      if (accepted >= 40) return answer(200, JSON.stringify({ status: 'fail', error: `overloaded; you sent ${echo}` }));
+      if (records.some((r) => r.identity === 'crm-25')) return answer(400, `rejected: ${echo}`);
+      accepted += records.length - 1;
+      answer(200, JSON.stringify({ status: 'success', processed: records.length - 1, unprocessed: [{ status: 'fail', code: 512, error: `Invalid event structure (${echo})`, record: records[0] }] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function campaign(args: string[]): Promise<Ran> {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr })));
+}
+
+test('credentials a server echoes back are blanked out of the ledger, the manifest, dead-letters and every message', async () => {
+  const endpoint = await echoingServer();
+  const out = tempDir();
+  const fx = await writeRunFixture(out, { accounts: 100, delivery: { batch_size: 10, concurrency: 1, circuit_failures: 6, backoff_base_ms: 0 } });
+  // Quote and backslash: the JSON-escaped echo differs from the raw one.
+  const env = { CLEVERTAP_ACCOUNT_ID: 'ACCT-SECRET-7731', CLEVERTAP_PASSCODE: 'PASS"SECRET\\9924', CLEVERTAP_ENDPOINT: endpoint };
+  const delivered = await deliver(['--out', out, '--date', fx.date], env);
+  expectEqual(delivered.status, 1, delivered.stderr);
+  assert.match(delivered.stderr, /stopped: the endpoint failed 6 requests in a row .*HTTP 200 without per-record answer: overloaded; you sent headers .*\[redacted\]/);
+  const table = await campaign(['dead-letters', '--out', out, '--date', fx.date]);
+  const json = await campaign(['dead-letters', '--out', out, '--date', fx.date, '--json']);
+  assert.match(table.stdout, /dead_letter +512 .*Invalid event structure \(headers .*\[redacted\]/);
+  assert.match(table.stdout, /dead_letter +400 .*HTTP 400: rejected: headers .*\[redacted\]/);
+  const texts = [delivered.stdout, delivered.stderr, table.stdout, json.stdout, ...everyFile(out).map((f) => readFileSync(f, 'latin1'))];
+  expectEqual(texts.filter((t) => t.includes('SECRET')).length, 0, 'texts holding a secret');
+});
+
+test('a passcode or account id with a line break or a non-Latin-1 character is refused in one line before anything is journalled', async () => {
+  const { sandbox, env } = await started();
+  const out = tempDir();
+  const fx = await writeRunFixture(out, { accounts: 100, delivery: fixtureDelivery });
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ CLEVERTAP_PASSCODE: `${PASSCODE}\nX` }, /^campaign: CLEVERTAP_PASSCODE contains a line break \(character 17 of 18\); CleverTap credentials are printable ASCII\n$/],
+    [{ CLEVERTAP_PASSCODE: `${PASSCODE}€` }, /^campaign: CLEVERTAP_PASSCODE contains a non-ASCII character \(character 17 of 17\)/],
+    [{ CLEVERTAP_ACCOUNT_ID: `${ACCOUNT}\r` }, /^campaign: CLEVERTAP_ACCOUNT_ID contains a carriage return/],
+  ];
+  for (const [change, message] of cases) {
+    const r = await deliver(['--out', out, '--date', fx.date], { ...env, ...change });
+    expectEqual(r.status, 1, r.stderr);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.includes(PASSCODE) || r.stderr.includes(ACCOUNT), false);
+  }
+  expectEqual([existsSync(join(out, 'state')), sandbox.stats().requests], [false, 0]);
 });
 
 test('--dry-run validates and counts without sending or credentials', async () => {

@@ -15,6 +15,7 @@ import { testDelivery, writeRunFixture } from './run-fixture.js';
 function scripted(answer: (records: { identity: string; evtData: { profile_id: number } }[], call: number) => UploadOutcome): Uploader & { calls: number } {
   const uploader = {
     calls: 0,
+    redact: (text: string): string => text,
     post(body: Buffer): Promise<UploadOutcome> {
       const records = (JSON.parse(body.toString()) as { d: { identity: string; evtData: { profile_id: number } }[] }).d;
       return Promise.resolve(answer(records, uploader.calls++));
