@@ -1,4 +1,4 @@
-import { DeliveryError } from '../engine/errors.js';
+import { AbortedError, DeliveryError } from '../engine/errors.js';
 import { deliverRun } from '../io/clevertap/deliver-run.js';
 import type { DeliverOptions, DeliveryProgress, DeliverySummary } from '../io/clevertap/delivery-types.js';
 
@@ -58,7 +58,7 @@ export async function deliverAndReport(options: DeliverOptions, json: boolean): 
     print(summary);
     return summary;
   } catch (err) {
-    if (err instanceof DeliveryError && err.summary !== undefined) print(err.summary as DeliverySummary);
+    if ((err instanceof DeliveryError || err instanceof AbortedError) && err.summary !== undefined) print(err.summary as DeliverySummary);
     throw err;
   }
 }

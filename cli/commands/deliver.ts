@@ -3,6 +3,7 @@ import { effectiveConfig, loadConfigFile } from '../../engine/config/resolve-con
 import { tryParseDay } from '../../engine/dates.js';
 import type { Command } from '../command.js';
 import { deliverAndReport } from '../delivery-report.js';
+import { catchInterrupts, DRAINING } from '../interrupts.js';
 import { optionError } from '../options.js';
 
 const usage = `usage: campaign deliver --out DIR --date YYYY-MM-DD [--state DIR] [--config FILE]
@@ -21,8 +22,11 @@ run manifest's effective config.
 
 Credentials (never printed): CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, and CLEVERTAP_REGION
 (in1, us1, eu1, …; empty = global) or CLEVERTAP_ENDPOINT (full base URL, wins over the region).
-Exit status: 0 when every record has an outcome (dead letters included), 1 when the delivery
-stopped early (circuit open, bad credentials) or was interrupted; the ledger is intact either way.`;
+Exit status: 0 when every record has an outcome (dead letters and held records included), 1 when
+the delivery stopped early (circuit open, bad credentials) or was interrupted; the ledger is intact
+either way. Ctrl-C (SIGINT) or SIGTERM sends nothing new and waits for the requests out to answer
+or time out (delivery.timeout_ms), recording each outcome; a second one cuts them (their records
+are then held, or re-sent by the next delivery, per delivery.in_flight_policy).`;
 
 export const deliverCommand: Command = {
   name: 'deliver',
@@ -49,11 +53,7 @@ export const deliverCommand: Command = {
     const date = values.date;
     const config = values.config === undefined ? undefined : effectiveConfig(loadConfigFile(values.config), date).config.delivery;
 
-    // Ctrl-C / SIGTERM stop cleanly: requests still out stay in_flight for the next delivery's policy.
-    const abort = new AbortController();
-    const onSignal = (): void => abort.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const interrupts = catchInterrupts(() => DRAINING);
     try {
       await deliverAndReport(
         {
@@ -64,14 +64,14 @@ export const deliverCommand: Command = {
           dryRun: values['dry-run'],
           retryDeadLetters: values['retry-dead-letters'],
           acceptDrift: values['accept-drift'],
-          signal: abort.signal,
+          signal: interrupts.stop,
+          cutSignal: interrupts.cut,
         },
         values.json,
       );
       return 0;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupts.dispose();
     }
   },
 };

@@ -107,7 +107,8 @@ function summarize(p: SummaryParts): DeliverySummary {
  *
  * Throws DeliveryError (with `summary`) when the delivery stopped early — bad credentials, an
  * endpoint that keeps failing, an exhausted retry budget — after recording every outcome; running
- * it again resumes. Throws AbortedError when `signal` fired. Dead letters are an outcome, not an
+ * it again resumes. Throws AbortedError (with `summary`) when `signal` fired, once the requests
+ * out have been answered or timed out (or cut by `cutSignal`) and recorded. Dead letters are an outcome, not an
  * error: they are in the summary and `campaign dead-letters`. Throws DriftError, sending nothing,
  * when the run failed the drift guard and `acceptDrift` is not set.
  */
@@ -165,6 +166,7 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
       config,
       uploader: client,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.cutSignal === undefined ? {} : { cutSignal: options.cutSignal }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     const stats = await loop.run();
@@ -173,7 +175,12 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
     phases.compact = lap();
     const summary = summarize({ date, runId, driftAccepted, config, endpoint: client.host, records: run.count, plan, stats, ledger: ledgerCounts(ledger.table), wallMs: performance.now() - started, phases });
     await mergeDeliveryIntoManifest(runDir, summary);
-    if (stats.aborted) throw new AbortedError();
+    if (stats.aborted) {
+      throw new AbortedError(
+        `delivery of ${date} interrupted: ${summary.accepted} accepted, ${summary.held.total} held, ${summary.pending} pending, ${summary.in_flight} in flight; the ledger is intact — run deliver again to resume`,
+        summary,
+      );
+    }
     if (stats.stopped !== null) {
       throw new DeliveryError(
         `delivery of ${date} stopped: ${stats.stopped}. ${summary.accepted} accepted, ${summary.pending} pending, ${summary.in_flight} in flight; the ledger is intact — run deliver again to resume`,

@@ -63,7 +63,10 @@ export interface LoopInput {
   toSend: readonly number[];
   config: DeliveryConfig;
   uploader: Uploader;
+  /** Interrupts the delivery: no new request leaves; those out finish (answer or timeout) and are recorded. */
   signal?: AbortSignal;
+  /** Cuts the requests still out, once `signal` fired or with it: their outcome is unknown (see `cut`). */
+  cutSignal?: AbortSignal;
   onProgress?: (progress: DeliveryProgress) => void;
 }
 
@@ -127,20 +130,32 @@ export class DeliveryLoop {
     this.outageMs = outageWindowMs(input.config.backoff_base_ms, input.config.backoff_max_ms);
   }
 
+  /**
+   * Sends until every record has an outcome or the delivery stops. Interrupted (`signal`), it
+   * drains: the requests out get their answer (recorded as usual: accepted when CleverTap says so)
+   * or time out (an unknown outcome), so none is left in flight without cause; `cutSignal` cuts
+   * them at once instead.
+   */
   async run(): Promise<LoopStats> {
-    const { signal } = this.input;
-    const onAbort = (): void => {
+    const { signal, cutSignal } = this.input;
+    const onInterrupt = (): void => {
       this.stats.aborted = true;
-      this.stop('aborted');
+      this.stop('interrupted');
+    };
+    const onCut = (): void => {
+      onInterrupt();
       this.cancel.abort();
     };
-    if (signal?.aborted === true) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted === true) onInterrupt();
+    if (cutSignal?.aborted === true) onCut();
+    signal?.addEventListener('abort', onInterrupt, { once: true });
+    cutSignal?.addEventListener('abort', onCut, { once: true });
     try {
       const workers = Array.from({ length: this.input.config.concurrency }, () => this.worker());
       await Promise.all(workers);
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onInterrupt);
+      cutSignal?.removeEventListener('abort', onCut);
     }
     if (this.failure !== null) throw this.failure;
     this.countLeftOver();

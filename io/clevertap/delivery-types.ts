@@ -25,8 +25,14 @@ export interface DeliverOptions {
   retryDeadLetters?: boolean;
   /** Deliver a run that failed the drift guard (otherwise refused with DriftError); recorded in the summary. */
   acceptDrift?: boolean;
-  /** Stops promptly: requests still out are left `in_flight` for the next delivery's policy. */
+  /**
+   * Interrupts the delivery: no new request leaves; the requests out finish — answered (recorded:
+   * accepted when CleverTap says so) or timed out after `timeout_ms` (an unknown outcome: held
+   * under `hold`, left in flight for a re-send under `resend`) — then AbortedError.
+   */
   signal?: AbortSignal;
+  /** Cuts the requests still out at once (e.g. a second Ctrl-C): their records get the unknown-outcome treatment above. */
+  cutSignal?: AbortSignal;
   onProgress?: (progress: DeliveryProgress) => void;
 }
 

@@ -108,6 +108,64 @@ test('kill -9 mid-delivery, resume with in_flight_policy hold: nothing duplicate
   expectEqual(held.map((h) => h.account_id).sort((a, b) => a - b), [...inFlight].sort((a, b) => a - b));
 });
 
+/** Starts a delivery in a child and sends it SIGINT once `after` records were accepted (the answers come 500 ms later). */
+async function interruptMidway(out: string, fx: RunFixture, sandbox: Sandbox, env: Record<string, string>, after: number, twice: boolean): Promise<Ran> {
+  const child = spawn(process.execPath, [MAIN, 'deliver', '--out', out, '--date', fx.date, '--json'], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise<Ran>((resolve) => child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr })));
+  await waitFor(() => sandbox.stats().accepted >= after, `${after} accepted records`);
+  child.kill('SIGINT');
+  if (twice) {
+    await waitFor(() => stderr.includes('interrupt again to cut them'), 'the interrupt acknowledged');
+    child.kill('SIGINT');
+  }
+  return closed;
+}
+
+test('SIGINT mid-delivery: the requests out are answered and recorded before exit; the resume duplicates nothing', async () => {
+  // Every answer comes 500 ms after its records were accepted: at the SIGINT, requests are out whose records CleverTap has.
+  const { sandbox, env } = await started({ slow: { ms: 500, probability: 1, afterProcessing: true } });
+  const out = tempDir();
+  const fx = await writeRunFixture(out, { accounts: 2000, delivery: fixtureDelivery });
+  const interrupted = await interruptMidway(out, fx, sandbox, env, 300, false);
+  expectEqual(interrupted.status, 1, interrupted.stderr);
+  assert.match(interrupted.stderr, /campaign: SIGINT: finishing the requests out/);
+  assert.match(interrupted.stderr, /campaign: delivery of 2026-11-22 interrupted: \d+ accepted, 0 held, \d+ pending, 0 in flight; the ledger is intact/);
+  const summary = JSON.parse(interrupted.stdout) as { accepted: number; in_flight: number; stopped: string };
+  // What CleverTap accepted is exactly what the ledger calls accepted: nothing left in doubt.
+  expectEqual([summary.in_flight, summary.stopped, summary.accepted], [0, 'interrupted', sandbox.stats().accepted]);
+  assert.ok(summary.accepted < 1800, `${summary.accepted} accepted before the interrupt took effect`);
+
+  sandbox.setFaults({});
+  const resumed = await deliver(['--out', out, '--date', fx.date], env);
+  expectEqual(resumed.status, 0, resumed.stderr);
+  const counts = sandbox.acceptedCounts();
+  expectEqual(fx.sends.filter((r) => counts.get(fixtureKey(r, fx.date)) !== 1).length, 0, 'records not accepted exactly once');
+});
+
+test('a second SIGINT cuts the requests out: under hold their records are held, never re-sent', async () => {
+  const { sandbox, env } = await started({ slow: { ms: 2000, probability: 1, afterProcessing: true } });
+  const out = tempDir();
+  const fx = await writeRunFixture(out, { accounts: 1000, delivery: { ...fixtureDelivery, in_flight_policy: 'hold' } });
+  const interrupted = await interruptMidway(out, fx, sandbox, env, 1, true);
+  expectEqual(interrupted.status, 1, interrupted.stderr);
+  const summary = JSON.parse(interrupted.stdout) as { held: { total: number; by_reason: Record<string, number> }; in_flight: number; ledger: { in_flight: number } };
+  assert.ok(summary.held.total > 0, 'requests were out at the second SIGINT');
+  expectEqual([summary.in_flight, summary.ledger.in_flight, Object.keys(summary.held.by_reason)], [0, 0, ['interrupted while in flight']]);
+
+  sandbox.setFaults({});
+  const resumed = await deliver(['--out', out, '--date', fx.date], env);
+  expectEqual(resumed.status, 0, resumed.stderr);
+  const held = new Set((await listLedgerRecords(join(out, 'state'), fx.date, ['held'])).map((r) => r.account_id));
+  expectEqual(held.size, summary.held.total);
+  const counts = sandbox.acceptedCounts();
+  expectEqual(fx.sends.filter((r) => !held.has(r.account_id) && counts.get(fixtureKey(r, fx.date)) !== 1).length, 0, 'records not held and not accepted exactly once');
+  expectEqual(fx.sends.filter((r) => (counts.get(fixtureKey(r, fx.date)) ?? 0) > 1).length, 0, 'records accepted twice');
+});
+
 function everyFile(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }

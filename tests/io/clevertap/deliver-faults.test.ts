@@ -186,7 +186,7 @@ test('a batch that fails max_attempts times is dead-lettered as retries_exhauste
   expectEqual((await readAcceptedSends(join(s.out, 'state'))).length, 450);
 });
 
-/** Aborts a delivery while requests are out; returns how many records were out (in flight under resend, held under hold). */
+/** Cuts a delivery's requests while they are out; returns how many records were out (in flight under resend, held under hold). */
 async function abortMidway(s: Setup, extra: Partial<DeliveryConfig> & Pick<DeliveryConfig, 'in_flight_policy'>): Promise<number> {
   const abort = new AbortController();
   const promise = deliverRun({
@@ -195,6 +195,7 @@ async function abortMidway(s: Setup, extra: Partial<DeliveryConfig> & Pick<Deliv
     config: testDelivery({ concurrency: 2, ...extra }),
     credentials: s.credentials,
     signal: abort.signal,
+    cutSignal: abort.signal,
     onProgress: (p) => {
       // Every request takes 150 ms: 50 ms after a response, the next ones are surely out.
       if (p.accepted >= 100 && !abort.signal.aborted) setTimeout(() => abort.abort(), 50);
@@ -206,7 +207,7 @@ async function abortMidway(s: Setup, extra: Partial<DeliveryConfig> & Pick<Deliv
   return cut.length;
 }
 
-test('in_flight_policy hold: records out when a delivery was aborted are held, listed, and sent only on request', async () => {
+test('in_flight_policy hold: records out when a delivery was cut are held, listed, and sent only on request', async () => {
   const s = await setup({ slow: { ms: 150, probability: 1 } });
   const inFlight = await abortMidway(s, { in_flight_policy: 'hold' });
   s.sandbox.setFaults({});
