@@ -147,7 +147,7 @@ test('SIGINT mid-delivery: the requests out are answered and recorded before exi
 });
 
 test('a second SIGINT cuts the requests out: under hold their records are held, never re-sent', async () => {
-  const { sandbox, env } = await started({ slow: { ms: 2000, probability: 1, afterProcessing: true } });
+  const { sandbox, env } = await started({ slow: { ms: 4000, probability: 1, afterProcessing: true } });
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 1000, delivery: { ...fixtureDelivery, in_flight_policy: 'hold' } });
   const interrupted = await interruptMidway(out, fx, sandbox, env, 1, true);
