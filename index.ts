@@ -11,7 +11,7 @@ export { defaultConfig } from './engine/config/default-config.js';
 export { configFromObject, effectiveConfig, loadConfigFile, parseConfig } from './engine/config/resolve-config.js';
 export type { CampaignConfig, EffectiveConfig, ScenarioName } from './engine/config/config-types.js';
 export { SCENARIOS } from './engine/config/config-types.js';
-export { deliverRun } from './engine/delivery/index.js';
+export { acceptHeldRecords, deliverRun } from './engine/delivery/index.js';
 export type { DeliverOptions, DeliverySummary } from './engine/delivery/index.js';
 export { readAcceptedSends, purgeLedger } from './io/ledger/index.js';
 export { explainAccount } from './engine/explain/explain-account.js';
