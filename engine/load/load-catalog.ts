@@ -1,11 +1,10 @@
 import { buildIdIndex, lookupId } from '../../kernels/id-index.js';
 import type { IdIndex } from '../../kernels/id-index.js';
 import { readTable } from '../../io/input/read-table.js';
-import { SCENARIOS } from '../config/config-types.js';
-import type { CategoryFilter } from '../config/config-types.js';
 import { InputError } from '../errors.js';
 import { CONTENT_AVAILABLE, CONTENT_AVOD, CONTENT_NEW, SHOW_AVAILABLE, SHOW_AVOD_AVAILABLE } from '../model/campaign-model.js';
-import { sharedFloat64, sharedInt32, sharedUint8, toShared } from '../model/shared-arrays.js';
+import { sharedInt32, sharedUint8, toShared } from '../model/shared-arrays.js';
+import { categoryPreferences } from './category-preferences.js';
 import { count, table } from './load-context.js';
 import type { LoadContext } from './load-context.js';
 
@@ -87,19 +86,7 @@ export async function loadCatalog(ctx: LoadContext): Promise<LoadedCatalog> {
   for (let s = 0; s < showCount; s++) if ((showFlags[s]! & SHOW_AVAILABLE) !== 0) available++;
   count(ctx, 'catalog', 'available_shows', available);
 
-  const boosts = ctx.config.boosts;
-  const showBoost = sharedFloat64(showCount);
-  const showAllowed = sharedUint8(SCENARIOS.length * showCount);
-  SCENARIOS.forEach((name, k) => {
-    const filter: CategoryFilter = ctx.config.scenarios[name];
-    const include = new Set(filter.include_categories);
-    const exclude = new Set(filter.exclude_categories);
-    for (let s = 0; s < showCount; s++) {
-      const c = showCategories[s]!;
-      showAllowed[k * showCount + s] = (include.size === 0 || include.has(c)) && !exclude.has(c) ? 1 : 0;
-    }
-  });
-  for (let s = 0; s < showCount; s++) showBoost[s] = Object.hasOwn(boosts, showCategories[s]!) ? boosts[showCategories[s]!]! : 1.0;
+  const { showBoost, showAllowed } = categoryPreferences(ctx.config, showCategories);
 
   return {
     contentIndex,

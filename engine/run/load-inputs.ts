@@ -18,6 +18,22 @@ export interface RunInputs {
  * rows of tombstoned accounts and profiles purged (counted under `ledger`).
  */
 export async function loadRunInputs(run: RunContext): Promise<RunInputs> {
+  const input = await readRunInputs(run);
+  const { stateDir } = run;
+  const { loaded } = input;
+  if (existsSync(stateDir) && (loaded.tombstones.accountIds.length > 0 || loaded.tombstones.profileIds.length > 0)) {
+    const purged = await purgeLedger(stateDir, { accountIds: new Set(loaded.tombstones.accountIds), profileIds: new Set(loaded.tombstones.profileIds) });
+    loaded.counts['ledger'] = { purged_by_tombstones: purged };
+  }
+  return input;
+}
+
+/**
+ * The reading half of `load`, which writes nothing: the ledger's accepted sends of the lookback
+ * window (read without its lock) and the dataset into the model. The selection does not depend on
+ * the purge, which only removes rows the model already leaves out, so a preview stops here.
+ */
+export async function readRunInputs(run: RunContext): Promise<RunInputs> {
   const { config, day, stateDir } = run;
   // Only the dedup window and the 7-day frequency cap look back: read no older ledger dates.
   const lookback = formatDay(day - Math.max(config.dedup_window_days, 7));
@@ -30,9 +46,5 @@ export async function loadRunInputs(run: RunContext): Promise<RunInputs> {
     duckdbThreads: decoderThreads(),
     onStep: (detail, rows) => run.emit({ phase: 'load', state: 'progress', detail, ...(rows === undefined ? {} : { done: rows }) }),
   });
-  if (existsSync(stateDir) && (loaded.tombstones.accountIds.length > 0 || loaded.tombstones.profileIds.length > 0)) {
-    const purged = await purgeLedger(stateDir, { accountIds: new Set(loaded.tombstones.accountIds), profileIds: new Set(loaded.tombstones.profileIds) });
-    loaded.counts['ledger'] = { purged_by_tombstones: purged };
-  }
   return { loaded, ledgerSends };
 }

@@ -34,9 +34,10 @@ export interface WrittenRun {
 /**
  * Phase `write`: the run's files into the staging directory — the four scenario files built,
  * checked and encoded on the workers while this thread writes the selection and the payloads —
- * then the counts and the drift guard's verdict against the previous run.
+ * then the counts and the drift guard's verdict against the previous run under `driftRoot` (the
+ * run's own output root; a preview writes elsewhere but is judged against the published runs).
  */
-export async function writeRun(run: RunContext, runner: ShardRunner, staging: RunStaging, plan: ShardPlan, input: RunInputs, checked: CheckedSelection): Promise<WrittenRun> {
+export async function writeRun(run: RunContext, runner: ShardRunner, staging: RunStaging, plan: ShardPlan, input: RunInputs, checked: CheckedSelection, driftRoot = run.outDir): Promise<WrittenRun> {
   const { model, params, results } = plan;
   const { labels } = input.loaded;
   const { selection, validation } = checked;
@@ -57,7 +58,7 @@ export async function writeRun(run: RunContext, runner: ShardRunner, staging: Ru
   }
   if (validation.violations.length > 0) throw new ValidationError(validation.violations);
   const counts = runCounts(input.loaded.counts, plan, selection.rows);
-  const drift = await checkDrift(run.outDir, run.date, run.config, counts);
+  const drift = await checkDrift(driftRoot, run.date, run.config, counts);
   return { runId, outputs: { scenarios: scenarioRows, selection: selection.rows, payloads }, counts, drift };
 }
 
