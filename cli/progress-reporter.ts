@@ -11,18 +11,23 @@ export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): 
   return (event) => {
     if (event.state === 'end') {
       if (tty) stream.write('\r\x1b[2K');
-      stream.write(`${event.phase.padEnd(9)} done in ${formatMs(event.elapsedMs ?? 0)}\n`);
+      stream.write(`${label(event)} done in ${formatMs(event.elapsedMs ?? 0)}\n`);
       return;
     }
     if (!tty) {
-      if (event.state === 'start') stream.write(`${event.phase.padEnd(9)} …\n`);
+      if (event.state === 'start') stream.write(`${label(event)} …\n`);
       return;
     }
     const now = Date.now();
     if (event.state === 'progress' && now - lastDraw < 100) return;
     lastDraw = now;
-    stream.write(`\r\x1b[2K${event.phase.padEnd(9)} ${bar(event)} ${event.detail ?? ''}`);
+    stream.write(`\r\x1b[2K${label(event)} ${bar(event)} ${event.detail ?? ''}`);
   };
+}
+
+/** The phase, after the run it belongs to when a command makes several. */
+function label(event: ProgressEvent): string {
+  return (event.run === undefined ? event.phase : `${event.run} ${event.phase}`).padEnd(9);
 }
 
 function bar(event: ProgressEvent): string {

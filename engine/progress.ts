@@ -8,6 +8,8 @@ export type RunPhase = (typeof RUN_PHASES)[number];
  */
 export interface ProgressEvent {
   phase: RunPhase;
+  /** Which run of a command that makes several (a preview: `old`, `new`, or `shared` for the one load); absent for a plain run. */
+  run?: string;
   state: 'start' | 'progress' | 'end';
   detail?: string;
   done?: number;

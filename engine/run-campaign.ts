@@ -4,13 +4,12 @@ import { acquireRunLock } from './output/run-lock.js';
 import type { ValidationReport } from './output/validate-outputs.js';
 import { createShardRunner } from './pool/shard-runner.js';
 import type { RunManifest } from './run-dir/run-manifest.js';
+import { computeRun } from './run/compute-run.js';
 import { loadRunInputs } from './run/load-inputs.js';
 import { checkAbort, phase, startRun } from './run/run-context.js';
 import type { RunCampaignOptions } from './run/run-context.js';
 import { RunStaging } from './run/run-staging.js';
-import { mergeShardPools, planPasses, runProfilePass, runRecommendPass } from './run/shard-passes.js';
-import { rejectViolations, validateRun } from './run/validate-run.js';
-import { publishRun, writeRun } from './run/write-run.js';
+import { publishRun } from './run/write-run.js';
 
 export type { RunCampaignOptions } from './run/run-context.js';
 
@@ -41,13 +40,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   const runner = createShardRunner(run.workers);
   try {
     const input = await phase(run, 'load', () => loadRunInputs(run));
-    const plan = planPasses(run, input.loaded.model);
-    const partials = await phase(run, 'profiles', () => runProfilePass(run, runner, plan));
-    const pools = await phase(run, 'pools', () => mergeShardPools(plan, partials));
-    await phase(run, 'recommend', () => runRecommendPass(run, runner, plan, pools, input.loaded.labels.accountIds));
-    const checked = await phase(run, 'validate', () => validateRun(runner, plan, input.loaded.labels, staging));
-    rejectViolations(checked.validation);
-    const written = await phase(run, 'write', () => writeRun(run, runner, staging, plan, input, checked));
+    const { checked, written } = await computeRun(run, runner, staging, input);
     const { outputDir, manifest } = await publishRun(run, staging, input, checked, written);
     if (written.drift.status === 'failed') throw runDriftError(written.drift, outputDir);
     const { runId, counts, drift } = written;

@@ -37,9 +37,16 @@ export async function runProfilePass(run: RunContext, runner: ShardRunner, plan:
   );
 }
 
+export interface MergedPools {
+  pools: ScenarioPools;
+  /** Distinct viewers per group and show, what the pools were ranked by (a preview's reasons read them). */
+  viewers: PoolCounts;
+}
+
 /** Phase `pools`: the shards' partial counts summed (exact: each profile is in one shard) into the three pools. */
-export function mergeShardPools(plan: ShardPlan, partials: PoolCounts[]): ScenarioPools {
-  return mergePools(plan.model, plan.params, sumPoolCounts(partials));
+export function mergeShardPools(plan: ShardPlan, partials: PoolCounts[]): MergedPools {
+  const viewers = sumPoolCounts(partials);
+  return { pools: mergePools(plan.model, plan.params, viewers), viewers };
 }
 
 /** Phase `recommend`: pass 2 on every shard — pooled scenarios, rollup, selection (SPEC §5–§7). */

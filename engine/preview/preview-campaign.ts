@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { parseDay, tryParseDay } from '../dates.js';
+import { CampaignError } from '../errors.js';
+import { createShardRunner } from '../pool/shard-runner.js';
+import type { ProgressListener } from '../progress.js';
+import { readRunInputs } from '../run/load-inputs.js';
+import { phase, startRun } from '../run/run-context.js';
+import type { RunCampaignOptions, RunContext } from '../run/run-context.js';
+import { ENGINE_VERSION } from '../version.js';
+import { accountSelection, changeReason } from './change-reasons.js';
+import { configChanges, resolvePreviewConfigs } from './preview-configs.js';
+import type { SideConfig } from './preview-configs.js';
+import { runSide } from './preview-side.js';
+import type { SideRun } from './preview-side.js';
+import type { CampaignPreview, ChangedAccount, PreviewCampaignOptions, PreviewSide } from './preview-types.js';
+import { sampleChanges } from './sample-changes.js';
+import { CHANGE_KINDS, diffSelections } from './selection-diff.js';
+import { inputsFor, reloadKeys } from './shared-load.js';
+
+const DEFAULT_SAMPLE = 20;
+
+/**
+ * Runs the date under the candidate config and under the one it would replace, from one load of
+ * the inputs, and compares the two selections (`campaign preview`). Both runs are the engine's own
+ * phases, written as whole run directories into a scratch directory that is never published,
+ * delivered or used as a drift baseline. The published runs and the ledger are only read: no lock
+ * is taken, nothing is written under `outDir` or the state directory, the ledger is not purged.
+ * Configs and options are checked before any input is read.
+ */
+export async function previewCampaign(options: PreviewCampaignOptions): Promise<CampaignPreview> {
+  const started = performance.now();
+  parseDay(options.date, 'campaign date');
+  const configs = resolvePreviewConfigs(options);
+  const sampleSize = options.sampleSize ?? DEFAULT_SAMPLE;
+  if (!Number.isInteger(sampleSize) || sampleSize < 0) throw new CampaignError('BAD_OPTION', `sampleSize must be a whole number ≥ 0, got ${sampleSize}`);
+  const dataDirOption = options.dataDir ?? configs.runDataDir;
+  if (dataDirOption === undefined || dataDirOption === null) throw new CampaignError('BAD_OPTION', 'a dataset directory is required: no run compared against names one');
+  const dataDir = resolve(dataDirOption);
+  const stateDir = options.stateDir !== undefined ? resolve(options.stateDir) : configs.outDir !== null ? join(configs.outDir, 'state') : null;
+  const sideOptions = (name: 'old' | 'new', side: SideConfig, scratch: string): RunCampaignOptions => ({
+    dataDir,
+    date: options.date,
+    outDir: join(scratch, name),
+    config: side.base,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(stateDir === null ? {} : { stateDir }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    onProgress: tagged(options.onProgress, name),
+  });
+  const scratch = planScratch(options.scratchDir, configs.outDir, stateDir);
+  const oldRun = startRun(sideOptions('old', configs.old, scratch.dir));
+  const newRun = startRun(sideOptions('new', configs.new, scratch.dir));
+
+  scratch.create();
+  const timingsMs: Record<string, number> = {};
+  let runner: ReturnType<typeof createShardRunner> | null = null;
+  let done = false;
+  try {
+    runner = createShardRunner(oldRun.workers);
+    const reload = reloadKeys(oldRun.config, newRun.config);
+    // One load serves both runs unless the configs differ in a key the load reads.
+    const loadRun: RunContext = reload.length === 0 ? { ...oldRun, emit: tagged(options.onProgress, 'shared') } : oldRun;
+    const oldInput = await phase(loadRun, 'load', () => readRunInputs(loadRun));
+    timingsMs['load'] = oldRun.timingsMs['load']!;
+    const driftRoot = (run: RunContext): string => configs.outDir ?? run.outDir;
+    const oldSide = await timed(timingsMs, 'old', () => runSide(oldRun, runner!, oldInput, driftRoot(oldRun)));
+    const newSide = await timed(timingsMs, 'new', async () => {
+      const input = reload.length === 0 ? inputsFor(oldInput, newRun.config) : await phase(newRun, 'load', () => readRunInputs(newRun));
+      return runSide(newRun, runner!, input, driftRoot(newRun));
+    });
+    if (newRun.timingsMs['load'] !== undefined) timingsMs['reload'] = newRun.timingsMs['load'];
+
+    const compareStart = performance.now();
+    const diff = diffSelections(oldSide, newSide);
+    const sample: ChangedAccount[] = [...sampleChanges(diff.cells, sampleSize)].map((a) => {
+      const changes = CHANGE_KINDS.filter((_, k) => (diff.changeMask[a]! & (1 << k)) !== 0);
+      return { accountId: newSide.labels.accountIds[a]!, old: accountSelection(oldSide, a), new: accountSelection(newSide, a), changes, reason: changeReason(oldSide, newSide, a, changes) };
+    });
+    timingsMs['compare'] = Math.round(performance.now() - compareStart);
+    timingsMs['total'] = Math.round(performance.now() - started);
+    done = true;
+    return {
+      date: options.date,
+      dataDir,
+      engineVersion: ENGINE_VERSION,
+      old: previewSide(oldSide, oldRun, configs.old, scratch.keep),
+      new: previewSide(newSide, newRun, configs.new, scratch.keep),
+      configChanges: configChanges(oldRun.config, newRun.config),
+      load: { shared: reload.length === 0, reloadedFor: reload },
+      scratchDir: scratch.keep ? scratch.dir : null,
+      transitions: diff.transitions,
+      sends: diff.sends,
+      shows: diff.shows,
+      sample,
+      drift: { old: oldSide.manifest.drift, new: newSide.manifest.drift },
+      timingsMs,
+    };
+  } finally {
+    await runner?.close();
+    scratch.close(done);
+  }
+}
+
+function previewSide(side: SideRun, run: RunContext, config: SideConfig, kept: boolean): PreviewSide {
+  return {
+    source: config.source,
+    activeOverrides: run.effective.activeOverrides,
+    effectiveConfig: run.config,
+    runId: side.runId,
+    runDir: kept ? side.outputDir : null,
+    counts: side.counts,
+    timingsMs: run.timingsMs,
+  };
+}
+
+function tagged(listener: ProgressListener | undefined, run: string): ProgressListener {
+  return listener === undefined ? () => undefined : (event) => listener({ ...event, run });
+}
+
+async function timed<T>(timings: Record<string, number>, name: string, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await work();
+  timings[name] = Math.round(performance.now() - start);
+  return result;
+}
+
+interface Scratch {
+  dir: string;
+  keep: boolean;
+  create(): void;
+  /** Removes a temp directory always, a kept one's runs only when the preview failed. */
+  close(succeeded: boolean): void;
+}
+
+/**
+ * The scratch directory, checked but not yet created: a fresh temp directory, or the caller's,
+ * which must be new or empty and must not sit where published runs or the ledger are read (the
+ * output root itself or one of its date directories, the state directory).
+ */
+function planScratch(dir: string | undefined, outDir: string | null, stateDir: string | null): Scratch {
+  if (dir === undefined) {
+    const temp = join(tmpdir(), `campaign-preview-${process.pid}-${randomBytes(6).toString('hex')}`);
+    return { dir: temp, keep: false, create: () => mkdirSync(temp), close: () => rmSync(temp, { recursive: true, force: true }) };
+  }
+  const target = resolve(dir);
+  const inside = (root: string | null): string | null => {
+    if (root === null) return null;
+    const rel = relative(root, target);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)) ? rel : null;
+  };
+  const underOut = inside(outDir);
+  if (underOut !== null && (underOut === '' || tryParseDay(underOut.split(sep)[0]!) !== null)) {
+    throw new CampaignError('BAD_OPTION', `scratch directory ${target} is inside the published runs of ${outDir}: choose another`);
+  }
+  if (inside(stateDir) !== null) throw new CampaignError('BAD_OPTION', `scratch directory ${target} is inside the state directory ${stateDir}: choose another`);
+  const existed = existsSync(target);
+  if (existed && readdirSync(target).length > 0) throw new CampaignError('BAD_OPTION', `scratch directory ${target} is not empty: a preview writes only into a new or empty directory`);
+  return {
+    dir: target,
+    keep: true,
+    create: () => mkdirSync(target, { recursive: true }),
+    close: (succeeded) => {
+      if (succeeded) return;
+      for (const side of ['old', 'new']) rmSync(join(target, side), { recursive: true, force: true });
+      if (!existed) rmSync(target, { recursive: true, force: true });
+    },
+  };
+}

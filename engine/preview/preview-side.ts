@@ -1,0 +1,61 @@
+import type { CampaignConfig } from '../config/config-types.js';
+import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
+import type { CampaignResults } from '../phases/campaign-results.js';
+import type { PhaseParams } from '../phases/phase-params.js';
+import type { ScenarioPools } from '../phases/pools.js';
+import type { PoolCounts } from '../phases/shard.js';
+import type { ShardRunner } from '../pool/shard-runner.js';
+import type { RunManifest } from '../run-dir/run-manifest.js';
+import { computeRun } from '../run/compute-run.js';
+import type { RunInputs } from '../run/load-inputs.js';
+import type { RunContext } from '../run/run-context.js';
+import { RunStaging } from '../run/run-staging.js';
+import { publishRun } from '../run/write-run.js';
+
+/** One side of a preview, computed: what its run selected and everything the comparison and the reasons read. */
+export interface SideRun {
+  config: CampaignConfig;
+  day: number;
+  params: PhaseParams;
+  /** The side's own model: the shared arrays with its boosts and category filters. */
+  model: CampaignModel;
+  labels: ModelLabels;
+  regionNames: string[];
+  results: CampaignResults;
+  pools: ScenarioPools;
+  viewers: PoolCounts;
+  runId: string;
+  counts: Record<string, Record<string, number>>;
+  manifest: RunManifest;
+  outputDir: string;
+}
+
+/**
+ * Runs the config-dependent phases of one side on loaded inputs, exactly as a nightly run does,
+ * and publishes the result under the side's own root in the scratch directory (`run.outDir`);
+ * the drift guard judges it against the runs under `driftRoot`.
+ */
+export async function runSide(run: RunContext, runner: ShardRunner, input: RunInputs, driftRoot: string): Promise<SideRun> {
+  const staging = new RunStaging(run.outDir, run.date);
+  try {
+    const { plan, merged, checked, written } = await computeRun(run, runner, staging, input, driftRoot);
+    const { outputDir, manifest } = await publishRun(run, staging, input, checked, written);
+    return {
+      config: run.config,
+      day: run.day,
+      params: plan.params,
+      model: plan.model,
+      labels: input.loaded.labels,
+      regionNames: input.loaded.regionNames,
+      results: plan.results,
+      pools: merged.pools,
+      viewers: merged.viewers,
+      runId: written.runId,
+      counts: written.counts,
+      manifest,
+      outputDir,
+    };
+  } finally {
+    await staging.close();
+  }
+}

@@ -1,0 +1,170 @@
+import type { CampaignConfig } from '../config/config-types.js';
+import type { DriftResult } from '../drift/drift-types.js';
+import type { ProgressListener } from '../progress.js';
+
+export interface PreviewCampaignOptions {
+  /** Campaign date D, YYYY-MM-DD. */
+  date: string;
+  /** Dataset directory (SPEC §2). Default: the dataset named by the manifest of the run compared against. */
+  dataDir?: string;
+  /** The candidate config: an object or a YAML/JSON file path; default the SPEC defaults. With `override`, the config whose override is previewed. */
+  config?: CampaignConfig | string;
+  /** The name of one of `config`'s overrides, applied as if its date range contained `date`. */
+  override?: string;
+  /** The config to compare against (object or file). */
+  against?: CampaignConfig | string;
+  /** A published run directory `<out>/<D>` whose effective config is compared against; `outDir` defaults to its parent. */
+  againstRun?: string;
+  /**
+   * Output root of the nightly runs. Read only: its run of `date` is the default comparison, its
+   * latest run before `date` the drift guard's baseline, and `<outDir>/state` the default ledger.
+   */
+  outDir?: string;
+  /** Delivery state (the ledger), read for the dedup history exactly as a run reads it. Default `<outDir>/state`. */
+  stateDir?: string;
+  /** Keep the two runs here, as `old/<D>/` and `new/<D>/` (must be absent or empty). Default: a temp directory removed at the end. */
+  scratchDir?: string;
+  /** Worker threads; 0 runs the shard passes on the calling thread. Default: the core count. */
+  workers?: number;
+  /** How many changed accounts to list with a reason (default 20). */
+  sampleSize?: number;
+  signal?: AbortSignal;
+  /** Progress of both runs; each event's `run` says which (`shared` for the one load). */
+  onProgress?: ProgressListener;
+}
+
+/** Where one side's config came from. */
+export type ConfigSource =
+  | { kind: 'defaults' }
+  | { kind: 'object' }
+  | { kind: 'file'; path: string }
+  | { kind: 'run'; runDir: string; runId: string | null; date: string | null }
+  | { kind: 'override'; path: string | null; override: string };
+
+/** One side of the comparison: its config and what its run selected, in counts. */
+export interface PreviewSide {
+  source: ConfigSource;
+  activeOverrides: string[];
+  effectiveConfig: CampaignConfig;
+  /** The run id a nightly run with this config and these inputs would get. */
+  runId: string;
+  /** The run written in the scratch directory, when it is kept; null when it was removed. */
+  runDir: string | null;
+  /** The manifest's counts (SPEC §10): loader rows and drops, rollup, status, chosen and sent scenario. */
+  counts: Record<string, Record<string, number>>;
+  timingsMs: Record<string, number>;
+}
+
+/** A config key whose effective value differs (dotted path; arrays compared whole). */
+export interface ConfigChange {
+  key: string;
+  old: unknown;
+  new: unknown;
+}
+
+/** Accounts by old value (rows) and new value (columns); `not_selected` is no selection row, `none` no scenario. */
+export interface TransitionMatrix {
+  old: string[];
+  new: string[];
+  /** counts[i][j]: accounts that went from old[i] to new[j]. */
+  counts: number[][];
+}
+
+export interface Transitions {
+  /** Accounts with a selection row on either side. */
+  accounts: number;
+  /** Accounts whose selection row differs in any way (or exists on one side only). */
+  changed: number;
+  /** Among accounts selected on both sides. */
+  statusChanged: number;
+  scenarioChanged: number;
+  showChanged: number;
+  profileChanged: number;
+  segmentChanged: number;
+  treatmentChanged: number;
+  /** Selected only under the new config, or only under the old. */
+  entered: number;
+  left: number;
+  scenario: TransitionMatrix;
+  status: TransitionMatrix;
+}
+
+/** `send` accounts with one value of a dimension, before → after. */
+export interface CountChange {
+  key: string;
+  before: number;
+  after: number;
+}
+
+export interface SendChanges {
+  total: { before: number; after: number };
+  scenario: CountChange[];
+  rfm_segment: CountChange[];
+  treatment: CountChange[];
+  /** The chosen profile's region. */
+  region: CountChange[];
+}
+
+export type SendDimension = Exclude<keyof SendChanges, 'total'>;
+
+/** `send` accounts chosen for one show, before → after. */
+export interface ShowMove {
+  showId: number;
+  title: string;
+  category: string;
+  before: number;
+  after: number;
+}
+
+export interface ShowMoves {
+  /** Shows whose send count changed. */
+  changed: number;
+  /** The largest increases first (at most SHOW_LIMIT). */
+  gained: ShowMove[];
+  /** The largest decreases first (at most SHOW_LIMIT). */
+  lost: ShowMove[];
+}
+
+/** One account's selection row, as `selection.parquet` holds it, plus the show's title. */
+export interface AccountSelection {
+  profileId: number;
+  segment: string;
+  treatment: string;
+  scenario: string | null;
+  showId: number | null;
+  title: string | null;
+  status: string;
+}
+
+export type ChangeKind = 'entered' | 'left' | 'segment' | 'treatment' | 'profile' | 'scenario' | 'show' | 'status';
+
+export interface ChangedAccount {
+  accountId: number;
+  old: AccountSelection | null;
+  new: AccountSelection | null;
+  changes: ChangeKind[];
+  /** Why, in one line, from explain's rules: the first difference in the decision chain and what moved it. */
+  reason: string;
+}
+
+/** `campaign preview`: the date run under two configs from one load of the inputs, compared. */
+export interface CampaignPreview {
+  date: string;
+  dataDir: string;
+  engineVersion: string;
+  old: PreviewSide;
+  new: PreviewSide;
+  configChanges: ConfigChange[];
+  /** Whether both runs used one load of the inputs, or which load-time keys differ and made the second run load again. */
+  load: { shared: boolean; reloadedFor: string[] };
+  /** The kept scratch directory, or null. */
+  scratchDir: string | null;
+  transitions: Transitions;
+  sends: SendChanges;
+  shows: ShowMoves;
+  /** Changed accounts, spread over the transitions (largest first), each with its reason. */
+  sample: ChangedAccount[];
+  /** The drift guard's verdict each config would get against the latest published run before the date under `outDir`. */
+  drift: { old: DriftResult; new: DriftResult };
+  timingsMs: Record<string, number>;
+}
