@@ -22,3 +22,23 @@ export type { CampaignReportOptions } from './engine/report/build-campaign-repor
 export { writeCampaignReport } from './engine/report/write-campaign-report.js';
 export type { WrittenReport } from './engine/report/write-campaign-report.js';
 export type { BreakdownDimension, BreakdownRow, Breakdowns, CampaignReport, DateReport, Estimate, Lift, OverlapRow, RateCell } from './engine/report/report-types.js';
+export { previewCampaign } from './engine/preview/preview-campaign.js';
+export { renderPreviewHtml } from './engine/preview/html/render-preview-html.js';
+export { writePreviewHtml } from './engine/preview/write-preview-html.js';
+export { LOAD_KEYS } from './engine/preview/shared-load.js';
+export type {
+  AccountSelection,
+  CampaignPreview,
+  ChangedAccount,
+  ChangeKind,
+  ConfigChange,
+  ConfigSource,
+  CountChange,
+  PreviewCampaignOptions,
+  PreviewSide,
+  SendChanges,
+  ShowMove,
+  ShowMoves,
+  TransitionMatrix,
+  Transitions,
+} from './engine/preview/preview-types.js';

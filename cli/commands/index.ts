@@ -11,6 +11,7 @@ export const commands: CommandEntry[] = [
   { name: 'deliver', summary: "send a date's payloads to CleverTap, resuming from the delivery ledger", load: async () => (await import('./deliver.js')).deliverCommand },
   { name: 'dead-letters', summary: "list a date's dead-lettered and held delivery records with their reasons", load: async () => (await import('./dead-letters.js')).deadLettersCommand },
   { name: 'explain', summary: "why this title: one account's eligibility, scores, exclusions and choices in a run", load: async () => (await import('./explain.js')).explainCommand },
+  { name: 'preview', summary: 'what a config change would do: the date run under two configs, compared (text, JSON, HTML)', load: async () => (await import('./preview.js')).previewCommand },
   { name: 'report', summary: 'measure campaigns over a date range against their holdouts (JSON + HTML report)', load: async () => (await import('./report.js')).reportCommand },
 ];
 

@@ -1,7 +1,7 @@
 import { SCENARIOS } from '../config/config-types.js';
 import type { ScenarioName } from '../config/config-types.js';
 import { rollUp, selectScenario } from '../explain/account-decision.js';
-import type { RankedShow, RollupCandidate, SelectionExplanation } from '../explain/explanation.js';
+import type { RankedShow, RollupExplanation, SelectionExplanation } from '../explain/explanation.js';
 import type { ProfileActivity } from '../explain/play-facts.js';
 import { SHOW_AVAILABLE, SHOW_AVOD_AVAILABLE } from '../model/campaign-model.js';
 import { AVOD, CLUSTER, RE_ENGAGEMENT, RECS_PER_PROFILE, STATUSES, TREATMENTS } from '../phases/phase-params.js';
@@ -88,7 +88,7 @@ function explainSelection(side: SideRun, a: number): SelectionExplanation {
   });
 }
 
-function rollupCandidates(side: SideRun, a: number): RollupCandidate[] {
+function rollupOf(side: SideRun, a: number): RollupExplanation {
   const { model, labels } = side;
   const eligible = [];
   for (let k = model.accountProfileOffsets[a]!; k < model.accountProfileOffsets[a + 1]!; k++) {
@@ -96,7 +96,7 @@ function rollupCandidates(side: SideRun, a: number): RollupCandidate[] {
     if (model.profileIneligible[p] !== 0) continue;
     eligible.push({ profileId: labels.profileIds[p]!, activity: activity(side, p), hasRecommendations: SCENARIOS.some((_, s) => rows(side, s, p) > 0) });
   }
-  return rollUp(side.config, side.params, side.day, eligible).candidates;
+  return rollUp(side.config, side.params, side.day, eligible);
 }
 
 // --- the decision chain, first difference first ---
@@ -135,16 +135,17 @@ function treatmentChange(old: SideRun, neu: SideRun, a: number): string {
 function rollupReason(old: SideRun, neu: SideRun, a: number): string {
   const idOld = old.labels.profileIds[old.results.accountProfile[a]!]!;
   const idNew = neu.labels.profileIds[neu.results.accountProfile[a]!]!;
-  const candidates = rollupCandidates(neu, a);
-  const method = neu.config.rollup.method;
-  const value = (c: RollupCandidate | undefined): string => {
-    if (c === undefined || c.value === null) return 'no plays';
-    return method === 'primary' ? `${c.value} watch s` : method === 'dominant' ? `${c.value} active days in 28` : `last play ${c.value}`;
+  const rollup = rollupOf(neu, a);
+  const method = rollup.method;
+  const value = (id: number): string => {
+    const v = rollup.candidates.find((c) => c.profileId === id)?.value ?? null;
+    if (v === null) return 'no plays';
+    return method === 'primary' ? `${v} watch s` : method === 'dominant' ? `${v} active day${v === 1 ? '' : 's'} in 28` : `last play ${v}`;
   };
-  const oldCandidate = candidates.find((c) => c.profileId === idOld);
   const rule = method === old.config.rollup.method ? `rollup ${method}` : `rollup.method ${old.config.rollup.method} → ${method}`;
-  if (oldCandidate === undefined || !oldCandidate.competes) return `profile ${idOld} has no recommendation now; ${rule} picks profile ${idNew} (${value(candidates.find((c) => c.profileId === idNew))})`;
-  return `${rule}: profile ${idNew} (${value(candidates.find((c) => c.profileId === idNew))}) over ${idOld} (${value(oldCandidate)})`;
+  const tie = rollup.tieBrokenById ? ', tie → smallest profile_id' : '';
+  if (rollup.candidates.find((c) => c.profileId === idOld)?.competes !== true) return `profile ${idOld} has no recommendation now; ${rule} picks profile ${idNew} (${value(idNew)}${tie})`;
+  return `${rule}: profile ${idNew} (${value(idNew)}) over ${idOld} (${value(idOld)}${tie})`;
 }
 
 function basisText(s: SelectionExplanation): string {

@@ -16,11 +16,18 @@ import type { SideConfig } from './preview-configs.js';
 import { runSide } from './preview-side.js';
 import type { SideRun } from './preview-side.js';
 import type { CampaignPreview, ChangedAccount, PreviewCampaignOptions, PreviewSide } from './preview-types.js';
-import { sampleChanges } from './sample-changes.js';
+import { pickVaried, sampleChanges } from './sample-changes.js';
 import { CHANGE_KINDS, diffSelections } from './selection-diff.js';
 import { inputsFor, reloadKeys } from './shared-load.js';
 
 const DEFAULT_SAMPLE = 20;
+/** Accounts whose reasons are worked out per account in the sample. */
+const OVERSAMPLE = 10;
+
+/** A reason without its numbers and region: "holiday boost ×# moved show # above # in the trending pool". */
+function reasonKind(reason: string): string {
+  return reason.replace(/ of region \S+/g, '').replace(/\d+/g, '#');
+}
 
 /**
  * Runs the date under the candidate config and under the one it would replace, from one load of
@@ -75,10 +82,13 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
 
     const compareStart = performance.now();
     const diff = diffSelections(oldSide, newSide);
-    const sample: ChangedAccount[] = [...sampleChanges(diff.cells, sampleSize)].map((a) => {
+    // Reasons for several times the sample, then one per kind of reason in turn: a change that
+    // moves few accounts is shown beside the one that moves most.
+    const candidates: ChangedAccount[] = [...sampleChanges(diff.cells, sampleSize * OVERSAMPLE)].map((a) => {
       const changes = CHANGE_KINDS.filter((_, k) => (diff.changeMask[a]! & (1 << k)) !== 0);
       return { accountId: newSide.labels.accountIds[a]!, old: accountSelection(oldSide, a), new: accountSelection(newSide, a), changes, reason: changeReason(oldSide, newSide, a, changes) };
     });
+    const sample = pickVaried(candidates, sampleSize, (c) => reasonKind(c.reason));
     timingsMs['compare'] = Math.round(performance.now() - compareStart);
     timingsMs['total'] = Math.round(performance.now() - started);
     done = true;

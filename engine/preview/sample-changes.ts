@@ -26,3 +26,23 @@ export function sampleChanges(cells: { offsets: Int32Array; accounts: Int32Array
   }
   return out;
 }
+
+/**
+ * Picks `size` of `items` so that different kinds (by `kindOf`) come before a second of any kind:
+ * one per kind in turn, kinds in order of first appearance, items in their order within a kind.
+ */
+export function pickVaried<T>(items: readonly T[], size: number, kindOf: (item: T) => string): T[] {
+  const kinds = new Map<string, T[]>();
+  for (const item of items) {
+    const kind = kindOf(item);
+    const list = kinds.get(kind);
+    if (list === undefined) kinds.set(kind, [item]);
+    else list.push(item);
+  }
+  const lists = [...kinds.values()];
+  const out: T[] = [];
+  for (let round = 0; out.length < Math.min(size, items.length); round++) {
+    for (const list of lists) if (round < list.length && out.length < size) out.push(list[round]!);
+  }
+  return out;
+}

@@ -21,6 +21,11 @@ function signed(x: number, digits: number): string {
   return (x > 0 ? '+' : MINUS) + magnitude;
 }
 
+/** A signed count (243 → "+243", −12 → "−12", 0 → "0"). */
+export function formatSignedCount(n: number): string {
+  return signed(n, 0);
+}
+
 /** A rate or share (0.0734 → "7.3%"); values under 1% keep two decimals so they do not collapse to "0.0%". */
 export function formatPercent(x: number | null): string {
   if (x === null) return NO_VALUE;

@@ -1,15 +1,12 @@
 import type { CampaignReport, Estimate, Lift } from '../report-types.js';
 import { tooFewBadge } from './badges.js';
 import { NO_VALUE, formatCi, formatCount, formatPercent, formatPp, formatSignedPercent } from './format-report-numbers.js';
+import { figureCard } from './figure-card.js';
 import { html } from './html-template.js';
 import type { SafeHtml } from './html-template.js';
 
-function card(figure: string, label: string, value: string, sub: string, extra: SafeHtml | false = false): SafeHtml {
-  return html`<div class="card" data-figure="${figure}"><div class="label">${label}</div><div class="value">${value}</div><div class="sub">${sub}</div>${extra}</div>`;
-}
-
 function estimateCard(figure: string, label: string, e: Estimate | null, format: (x: number) => string, why: string, extra: SafeHtml | false = false): SafeHtml {
-  return card(figure, label, e === null ? NO_VALUE : format(e.value), e === null ? why : `95% CI ${formatCi(e.ci95, format)}`, extra);
+  return figureCard(figure, label, e === null ? NO_VALUE : format(e.value), e === null ? why : `95% CI ${formatCi(e.ci95, format)}`, extra);
 }
 
 /** The plain-language reading of the overall lift a CRM manager acts on. */
@@ -40,9 +37,9 @@ export function reportHeadline(report: CampaignReport): SafeHtml {
 <section class="headline" aria-label="Overall lift">
 ${estimateCard('relative-lift', 'Lift, sent over holdout', lift.relative, formatSignedPercent, emptyReason, !lift.sufficient && tooFewBadge(report.min_accounts))}
 ${estimateCard('absolute-lift', 'Difference in conversion rate', lift.absolute, formatPp, 'no estimate: a group is empty')}
-${card('sent-rate', 'Sent conversion', formatPercent(lift.sent.rate), `${formatCount(lift.sent.conversions)} of ${formatCount(lift.sent.accounts)} accounts`)}
-${card('holdout-rate', 'Holdout conversion', formatPercent(lift.holdout.rate), `${formatCount(lift.holdout.conversions)} of ${formatCount(lift.holdout.accounts)} accounts`)}
-${card('accounts', 'Accounts compared', formatCount(lift.sent.accounts + lift.holdout.accounts), `${formatCount(lift.sent.accounts)} sent · ${formatCount(lift.holdout.accounts)} holdout`)}
+${figureCard('sent-rate', 'Sent conversion', formatPercent(lift.sent.rate), `${formatCount(lift.sent.conversions)} of ${formatCount(lift.sent.accounts)} accounts`)}
+${figureCard('holdout-rate', 'Holdout conversion', formatPercent(lift.holdout.rate), `${formatCount(lift.holdout.conversions)} of ${formatCount(lift.holdout.accounts)} accounts`)}
+${figureCard('accounts', 'Accounts compared', formatCount(lift.sent.accounts + lift.holdout.accounts), `${formatCount(lift.sent.accounts)} sent · ${formatCount(lift.holdout.accounts)} holdout`)}
 </section>
 ${verdict(lift, report.min_accounts)}
 ${open.length > 0 && html`<p class="notice open" data-notice="window-open"><strong>Window not complete</strong> for ${open.join(', ')}: the ${report.conversion_window_days}-day conversion window has not ended, so conversions for ${open.length === 1 ? 'this date' : 'these dates'} (and the pooled figures) will still rise.</p>`}
