@@ -6,32 +6,10 @@ import { renderPreviewHtml } from '../../../../engine/preview/html/render-previe
 import type { CampaignPreview } from '../../../../engine/preview/preview-types.js';
 import { dumpDom, screenshot } from '../../report/html/headless-chromium.js';
 import { expectEqual } from '../../../support/expect-equal.js';
+import { cardText, count, one, text } from '../../../support/dom-text.js';
 import { tempDir } from '../../../support/temp-dir.js';
 import { campaignPreviewFixture, HOSTILE } from './campaign-preview-fixture.js';
 
-const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' };
-
-/** Visible text of serialised markup, whitespace collapsed. */
-function text(markup: string): string {
-  return markup
-    .replace(/<title>[\s\S]*?<\/title>/g, '')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(lt|gt|amp|quot|#39|nbsp);/g, (e) => ENTITIES[e]!)
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-function count(haystack: string, needle: string): number {
-  return haystack.split(needle).length - 1;
-}
-
-function one(dom: string, pattern: RegExp, what: string): string {
-  const matches = [...dom.matchAll(new RegExp(pattern.source, 'g'))];
-  expectEqual(matches.length, 1, `number of ${what}`);
-  return matches[0]![0];
-}
-
-const card = (dom: string, figure: string): string => text(one(dom, new RegExp(`<div class="card" data-figure="${figure}">[\\s\\S]*?(?=\\s*<div class="card"|\\s*</section>)`), `${figure} cards`));
 const table = (dom: string, attribute: string): string => one(dom, new RegExp(`<table class="[^"]*" ${attribute}>[\\s\\S]*?</table>`), attribute);
 const rows = (markup: string): string[] => [...markup.matchAll(/<tbody>([\s\S]*?)<\/tbody>/g)].flatMap((b) => [...b[1]!.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => text(m[1]!)));
 
@@ -48,11 +26,11 @@ test('the preview page renders in headless Chromium with the figures, matrices, 
   assert.doesNotMatch(html, /https?:\/\//, 'no network address anywhere');
   assert.doesNotMatch(dom, /<(script|link|img|iframe|object|embed)\b|\s(src|href)=|url\(|@import/i, 'nothing that could load a resource');
 
-  expectEqual(card(dom, 'accounts-changed'), 'Accounts changed 305 30.2% of 1,010 selected');
-  expectEqual(card(dom, 'sends'), 'Sends 910 → 895 \u221215 (\u22121.6%)');
-  expectEqual(card(dom, 'shows-changed'), 'Shows changed 290 accounts sent another show · 3 shows moved');
-  expectEqual(card(dom, 'status-changed'), 'Status or selection 15 5 status · 0 entered · 10 left');
-  expectEqual(card(dom, 'drift'), 'Drift guard, new config warned warned against the run of 2026-11-21: 1 bound exceeded');
+  expectEqual(cardText(dom, 'accounts-changed'), 'Accounts changed 305 30.2% of 1,010 selected');
+  expectEqual(cardText(dom, 'sends'), 'Sends 910 → 895 \u221215 (\u22121.6%)');
+  expectEqual(cardText(dom, 'shows-changed'), 'Shows changed 290 accounts sent another show · 3 shows moved');
+  expectEqual(cardText(dom, 'status-changed'), 'Status or selection 15 5 status · 0 entered · 10 left');
+  expectEqual(cardText(dom, 'drift'), 'Drift guard, new config warned warned against the run of 2026-11-21: 1 bound exceeded');
 
   // Only the values some account has, old down and new across; the diagonal is unchanged.
   const scenario = table(dom, 'data-matrix="scenario"');

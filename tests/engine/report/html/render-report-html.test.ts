@@ -5,35 +5,13 @@ import { join } from 'node:path';
 import type { BreakdownRow, CampaignReport, Lift } from '../../../../engine/report/report-types.js';
 import { renderReportHtml } from '../../../../engine/report/html/render-report-html.js';
 import { expectEqual } from '../../../support/expect-equal.js';
+import { cardText, count, one, text } from '../../../support/dom-text.js';
 import { tempDir } from '../../../support/temp-dir.js';
 import { HOSTILE, campaignReportFixture } from './campaign-report-fixture.js';
 import { dumpDom, screenshot } from './headless-chromium.js';
 
-const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' };
-
-/** Visible text of serialised markup, whitespace collapsed. */
-function text(markup: string): string {
-  return markup
-    .replace(/<title>[\s\S]*?<\/title>/g, '')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(lt|gt|amp|quot|#39|nbsp);/g, (e) => ENTITIES[e]!)
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-function count(haystack: string, needle: string): number {
-  return haystack.split(needle).length - 1;
-}
-
-function one(dom: string, pattern: RegExp, what: string): string {
-  const matches = [...dom.matchAll(new RegExp(pattern.source, 'g'))];
-  expectEqual(matches.length, 1, `number of ${what}`);
-  return matches[0]![0];
-}
-
 const row = (dom: string, date: string): string => one(dom, new RegExp(`<tr[^>]*data-date="${date}"[^>]*>[\\s\\S]*?</tr>`), `rows for ${date}`);
 const panel = (dom: string, id: string): string => one(dom, new RegExp(`<section class="panel" id="${id}">[\\s\\S]*?</section>`), `${id} panels`);
-const card = (dom: string, figure: string): string => text(one(dom, new RegExp(`<div class="card" data-figure="${figure}">[\\s\\S]*?(?=\\s*<div class="card"|\\s*</section>)`), `${figure} cards`));
 const chart = (dom: string, name: string): string => one(dom, new RegExp(`<svg class="chart" data-chart="${name}"[\\s\\S]*?</svg>`), `${name} charts`);
 
 function render(report: CampaignReport): { html: string; file: string; dom: string } {
@@ -52,11 +30,11 @@ test('the report renders in headless Chromium with the headline, markers and cha
 
   const { lift } = report.overall;
   const percent1 = (x: number): string => `${(x * 100).toFixed(1)}%`;
-  expectEqual(card(dom, 'relative-lift'), 'Lift, sent over holdout +85.0% 95% CI +17.5% to +191.3%');
-  expectEqual(card(dom, 'absolute-lift'), 'Difference in conversion rate +2.96 pp 95% CI +1.28 pp to +4.65 pp');
-  expectEqual(card(dom, 'sent-rate'), `Sent conversion ${percent1(329 / 5100)} 329 of 5,100 accounts`);
-  expectEqual(card(dom, 'holdout-rate'), `Holdout conversion ${percent1(19 / 545)} 19 of 545 accounts`);
-  expectEqual(card(dom, 'accounts'), 'Accounts compared 5,645 5,100 sent · 545 holdout');
+  expectEqual(cardText(dom, 'relative-lift'), 'Lift, sent over holdout +85.0% 95% CI +17.5% to +191.3%');
+  expectEqual(cardText(dom, 'absolute-lift'), 'Difference in conversion rate +2.96 pp 95% CI +1.28 pp to +4.65 pp');
+  expectEqual(cardText(dom, 'sent-rate'), `Sent conversion ${percent1(329 / 5100)} 329 of 5,100 accounts`);
+  expectEqual(cardText(dom, 'holdout-rate'), `Holdout conversion ${percent1(19 / 545)} 19 of 545 accounts`);
+  expectEqual(cardText(dom, 'accounts'), 'Accounts compared 5,645 5,100 sent · 545 holdout');
   assert.match(text(dom), /Sent accounts converted more than the holdout/);
 
   // "too few accounts" marks exactly the insufficient lifts shown: the overall (headline + total
@@ -133,8 +111,8 @@ test('a report with no runs and no sent accounts renders every section with "no 
     overall: { lift, breakdowns: { scenario: [], rfm_segment: [], treatment: [], region: [] } },
   };
   const { dom } = render(report);
-  expectEqual(card(dom, 'relative-lift'), 'Lift, sent over holdout — no estimate: a group is empty too few accounts');
-  expectEqual(card(dom, 'sent-rate'), 'Sent conversion — 0 of 0 accounts');
+  expectEqual(cardText(dom, 'relative-lift'), 'Lift, sent over holdout — no estimate: a group is empty too few accounts');
+  expectEqual(cardText(dom, 'sent-rate'), 'Sent conversion — 0 of 0 accounts');
   assert.match(text(dom), /No estimate: the sent or the holdout group has no accounts\./);
   expectEqual(count(dom, '<svg class="chart"'), 0, 'charts');
   expectEqual(count(text(dom), 'No published runs in this date range.'), 4, 'empty chart panels');
