@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { median, timed } from './process-timing.js';
 
 /**
  * End-to-end benchmark (issues 2 and 5): generates (and caches) datasets, then times whole
@@ -30,19 +30,6 @@ interface Measure {
   wallS: number;
   peakRssMb: number;
   phasesMs?: Record<string, number>;
-}
-
-/** Runs a command under GNU time and returns wall seconds, peak RSS and its stdout. */
-function timed(args: string[]): Measure & { stdout: string } {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
-  const last = r.stderr.trim().split('\n').at(-1)!.split(' ');
-  return { wallS: Number(last[0]), peakRssMb: Math.round(Number(last[1]) / 1024), stdout: r.stdout };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 function summarise(samples: Measure[]): Measure & { runs: number; wallMinS: number; wallMaxS: number } {

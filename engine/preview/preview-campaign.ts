@@ -74,11 +74,9 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
     timingsMs['load'] = oldRun.timingsMs['load']!;
     const driftRoot = (run: RunContext): string => configs.outDir ?? run.outDir;
     const oldSide = await timed(timingsMs, 'old', () => runSide(oldRun, runner!, oldInput, driftRoot(oldRun)));
-    const newSide = await timed(timingsMs, 'new', async () => {
-      const input = reload.length === 0 ? inputsFor(oldInput, newRun.config) : await phase(newRun, 'load', () => readRunInputs(newRun));
-      return runSide(newRun, runner!, input, driftRoot(newRun));
-    });
-    if (newRun.timingsMs['load'] !== undefined) timingsMs['reload'] = newRun.timingsMs['load'];
+    const newInput = reload.length === 0 ? inputsFor(oldInput, newRun.config) : await phase(newRun, 'load', () => readRunInputs(newRun));
+    if (reload.length > 0) timingsMs['reload'] = newRun.timingsMs['load']!;
+    const newSide = await timed(timingsMs, 'new', () => runSide(newRun, runner!, newInput, driftRoot(newRun)));
 
     const compareStart = performance.now();
     const diff = diffSelections(oldSide, newSide);
