@@ -7,7 +7,8 @@ import type { OutputTable } from './output-tables.js';
 
 export interface ScenarioFileTask {
   scenario: number;
-  path: string;
+  /** Null: build and check the table only (a preview that keeps no files). */
+  path: string | null;
   profileIds: Float64Array;
   showIds: Float64Array;
   results: CampaignResults;
@@ -19,13 +20,13 @@ export interface ScenarioFileReport {
 }
 
 /**
- * Builds, checks and writes one `scenarios/<scenario>.parquet`. Runs on a worker, so the four
+ * Builds, checks and (given a path) writes one `scenarios/<scenario>.parquet`. Runs on a worker, so the four
  * scenario files encode in parallel with the selection and payloads on the main thread.
  */
 export async function writeScenarioFile(task: ScenarioFileTask): Promise<ScenarioFileReport> {
   const table = scenarioTable(task.profileIds, task.showIds, task.results, task.scenario);
   const violations = checkScenarioTable(table, SCENARIOS[task.scenario]!);
-  if (violations.length === 0) await writeParquet(task.path, table.fields, table.columns, table.rows);
+  if (violations.length === 0 && task.path !== null) await writeParquet(task.path, table.fields, table.columns, table.rows);
   return { rows: table.rows, violations };
 }
 

@@ -32,10 +32,10 @@ function reasonKind(reason: string): string {
 /**
  * Runs the date under the candidate config and under the one it would replace, from one load of
  * the inputs, and compares the two selections (`campaign preview`). Both runs are the engine's own
- * phases, written as whole run directories into a scratch directory that is never published,
- * delivered or used as a drift baseline. The published runs and the ledger are only read: no lock
- * is taken, nothing is written under `outDir` or the state directory, the ledger is not purged.
- * Configs and options are checked before any input is read.
+ * phases, validated like a nightly run's; with `scratchDir` they are written there as whole run
+ * directories, never published, delivered or used as a drift baseline. The published runs and the
+ * ledger are only read: no lock is taken, nothing is written under `outDir` or the state directory,
+ * the ledger is not purged. Configs and options are checked before any input is read.
  */
 export async function previewCampaign(options: PreviewCampaignOptions): Promise<CampaignPreview> {
   const started = performance.now();
@@ -58,8 +58,13 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
     onProgress: tagged(options.onProgress, name),
   });
   const scratch = planScratch(options.scratchDir, configs.outDir, stateDir);
-  const oldRun = startRun(sideOptions('old', configs.old, scratch.dir));
-  const newRun = startRun(sideOptions('new', configs.new, scratch.dir));
+  // Judged against the published runs; files written only when they are kept.
+  const sideRun = (name: 'old' | 'new', side: SideConfig): RunContext => {
+    const run = startRun(sideOptions(name, side, scratch.dir));
+    return { ...run, driftRoot: configs.outDir ?? run.outDir, writeFiles: scratch.keep };
+  };
+  const oldRun = sideRun('old', configs.old);
+  const newRun = sideRun('new', configs.new);
 
   scratch.create();
   const timingsMs: Record<string, number> = {};
@@ -72,11 +77,10 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
     const loadRun: RunContext = reload.length === 0 ? { ...oldRun, emit: tagged(options.onProgress, 'shared') } : oldRun;
     const oldInput = await phase(loadRun, 'load', () => readRunInputs(loadRun));
     timingsMs['load'] = oldRun.timingsMs['load']!;
-    const driftRoot = (run: RunContext): string => configs.outDir ?? run.outDir;
-    const oldSide = await timed(timingsMs, 'old', () => runSide(oldRun, runner!, oldInput, driftRoot(oldRun)));
+    const oldSide = await timed(timingsMs, 'old', () => runSide(oldRun, runner!, oldInput));
     const newInput = reload.length === 0 ? inputsFor(oldInput, newRun.config) : await phase(newRun, 'load', () => readRunInputs(newRun));
     if (reload.length > 0) timingsMs['reload'] = newRun.timingsMs['load']!;
-    const newSide = await timed(timingsMs, 'new', () => runSide(newRun, runner!, newInput, driftRoot(newRun)));
+    const newSide = await timed(timingsMs, 'new', () => runSide(newRun, runner!, newInput));
 
     const compareStart = performance.now();
     const diff = diffSelections(oldSide, newSide);
@@ -94,8 +98,8 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
       date: options.date,
       dataDir,
       engineVersion: ENGINE_VERSION,
-      old: previewSide(oldSide, oldRun, configs.old, scratch.keep),
-      new: previewSide(newSide, newRun, configs.new, scratch.keep),
+      old: previewSide(oldSide, oldRun, configs.old),
+      new: previewSide(newSide, newRun, configs.new),
       configChanges: configChanges(oldRun.config, newRun.config),
       load: { shared: reload.length === 0, reloadedFor: reload },
       scratchDir: scratch.keep ? scratch.dir : null,
@@ -103,7 +107,7 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
       sends: diff.sends,
       shows: diff.shows,
       sample,
-      drift: { old: oldSide.manifest.drift, new: newSide.manifest.drift },
+      drift: { old: oldSide.drift, new: newSide.drift },
       timingsMs,
     };
   } finally {
@@ -112,13 +116,13 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
   }
 }
 
-function previewSide(side: SideRun, run: RunContext, config: SideConfig, kept: boolean): PreviewSide {
+function previewSide(side: SideRun, run: RunContext, config: SideConfig): PreviewSide {
   return {
     source: config.source,
     activeOverrides: run.effective.activeOverrides,
     effectiveConfig: run.config,
     runId: side.runId,
-    runDir: kept ? side.outputDir : null,
+    runDir: side.outputDir,
     counts: side.counts,
     timingsMs: run.timingsMs,
   };
@@ -144,14 +148,15 @@ interface Scratch {
 }
 
 /**
- * The scratch directory, checked but not yet created: a fresh temp directory, or the caller's,
+ * The scratch directory, checked but not yet created: a temp path (the runs keep no files), or the caller's,
  * which must be new or empty and must not sit where published runs or the ledger are read (the
  * output root itself or one of its date directories, the state directory).
  */
 function planScratch(dir: string | undefined, outDir: string | null, stateDir: string | null): Scratch {
   if (dir === undefined) {
     const temp = join(tmpdir(), `campaign-preview-${process.pid}-${randomBytes(6).toString('hex')}`);
-    return { dir: temp, keep: false, create: () => mkdirSync(temp), close: () => rmSync(temp, { recursive: true, force: true }) };
+    // Nothing is written when nothing is kept; the directory only exists if something wrote into it after all.
+    return { dir: temp, keep: false, create: () => undefined, close: () => rmSync(temp, { recursive: true, force: true }) };
   }
   const target = resolve(dir);
   const inside = (root: string | null): string | null => {

@@ -1,11 +1,11 @@
 import type { CampaignConfig } from '../config/config-types.js';
+import type { DriftResult } from '../drift/drift-types.js';
 import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
 import type { CampaignResults } from '../phases/campaign-results.js';
 import type { PhaseParams } from '../phases/phase-params.js';
 import type { ScenarioPools } from '../phases/pools.js';
 import type { PoolCounts } from '../phases/shard.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
-import type { RunManifest } from '../run-dir/run-manifest.js';
 import { computeRun } from '../run/compute-run.js';
 import type { RunInputs } from '../run/load-inputs.js';
 import type { RunContext } from '../run/run-context.js';
@@ -26,20 +26,21 @@ export interface SideRun {
   viewers: PoolCounts;
   runId: string;
   counts: Record<string, Record<string, number>>;
-  manifest: RunManifest;
-  outputDir: string;
+  drift: DriftResult;
+  /** The published scratch run, or null when the run keeps no files. */
+  outputDir: string | null;
 }
 
 /**
- * Runs the config-dependent phases of one side on loaded inputs, exactly as a nightly run does,
- * and publishes the result under the side's own root in the scratch directory (`run.outDir`);
- * the drift guard judges it against the runs under `driftRoot`.
+ * Runs the config-dependent phases of one side on loaded inputs, exactly as a nightly run does
+ * (the drift guard looking at `run.driftRoot`); when it writes its files, publishes them under the
+ * side's own root in the scratch directory (`run.outDir`).
  */
-export async function runSide(run: RunContext, runner: ShardRunner, input: RunInputs, driftRoot: string): Promise<SideRun> {
+export async function runSide(run: RunContext, runner: ShardRunner, input: RunInputs): Promise<SideRun> {
   const staging = new RunStaging(run.outDir, run.date);
   try {
-    const { plan, merged, checked, written } = await computeRun(run, runner, staging, input, driftRoot);
-    const { outputDir, manifest } = await publishRun(run, staging, input, checked, written);
+    const { plan, merged, checked, written } = await computeRun(run, runner, staging, input);
+    const outputDir = run.writeFiles ? (await publishRun(run, staging, input, checked, written)).outputDir : null;
     return {
       config: run.config,
       day: run.day,
@@ -52,7 +53,7 @@ export async function runSide(run: RunContext, runner: ShardRunner, input: RunIn
       viewers: merged.viewers,
       runId: written.runId,
       counts: written.counts,
-      manifest,
+      drift: written.drift,
       outputDir,
     };
   } finally {

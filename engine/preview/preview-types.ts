@@ -22,7 +22,7 @@ export interface PreviewCampaignOptions {
   outDir?: string;
   /** Delivery state (the ledger), read for the dedup history exactly as a run reads it. Default `<outDir>/state`. */
   stateDir?: string;
-  /** Keep the two runs here, as `old/<D>/` and `new/<D>/` (must be absent or empty). Default: a temp directory removed at the end. */
+  /** Write and keep the two runs here, as `old/<D>/` and `new/<D>/` (must be absent or empty). Default: the runs are built and checked but their files are not written (nothing would read them). */
   scratchDir?: string;
   /** Worker threads; 0 runs the shard passes on the calling thread. Default: the core count. */
   workers?: number;
@@ -48,7 +48,7 @@ export interface PreviewSide {
   effectiveConfig: CampaignConfig;
   /** The run id a nightly run with this config and these inputs would get. */
   runId: string;
-  /** The run written in the scratch directory, when it is kept; null when it was removed. */
+  /** The run written in the scratch directory; null when no scratch directory was asked for. */
   runDir: string | null;
   /** The manifest's counts (SPEC §10): loader rows and drops, rollup, status, chosen and sent scenario. */
   counts: Record<string, Record<string, number>>;
@@ -157,7 +157,7 @@ export interface CampaignPreview {
   configChanges: ConfigChange[];
   /** Whether both runs used one load of the inputs, or which load-time keys differ and made the second run load again. */
   load: { shared: boolean; reloadedFor: string[] };
-  /** The kept scratch directory, or null. */
+  /** The scratch directory holding both runs, or null. */
   scratchDir: string | null;
   transitions: Transitions;
   sends: SendChanges;

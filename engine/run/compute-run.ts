@@ -20,16 +20,15 @@ export interface ComputedRun {
 
 /**
  * The phases that depend on the config once the inputs are loaded — profiles, pools, recommend,
- * validate, write — into `staging`, judged by the drift guard against the runs under `driftRoot`.
- * A violation stops before anything is written.
+ * validate, write — into `staging`. A violation stops before anything is written.
  */
-export async function computeRun(run: RunContext, runner: ShardRunner, staging: RunStaging, input: RunInputs, driftRoot = run.outDir): Promise<ComputedRun> {
+export async function computeRun(run: RunContext, runner: ShardRunner, staging: RunStaging, input: RunInputs): Promise<ComputedRun> {
   const plan = planPasses(run, input.loaded.model);
   const partials = await phase(run, 'profiles', () => runProfilePass(run, runner, plan));
   const merged = await phase(run, 'pools', () => mergeShardPools(plan, partials));
   await phase(run, 'recommend', () => runRecommendPass(run, runner, plan, merged.pools, input.loaded.labels.accountIds));
   const checked = await phase(run, 'validate', () => validateRun(runner, plan, input.loaded.labels, staging));
   rejectViolations(checked.validation);
-  const written = await phase(run, 'write', () => writeRun(run, runner, staging, plan, input, checked, driftRoot));
+  const written = await phase(run, 'write', () => writeRun(run, runner, staging, plan, input, checked));
   return { plan, merged, checked, written };
 }

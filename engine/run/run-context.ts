@@ -33,6 +33,10 @@ export interface RunContext {
   workers: number;
   dataDir: string;
   outDir: string;
+  /** Where the drift guard looks for earlier runs: `outDir`, except for a preview's runs, which are written elsewhere. */
+  driftRoot: string;
+  /** Whether the write phase writes the files; a preview that keeps nothing only builds and checks them. */
+  writeFiles: boolean;
   stateDir: string;
   signal: AbortSignal | undefined;
   emit: ProgressListener;
@@ -57,6 +61,8 @@ export function startRun(options: RunCampaignOptions): RunContext {
     workers,
     dataDir: options.dataDir,
     outDir,
+    driftRoot: outDir,
+    writeFiles: true,
     stateDir: resolve(options.stateDir ?? join(outDir, 'state')),
     signal: options.signal,
     emit: options.onProgress ?? (() => undefined),

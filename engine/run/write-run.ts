@@ -34,23 +34,28 @@ export interface WrittenRun {
 /**
  * Phase `write`: the run's files into the staging directory — the four scenario files built,
  * checked and encoded on the workers while this thread writes the selection and the payloads —
- * then the counts and the drift guard's verdict against the previous run under `driftRoot` (the
- * run's own output root; a preview writes elsewhere but is judged against the published runs).
+ * then the counts and the drift guard's verdict against the previous run. A run that keeps no
+ * files (`writeFiles` off: a preview's) still builds and checks every scenario table.
  */
-export async function writeRun(run: RunContext, runner: ShardRunner, staging: RunStaging, plan: ShardPlan, input: RunInputs, checked: CheckedSelection, driftRoot = run.outDir): Promise<WrittenRun> {
+export async function writeRun(run: RunContext, runner: ShardRunner, staging: RunStaging, plan: ShardPlan, input: RunInputs, checked: CheckedSelection): Promise<WrittenRun> {
   const { model, params, results } = plan;
   const { labels } = input.loaded;
   const { selection, validation } = checked;
-  const stagingDir = staging.create();
-  await mkdir(join(stagingDir, SCENARIOS_DIR));
+  const stagingDir = run.writeFiles ? staging.create() : null;
+  if (stagingDir !== null) await mkdir(join(stagingDir, SCENARIOS_DIR));
   const scenarioWrites = Promise.all(
-    SCENARIOS.map((name, k) => runner.run({ kind: 'write-scenario', scenario: k, path: scenarioPath(stagingDir, name), profileIds: labels.profileIds, showIds: labels.showIds, results })),
+    SCENARIOS.map((name, k) =>
+      runner.run({ kind: 'write-scenario', scenario: k, path: stagingDir === null ? null : scenarioPath(stagingDir, name), profileIds: labels.profileIds, showIds: labels.showIds, results }),
+    ),
   );
   staging.track(scenarioWrites);
 
   const runId = runIdOf(run.date, run.config, input);
-  await writeParquet(join(stagingDir, SELECTION_FILE), selection.fields, selection.columns, selection.rows);
-  const payloads = await writeLines(join(stagingDir, PAYLOADS_FILE), payloadBlocks(model, labels, results, params.segmentNames, run.config.delivery.event_name, runId));
+  let payloads: number | null = null;
+  if (stagingDir !== null) {
+    await writeParquet(join(stagingDir, SELECTION_FILE), selection.fields, selection.columns, selection.rows);
+    payloads = await writeLines(join(stagingDir, PAYLOADS_FILE), payloadBlocks(model, labels, results, params.segmentNames, run.config.delivery.event_name, runId));
+  }
   const scenarioRows: Record<string, number> = {};
   for (const [k, reply] of (await scenarioWrites).entries()) {
     scenarioRows[SCENARIOS[k]!] = reply.rows;
@@ -58,8 +63,9 @@ export async function writeRun(run: RunContext, runner: ShardRunner, staging: Ru
   }
   if (validation.violations.length > 0) throw new ValidationError(validation.violations);
   const counts = runCounts(input.loaded.counts, plan, selection.rows);
-  const drift = await checkDrift(driftRoot, run.date, run.config, counts);
-  return { runId, outputs: { scenarios: scenarioRows, selection: selection.rows, payloads }, counts, drift };
+  const drift = await checkDrift(run.driftRoot, run.date, run.config, counts);
+  // One payload line per `send` account.
+  return { runId, outputs: { scenarios: scenarioRows, selection: selection.rows, payloads: payloads ?? counts['status']!['send']! }, counts, drift };
 }
 
 /** Writes the manifest and renames the staged run into place as `<out>/<D>/` (SPEC §10). */
