@@ -32,7 +32,7 @@ export function changeReason(old: SideRun, neu: SideRun, a: number, changes: rea
   const statusNew = STATUSES[neu.results.accountStatus[a]!]!;
   // A status moving to or from no_candidates is the scenario walk's doing, said above.
   if (has('status') && statusOld !== 'no_candidates' && statusNew !== 'no_candidates') parts.push(statusReason(old, neu, a));
-  return parts.length > 0 ? parts.join('; ') : 'the chosen profile changed, and with it the show';
+  return parts.length > 0 ? parts.join('; ') : 'the selection row changed';
 }
 
 /** The account's selection row on one side, or null when it did not reach rollup. */

@@ -216,3 +216,25 @@ test('an override previews as if its range held the date: the same as the config
   expectEqual(p.shows, direct.shows, 'shows');
   expectEqual(p.sends, direct.sends, 'sends');
 });
+
+test('each sampled reason names the rule that moved the account, and what it says holds in the runs', async () => {
+  const patch = { rollup: { method: 'dominant' }, selection: { avod_segments: ['hibernating'], mode: 'calendar' }, holdout: { salt: 'v2' } };
+  const p = await preview(patch, {}, { sampleSize: 60 });
+  const after = await selectionOf(p.new.runDir!);
+  const kinds = new Set(p.sample.flatMap((c) => c.changes));
+  for (const kind of ['treatment', 'profile', 'scenario', 'status'] as const) assert.ok(kinds.has(kind), `a sampled ${kind} change`);
+  for (const c of p.sample) {
+    const row = after.get(c.accountId)!;
+    if (c.changes.includes('treatment')) assert.match(c.reason, new RegExp(`treatment svod → avod \\(${row.rfm_segment} is in selection\\.avod_segments\\)`), `${c.accountId}: ${c.reason}`);
+    if (c.changes.includes('profile')) assert.match(c.reason, new RegExp(`rollup\\.method primary → dominant: profile ${row.profile_id} \\(\\d+ active days? in 28\\) over ${c.old!.profileId} \\(\\d+ active days? in 28(, tie → smallest profile_id)?\\)|profile ${c.old!.profileId} has no recommendation now`), `${c.accountId}: ${c.reason}`);
+    // The fallback walk ends at the scenario the run chose; a changed preference is the calendar's.
+    if (c.changes.includes('scenario')) assert.match(c.reason, new RegExp(`\\d+ rows? → ${row.scenario ?? 'none \\(no_candidates\\)'}( \\(selection\\.fallback\\))?($|;)`), `${c.accountId}: ${c.reason}`);
+    if (/prefers/.test(c.reason) && row.treatment === 'svod') assert.match(c.reason, /prefers \w+ \(calendar rotation\[\d\]\) instead of \w+ \((days_since_last_play \d+|no plays)\)/, `${c.accountId}: ${c.reason}`);
+    if (c.changes.includes('status') && row.status !== 'no_candidates' && c.old!.status !== 'no_candidates') {
+      assert.match(c.reason, new RegExp(`${c.old!.status} → ${row.status}: holdout\\.salt holdout-v1 → v2, holdout hash (\\d+) → (\\d+)`), `${c.accountId}: ${c.reason}`);
+      const [, , hash] = /hash (\d+) → (\d+)/.exec(c.reason)!;
+      expectEqual(Number(hash), fnv1a(`v2:${c.accountId}`) % 10000, `${c.accountId}: new hash`);
+    }
+  }
+  await checkAgainstFiles(p);
+});
