@@ -5,7 +5,8 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { decoderThreads } from '../io/input/duckdb-session.js';
-import { purgeLedger, readAcceptedSends } from '../io/ledger/index.js';
+import { historyDigest, ledgerHistory, purgeLedger } from '../io/ledger/index.js';
+import type { LedgerHistory } from '../io/ledger/index.js';
 import { writeParquet } from '../io/parquet/index.js';
 import { SCENARIOS } from './config/config-types.js';
 import type { CampaignConfig, EffectiveConfig } from './config/config-types.js';
@@ -17,7 +18,6 @@ import { runDriftError } from './drift/drift-gate.js';
 import type { DriftResult } from './drift/drift-types.js';
 import { AbortedError, CampaignError, ValidationError } from './errors.js';
 import { loadDataset } from './load/load-dataset.js';
-import type { SendRecord } from './load/load-sends.js';
 import { mergePools, sumPoolCounts } from './merge/merge-pools.js';
 import { payloadBlocks } from './output/payload-lines.js';
 import { selectionTable } from './output/output-tables.js';
@@ -101,18 +101,21 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   try {
     begin('load');
     // Only the dedup window and the 7-day frequency cap look back: read no older ledger dates.
-    const lookback = formatDay(day - Math.max(config.dedup_window_days, 7));
-    const ledgerSends: SendRecord[] = existsSync(stateDir) ? await readAcceptedSends(stateDir, { from: lookback, to: formatDay(day - 1) }) : [];
+    const lookback = { from: formatDay(day - Math.max(config.dedup_window_days, 7)), to: formatDay(day - 1) };
+    const ledger: LedgerHistory = existsSync(stateDir) ? await ledgerHistory(stateDir, lookback) : { dates: [], accepted: 0 };
+    const ledgerWindow = ledger.dates.filter((d) => d.date >= lookback.from && d.date <= lookback.to);
     const loaded = await loadDataset({
       dataDir: options.dataDir,
       day,
       config,
-      ledgerSends,
+      ledgerWindow,
+      ledgerAll: ledger.dates,
       duckdbThreads: decoderThreads(),
       onStep: (detail, rows) => emit({ phase: 'load', state: 'progress', detail, ...(rows === undefined ? {} : { done: rows }) }),
     });
     if (existsSync(stateDir) && (loaded.tombstones.accountIds.length > 0 || loaded.tombstones.profileIds.length > 0)) {
-      const purged = await purgeLedger(stateDir, { accountIds: new Set(loaded.tombstones.accountIds), profileIds: new Set(loaded.tombstones.profileIds) });
+      const tombstones = { accountIds: new Set(loaded.tombstones.accountIds), profileIds: new Set(loaded.tombstones.profileIds) };
+      const purged = loaded.purgeDates.length === 0 ? 0 : await purgeLedger(stateDir, tombstones, { dates: loaded.purgeDates });
       loaded.counts['ledger'] = { purged_by_tombstones: purged };
     }
     end('load');
@@ -181,7 +184,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
     begin('write');
     const inputDigest = createHash('sha256')
       // The drift bounds change no output byte, so they do not change the run id either.
-      .update(JSON.stringify({ engine: ENGINE_VERSION, date: options.date, config: { ...config, drift: undefined }, files: loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: ledgerDigest(ledgerSends) }))
+      .update(JSON.stringify({ engine: ENGINE_VERSION, date: options.date, config: { ...config, drift: undefined }, files: loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: historyDigest(ledgerWindow) }))
       .digest('hex');
     const runId = `${options.date}-${inputDigest.slice(0, 16)}`;
     await writeParquet(join(staging, 'selection.parquet'), selection.fields, selection.columns, selection.rows);
@@ -214,7 +217,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
     const drift = await checkDrift(outDir, options.date, config, counts);
     end('write');
     timingsMs['total'] = Math.round(performance.now() - started);
-    const manifest = { ...buildManifest(runId, effective, loaded.inputFiles, options.dataDir, ledgerSends.length, counts, outputs, timingsMs, validation, workers), drift };
+    const manifest = { ...buildManifest(runId, effective, loaded.inputFiles, options.dataDir, ledgerWindow.reduce((n, d) => n + d.accepted, 0), counts, outputs, timingsMs, validation, workers), drift };
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     checkAbort(options.signal);
     const outputDir = join(outDir, options.date);
@@ -233,11 +236,6 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
 
 function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw new AbortedError();
-}
-
-function ledgerDigest(sends: readonly SendRecord[]): string {
-  const rows = sends.map((s) => `${s.send_date}|${s.account_id}|${s.profile_id}|${s.show_id}|${s.scenario}`).sort();
-  return createHash('sha256').update(rows.join('\n')).digest('hex');
 }
 
 interface WrittenOutputs {

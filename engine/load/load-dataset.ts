@@ -2,6 +2,7 @@ import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { bindTables } from '../../io/input/bind-tables.js';
 import { describeInputFiles } from '../../io/input/table-files.js';
 import type { InputFile } from '../../io/input/table-files.js';
+import type { LedgerHistoryDate } from '../../io/ledger/index.js';
 import type { CampaignConfig } from '../config/config-types.js';
 import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
 import { loadCatalog } from './load-catalog.js';
@@ -9,15 +10,17 @@ import type { LoadContext } from './load-context.js';
 import { loadPeople } from './load-people.js';
 import { loadPlays } from './load-plays.js';
 import { loadSends } from './load-sends.js';
-import type { SendRecord } from './load-sends.js';
+import { ledgerPurgeDates } from './ledger-purge-dates.js';
 import { loadTombstones } from './load-tombstones.js';
 
 export interface LoadOptions {
   dataDir: string;
   day: number;
   config: CampaignConfig;
-  /** Accepted sends from the delivery ledger, merged with the dataset's `sends` table. */
-  ledgerSends: readonly SendRecord[];
+  /** The delivery ledger's dates of the lookback window, whose accepted sends join the dataset's `sends` table. */
+  ledgerWindow: readonly LedgerHistoryDate[];
+  /** Every ledger date, checked against the tombstones. */
+  ledgerAll: readonly LedgerHistoryDate[];
   duckdbThreads: number;
   onStep?: (step: string, rows?: number) => void;
 }
@@ -29,6 +32,8 @@ export interface LoadedDataset {
   counts: Record<string, Record<string, number>>;
   regionNames: string[];
   tombstones: { accountIds: number[]; profileIds: number[] };
+  /** Ledger dates holding a tombstoned row: the purge rewrites these only. */
+  purgeDates: string[];
 }
 
 /**
@@ -52,7 +57,8 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     step('accounts and profiles');
     const people = await loadPeople(ctx, tombstones);
     step('sends');
-    const sends = await loadSends(ctx, people, catalog, tombstones, options.ledgerSends);
+    const sends = await loadSends(ctx, people, catalog, tombstones, options.ledgerWindow);
+    const purgeDates = await ledgerPurgeDates(ctx, options.ledgerAll);
     step('plays', 0);
     const plays = await loadPlays(ctx, people, catalog, (rows) => step('plays', rows));
     const inputFiles = await hashing;
@@ -101,6 +107,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
       counts: ctx.counts,
       regionNames: people.regionNames,
       tombstones: { accountIds: [...tombstones.accountIds], profileIds: [...tombstones.profileIds] },
+      purgeDates,
     };
   } finally {
     session.close();

@@ -21,7 +21,7 @@ let n = 0;
 
 async function load(dataset: Dataset, config = defaultConfig()): Promise<LoadedDataset> {
   const dir = await writeBase(join(root, `data-${n++}`), dataset);
-  return loadDataset({ dataDir: dir, day: parseDay(D), config, ledgerSends: [], duckdbThreads: 1 });
+  return loadDataset({ dataDir: dir, day: parseDay(D), config, ledgerWindow: [], ledgerAll: [], duckdbThreads: 1 });
 }
 
 const minimal: Dataset = {
