@@ -111,6 +111,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
       ledgerWindow,
       ledgerAll: ledger.dates,
       duckdbThreads: decoderThreads(),
+      runner,
       onStep: (detail, rows) => emit({ phase: 'load', state: 'progress', detail, ...(rows === undefined ? {} : { done: rows }) }),
     });
     if (existsSync(stateDir) && (loaded.tombstones.accountIds.length > 0 || loaded.tombstones.profileIds.length > 0)) {

@@ -8,7 +8,8 @@ import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
 import { loadCatalog } from './load-catalog.js';
 import type { LoadContext } from './load-context.js';
 import { loadPeople } from './load-people.js';
-import { loadPlays } from './load-plays.js';
+import { startPlays } from './load-plays.js';
+import type { ShardRunner } from '../pool/shard-runner.js';
 import { loadSends } from './load-sends.js';
 import { ledgerPurgeDates } from './ledger-purge-dates.js';
 import { loadTombstones } from './load-tombstones.js';
@@ -22,6 +23,8 @@ export interface LoadOptions {
   /** Every ledger date, checked against the tombstones. */
   ledgerAll: readonly LedgerHistoryDate[];
   duckdbThreads: number;
+  /** Decodes the plays on its threads (inline when it has none). */
+  runner: ShardRunner;
   onStep?: (step: string, rows?: number) => void;
 }
 
@@ -56,11 +59,13 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     const catalog = await loadCatalog(ctx);
     step('accounts and profiles');
     const people = await loadPeople(ctx, tombstones);
+    step('plays');
+    // The workers decode the plays while this thread loads the send history.
+    const playsJob = await startPlays(ctx, people, catalog, options.runner);
     step('sends');
     const sends = await loadSends(ctx, people, catalog, tombstones, options.ledgerWindow);
     const purgeDates = await ledgerPurgeDates(ctx, options.ledgerAll);
-    step('plays', 0);
-    const plays = await loadPlays(ctx, people, catalog, (rows) => step('plays', rows));
+    const plays = await playsJob.finish();
     const inputFiles = await hashing;
 
     const model: CampaignModel = {

@@ -1,3 +1,5 @@
+import { ingestPlaysRange, scatterPlays } from '../load/ingest-plays.js';
+import type { PlaysRangeReport, PlaysRangeTask, ScatterPlaysTask } from '../load/ingest-plays.js';
 import type { CampaignModel } from '../model/campaign-model.js';
 import { validateProfiles } from '../output/validate-outputs.js';
 import type { ProfileChecks } from '../output/validate-outputs.js';
@@ -18,13 +20,21 @@ export type WorkerTask =
   | { kind: 'profile-pass'; model: CampaignModel; params: PhaseParams; results: CampaignResults; shard: Shard }
   | { kind: 'recommend-pass'; model: CampaignModel; params: PhaseParams; results: CampaignResults; pools: ScenarioPools; accountIds: Float64Array; shard: Shard }
   | { kind: 'validate-profiles'; model: CampaignModel; profileIds: Float64Array; showIds: Float64Array; results: CampaignResults; from: number; to: number }
-  | ({ kind: 'write-scenario' } & ScenarioFileTask);
+  | ({ kind: 'write-scenario' } & ScenarioFileTask)
+  | ({ kind: 'ingest-plays' } & PlaysRangeTask)
+  | ({ kind: 'scatter-plays' } & ScatterPlaysTask);
 
 /**
  * A profile pass answers with its three partial count matrices packed in one buffer, which the
  * worker transfers (not copies) back: cluster, then trending, then avod.
  */
-export type WorkerReply = { kind: 'profile-pass'; packed: Uint32Array } | { kind: 'recommend-pass' } | ({ kind: 'validate-profiles' } & ProfileChecks) | ({ kind: 'write-scenario' } & ScenarioFileReport);
+export type WorkerReply =
+  | { kind: 'profile-pass'; packed: Uint32Array }
+  | { kind: 'recommend-pass' }
+  | ({ kind: 'validate-profiles' } & ProfileChecks)
+  | ({ kind: 'write-scenario' } & ScenarioFileReport)
+  | { kind: 'ingest-plays'; report: PlaysRangeReport }
+  | { kind: 'scatter-plays' };
 
 export async function runTask(task: WorkerTask): Promise<WorkerReply> {
   switch (task.kind) {
@@ -37,6 +47,11 @@ export async function runTask(task: WorkerTask): Promise<WorkerReply> {
       return { kind: 'validate-profiles', ...validateProfiles(task.model, task.profileIds, task.showIds, task.results, task.from, task.to) };
     case 'write-scenario':
       return { kind: 'write-scenario', ...(await writeScenarioFile(task)) };
+    case 'ingest-plays':
+      return { kind: 'ingest-plays', report: await ingestPlaysRange(task) };
+    case 'scatter-plays':
+      scatterPlays(task);
+      return { kind: 'scatter-plays' };
   }
 }
 
