@@ -28,6 +28,7 @@ import type { ValidationReport } from './output/validate-outputs.js';
 import { createResults } from './phases/campaign-results.js';
 import { phaseParams, STATUS_SEND, STATUSES } from './phases/phase-params.js';
 import { createShardRunner } from './pool/shard-runner.js';
+import { WorkerUseMeter } from './pool/worker-use.js';
 import { unpackCounts } from './pool/worker-protocol.js';
 import type { ProgressListener, RunPhase } from './progress.js';
 import { planShards } from './sharding/plan-shards.js';
@@ -85,11 +86,13 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   const begin = (phase: RunPhase, detail?: string): void => {
     checkAbort(options.signal);
     phaseStart = performance.now();
+    meter.start();
     emit({ phase, state: 'start', ...(detail === undefined ? {} : { detail }) });
   };
   const end = (phase: RunPhase): void => {
     const elapsedMs = Math.round(performance.now() - phaseStart);
     timingsMs[phase] = elapsedMs;
+    meter.stop(phase);
     emit({ phase, state: 'end', elapsedMs });
   };
 
@@ -98,6 +101,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   let staging: string | null = null;
   let pendingWrites: Promise<unknown> | null = null;
   const runner = createShardRunner(workers);
+  const meter = new WorkerUseMeter(runner);
   try {
     begin('load');
     // Only the dedup window and the 7-day frequency cap look back: read no older ledger dates.
@@ -218,7 +222,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
     const drift = await checkDrift(outDir, options.date, config, counts);
     end('write');
     timingsMs['total'] = Math.round(performance.now() - started);
-    const manifest = { ...buildManifest(runId, effective, loaded.inputFiles, options.dataDir, ledgerWindow.reduce((n, d) => n + d.accepted, 0), counts, outputs, timingsMs, validation, workers), drift };
+    const manifest = { ...buildManifest(runId, effective, loaded.inputFiles, options.dataDir, ledgerWindow.reduce((n, d) => n + d.accepted, 0), counts, outputs, timingsMs, validation, workers), drift, worker_use: meter.report() };
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     checkAbort(options.signal);
     const outputDir = join(outDir, options.date);
