@@ -11,7 +11,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { SCENARIOS } from '../../engine/config/config-types.js';
 import { formatDay, parseDay } from '../../engine/dates.js';
 import { runCampaign } from '../../engine/run-campaign.js';
-import { generateDataset } from '../../io/generate/generate-dataset.js';
+import { generateDataset } from '../../bench/workloads/generate/generate-dataset.js';
 import { DateLedger, readAcceptedSends } from '../../io/ledger/index.js';
 import type { RecordInfo } from '../../io/ledger/index.js';
 import { expectEqual } from '../support/expect-equal.js';
