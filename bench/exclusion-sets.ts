@@ -35,15 +35,17 @@ interface RoaringModule {
 const { values } = parseArgs({ options: { data: { type: 'string' }, date: { type: 'string', default: '2026-11-22' }, state: { type: 'string' }, repeats: { type: 'string', default: '3' } } });
 if (values.data === undefined) throw new Error('usage: node dist/bench/exclusion-sets.js --data DIR --date D [--state DIR]');
 const packageName = 'roaring';
-const roaring = (await import(packageName).catch(() => {
+const loaded = (await import(packageName).catch(() => {
   throw new Error('install roaring first: npm install --no-save roaring');
-})) as RoaringModule;
+})) as RoaringModule & { default?: RoaringModule };
+// A CommonJS package: its exports arrive as the default export.
+const roaring = loaded.default ?? loaded;
 
 const day = parseDay(values.date);
 const config = defaultConfig();
 const lookback = { from: formatDay(day - Math.max(config.dedup_window_days, 7)), to: formatDay(day - 1) };
 const ledger = values.state === undefined ? [] : (await ledgerHistory(values.state, lookback)).dates.filter((d) => d.date >= lookback.from && d.date <= lookback.to);
-const runner = createShardRunner(0);
+const runner = createShardRunner(2);
 const { model } = await loadDataset({ dataDir: values.data, day, config, ledgerWindow: ledger, ledgerAll: [], duckdbThreads: decoderThreads(), runner });
 await runner.close();
 const params = phaseParams(config);

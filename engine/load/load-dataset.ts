@@ -9,6 +9,7 @@ import { loadCatalog } from './load-catalog.js';
 import type { LoadContext } from './load-context.js';
 import { loadPeople } from './load-people.js';
 import { startPlays } from './load-plays.js';
+import type { PlaysJob } from './load-plays.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
 import { loadSends } from './load-sends.js';
 import { ledgerPurgeDates } from './ledger-purge-dates.js';
@@ -58,14 +59,17 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     step('catalog');
     const catalog = await loadCatalog(ctx);
     step('accounts and profiles');
-    const people = await loadPeople(ctx, tombstones);
-    step('plays');
-    // The workers decode the plays while this thread loads the send history.
-    const playsJob = await startPlays(ctx, people, catalog, options.runner);
+    // The workers decode the plays (they need the profile and content indexes) while this thread
+    // loads the accounts and the send history.
+    let playsJob: PlaysJob | null = null;
+    const people = await loadPeople(ctx, tombstones, async (keys) => {
+      step('plays');
+      playsJob = await startPlays(ctx, keys, catalog, options.runner);
+    });
     step('sends');
     const sends = await loadSends(ctx, people, catalog, tombstones, options.ledgerWindow);
     const purgeDates = await ledgerPurgeDates(ctx, options.ledgerAll);
-    const plays = await playsJob.finish();
+    const plays = await (playsJob as PlaysJob | null)!.finish();
     const inputFiles = await hashing;
 
     const model: CampaignModel = {

@@ -40,14 +40,45 @@ export interface LoadedPeople
   removedProfileIds: Set<number>;
 }
 
-/** SPEC §4.2–4.4: accounts, profiles, region mapping, deletions and eligibility. */
-export async function loadPeople(ctx: LoadContext, tombstones: Tombstones): Promise<LoadedPeople> {
+/** The profile keys the plays need: available before the accounts are read. */
+export type ProfileKeys = Pick<LoadedPeople, 'profileIndex' | 'profileIds' | 'removedProfileIds'>;
+
+/**
+ * SPEC §4.2–4.4: accounts, profiles, region mapping, deletions and eligibility. The profiles are
+ * read first: `onProfileKeys` gets their dense index as soon as it exists (the plays start
+ * decoding on the workers then), while this thread goes on with the accounts.
+ */
+export async function loadPeople(ctx: LoadContext, tombstones: Tombstones, onProfileKeys: (keys: ProfileKeys) => Promise<void> = async () => undefined): Promise<LoadedPeople> {
   const regionOf = await loadRegions(ctx);
 
   const acc = table(ctx, 'accounts');
   const prof = table(ctx, 'profiles');
   // Only crm_id lands as strings: plan and status are compared in SQL, countries become codes.
   const countries = await dictionary(ctx, [acc, prof], 'country');
+  const profileColumns = prof.columns.map((b) =>
+    b.column.name === 'status' ? coded(b, 'bool', `(${b.sql} = 'active')`) : b.column.name === 'country' ? coded(b, 'i32', countries.code(b.sql)) : b,
+  );
+  const profiles = await readTable(ctx.session, prof.source, profileColumns, '', 'ORDER BY profile_id');
+  const rawProfileIds = profiles.columns[0]!.values as Float64Array;
+  const rawAccountOf = profiles.columns[1]!.values as Float64Array;
+  const removedProfileIds = new Set<number>();
+  const keepProfile = new Uint8Array(profiles.rows);
+  let keptProfiles = 0;
+  for (let i = 0; i < profiles.rows; i++) {
+    if (i > 0 && rawProfileIds[i] === rawProfileIds[i - 1]) throw new InputError(prof.source.label, `profile_id ${rawProfileIds[i]} appears more than once`);
+    if (tombstones.profileIds.has(rawProfileIds[i]!) || tombstones.accountIds.has(rawAccountOf[i]!)) removedProfileIds.add(rawProfileIds[i]!);
+    else {
+      keepProfile[i] = 1;
+      keptProfiles++;
+    }
+  }
+  count(ctx, 'profiles', 'rows', profiles.rows);
+  count(ctx, 'profiles', 'tombstoned', profiles.rows - keptProfiles);
+  const profileIds = sharedFloat64(keptProfiles);
+  for (let i = 0, p = 0; i < profiles.rows; i++) if (keepProfile[i] === 1) profileIds[p++] = rawProfileIds[i]!;
+  const { index: profileIndex } = buildIdIndex(profileIds, true);
+  await onProfileKeys({ profileIndex, profileIds, removedProfileIds });
+
   const accountColumns = acc.columns.map((b) =>
     b.column.name === 'plan' ? coded(b, 'bool', `(${b.sql} = 'avod')`) : b.column.name === 'country' ? coded(b, 'i32', countries.code(b.sql)) : b,
   );
@@ -86,26 +117,6 @@ export async function loadPeople(ctx: LoadContext, tombstones: Tombstones): Prom
   }
   const { index: accountIndex } = buildIdIndex(accountIds, true);
 
-  const profileColumns = prof.columns.map((b) =>
-    b.column.name === 'status' ? coded(b, 'bool', `(${b.sql} = 'active')`) : b.column.name === 'country' ? coded(b, 'i32', countries.code(b.sql)) : b,
-  );
-  const profiles = await readTable(ctx.session, prof.source, profileColumns, '', 'ORDER BY profile_id');
-  const rawProfileIds = profiles.columns[0]!.values as Float64Array;
-  const rawAccountOf = profiles.columns[1]!.values as Float64Array;
-  const removedProfileIds = new Set<number>();
-  const keepProfile = new Uint8Array(profiles.rows);
-  let keptProfiles = 0;
-  for (let i = 0; i < profiles.rows; i++) {
-    if (i > 0 && rawProfileIds[i] === rawProfileIds[i - 1]) throw new InputError(prof.source.label, `profile_id ${rawProfileIds[i]} appears more than once`);
-    if (tombstones.profileIds.has(rawProfileIds[i]!) || tombstones.accountIds.has(rawAccountOf[i]!)) removedProfileIds.add(rawProfileIds[i]!);
-    else {
-      keepProfile[i] = 1;
-      keptProfiles++;
-    }
-  }
-  count(ctx, 'profiles', 'rows', profiles.rows);
-  count(ctx, 'profiles', 'tombstoned', profiles.rows - keptProfiles);
-
   const isKids = profiles.columns[2]!.values as Uint8Array;
   const active = profiles.columns[3]!.values as Uint8Array;
   const cluster = profiles.columns[4]! as { values: Float64Array; valid: Uint8Array };
@@ -113,13 +124,11 @@ export async function loadPeople(ctx: LoadContext, tombstones: Tombstones): Prom
   // Region of each country code (SPEC §4.2), the default for unmapped countries.
   const codeRegion = countries.names.map((c) => regionOf.get(c) ?? ctx.config.default_region);
 
-  const profileIds = sharedFloat64(keptProfiles);
   const profileAccount = sharedInt32(keptProfiles);
   const rawCluster = new Float64Array(keptProfiles);
   const regionName = new Array<string>(keptProfiles);
   for (let i = 0, p = 0; i < profiles.rows; i++) {
     if (keepProfile[i] === 0) continue;
-    profileIds[p] = rawProfileIds[i]!;
     const a = lookupId(accountIndex, rawAccountOf[i]!);
     profileAccount[p] = a;
     rawCluster[p] = cluster.valid[i] === 1 ? cluster.values[i]! : Number.NaN;
@@ -127,7 +136,6 @@ export async function loadPeople(ctx: LoadContext, tombstones: Tombstones): Prom
     regionName[p] = c >= 0 ? codeRegion[c]! : ctx.config.default_region;
     p++;
   }
-  const { index: profileIndex } = buildIdIndex(profileIds, true);
 
   const clusterIds = [...new Set(rawCluster)].filter((c) => !Number.isNaN(c)).sort((x, y) => x - y);
   const clusterCode = new Map(clusterIds.map((c, i) => [c, i]));

@@ -8,7 +8,7 @@ import type { PlaysRangeReport, PlaysStaging } from './ingest-plays.js';
 import { count, table } from './load-context.js';
 import type { LoadContext } from './load-context.js';
 import type { LoadedCatalog } from './load-catalog.js';
-import type { LoadedPeople } from './load-people.js';
+import type { ProfileKeys } from './load-people.js';
 import { planRanges } from './plays-ranges.js';
 
 export interface LoadedPlays {
@@ -36,7 +36,7 @@ export interface PlaysJob {
  * load the send history meanwhile; `finish` then scatters each slice's plays into profile order
  * on the workers (a counting sort: per-slice counts → offsets → disjoint cursors).
  */
-export async function startPlays(ctx: LoadContext, people: LoadedPeople, catalog: LoadedCatalog, runner: ShardRunner): Promise<PlaysJob> {
+export async function startPlays(ctx: LoadContext, people: ProfileKeys, catalog: LoadedCatalog, runner: ShardRunner): Promise<PlaysJob> {
   const { source, columns: bound } = table(ctx, 'plays');
   const D = ctx.day;
   const from = D - ctx.config.history_days;
