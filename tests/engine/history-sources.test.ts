@@ -4,7 +4,7 @@
  * run id follows the ledger's content through the per-date digests, without hashing rows.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -94,4 +94,39 @@ test('the same history selects the same, given as ledger or as sends table; one 
   assert.notEqual(again.runId, viaLedger.runId, 'one altered accepted send changes the run id');
   const unchanged = await runCampaign({ dataDir: data, date: D, outDir: join(dir, 'via-ledger-3'), stateDir, workers: 1 });
   expectEqual(unchanged.runId, again.runId, 'the same ledger gives the same run id');
+});
+
+test('the tombstone purge rewrites only the ledger dates holding a tombstoned row, and none when no row matches', async () => {
+  const dir = tempDir();
+  const data = join(dir, 'data');
+  await generateDataset({ profiles: 2000, seed: 12, date: D, outDir: data });
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  const tombstoned = Number((await db.runAndReadAll(`SELECT min(account_id) FROM read_parquet('${join(data, 'tombstones.parquet')}') WHERE account_id IS NOT NULL`)).getRowsJS()[0]![0]);
+  db.closeSync();
+  instance.closeSync();
+  const stateDir = join(dir, 'state');
+  const dates = [1, 2, 3].map((k) => formatDay(parseDay(D) - k));
+  for (const [k, date] of dates.entries()) {
+    // Only the second date holds a record of the tombstoned account.
+    const accounts = k === 1 ? [tombstoned, 1e12 + 1] : [1e12 + 1, 1e12 + 2];
+    const ledger = await DateLedger.open(stateDir, date, 'write');
+    await ledger.register(accounts.map((a) => ({ account_id: a, profile_id: a + 1, show_id: 1, scenario: 'trending', crm_id: `crm-${a}` })));
+    await ledger.write([{ op: 'send', ids: accounts }, { op: 'accept', ids: accounts }]);
+    await ledger.compact();
+    await ledger.close();
+  }
+  const snapshot = (date: string): string => join(stateDir, 'ledger', date, 'snapshot.tsv');
+  const stamp = (): number[] => dates.map((d) => statSync(snapshot(d)).mtimeMs);
+  const before = stamp();
+  const first = await runCampaign({ dataDir: data, date: D, outDir: join(dir, 'out'), stateDir, workers: 1 });
+  expectEqual(first.counts['ledger'], { purged_by_tombstones: 1 });
+  const after = stamp();
+  expectEqual([after[0] === before[0], after[1] === before[1], after[2] === before[2]], [true, false, true], 'only the date with the tombstoned row is rewritten');
+  assert.equal(readFileSync(snapshot(dates[1]!), 'utf8').includes(`crm-${tombstoned}\t`), false, 'the row is gone from the snapshot');
+
+  // The next night nothing matches any more: no date is rewritten.
+  const second = await runCampaign({ dataDir: data, date: D, outDir: join(dir, 'out-2'), stateDir, workers: 1 });
+  expectEqual(second.counts['ledger'], { purged_by_tombstones: 0 });
+  expectEqual(stamp(), after, 'no date rewritten');
 });
