@@ -7,7 +7,6 @@ import { once } from 'node:events';
 import { decoderThreads } from '../io/input/duckdb-session.js';
 import { historyDigest, ledgerHistory, purgeLedger } from '../io/ledger/index.js';
 import type { LedgerHistory } from '../io/ledger/index.js';
-import { writeParquet } from '../io/parquet/index.js';
 import { SCENARIOS } from './config/config-types.js';
 import type { CampaignConfig, EffectiveConfig } from './config/config-types.js';
 import { defaultConfig } from './config/default-config.js';
@@ -176,15 +175,16 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
     end('validate');
     if (validation.violations.length > 0) throw new ValidationError(validation.violations.slice(0, MAX_REPORTED));
 
-    // The four scenario files are built, checked and encoded on the workers while this thread
-    // writes the selection and payloads.
+    // The selection and the four scenario files are built, checked and encoded on the workers
+    // while this thread writes the payloads.
     staging = createStaging(outDir, options.date);
     await mkdir(join(staging, 'scenarios'));
     const stagingDir = staging;
+    const selectionWrite = runner.run({ kind: 'write-table', path: join(stagingDir, 'selection.parquet'), fields: selection.fields, columns: selection.columns, rows: selection.rows });
     const scenarioWrites = Promise.all(
       SCENARIOS.map((name, k) => runner.run({ kind: 'write-scenario', scenario: k, path: join(stagingDir, 'scenarios', `${name}.parquet`), profileIds: labels.profileIds, showIds: labels.showIds, results })),
     );
-    pendingWrites = scenarioWrites.catch(() => undefined);
+    pendingWrites = Promise.all([selectionWrite, scenarioWrites]).catch(() => undefined);
 
     begin('write');
     const inputDigest = createHash('sha256')
@@ -192,8 +192,8 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
       .update(JSON.stringify({ engine: ENGINE_VERSION, date: options.date, config: { ...config, drift: undefined }, files: loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: historyDigest(ledgerWindow) }))
       .digest('hex');
     const runId = `${options.date}-${inputDigest.slice(0, 16)}`;
-    await writeParquet(join(staging, 'selection.parquet'), selection.fields, selection.columns, selection.rows);
     const payloads = await writeLines(join(staging, 'payloads.ndjson'), payloadBlocks(model, labels, results, params.segmentNames, config.delivery.event_name, runId));
+    await selectionWrite;
     const scenarioRows: Record<string, number> = {};
     for (const [k, reply] of (await scenarioWrites).entries()) {
       if (reply.kind !== 'write-scenario') throw new Error('unexpected worker reply');

@@ -1,3 +1,5 @@
+import { writeParquet } from '../../io/parquet/index.js';
+import type { ColumnValues, ParquetField } from '../../io/parquet/index.js';
 import { ingestPlaysRange, scatterPlays } from '../load/ingest-plays.js';
 import type { PlaysRangeReport, PlaysRangeTask, ScatterPlaysTask } from '../load/ingest-plays.js';
 import type { CampaignModel } from '../model/campaign-model.js';
@@ -21,6 +23,7 @@ export type WorkerTask =
   | { kind: 'recommend-pass'; model: CampaignModel; params: PhaseParams; results: CampaignResults; pools: ScenarioPools; accountIds: Float64Array; shard: Shard }
   | { kind: 'validate-profiles'; model: CampaignModel; profileIds: Float64Array; showIds: Float64Array; results: CampaignResults; from: number; to: number }
   | ({ kind: 'write-scenario' } & ScenarioFileTask)
+  | { kind: 'write-table'; path: string; fields: ParquetField[]; columns: ColumnValues[]; rows: number }
   | ({ kind: 'ingest-plays' } & PlaysRangeTask)
   | ({ kind: 'scatter-plays' } & ScatterPlaysTask);
 
@@ -33,6 +36,7 @@ export type WorkerReply =
   | { kind: 'recommend-pass' }
   | ({ kind: 'validate-profiles' } & ProfileChecks)
   | ({ kind: 'write-scenario' } & ScenarioFileReport)
+  | { kind: 'write-table' }
   | { kind: 'ingest-plays'; report: PlaysRangeReport }
   | { kind: 'scatter-plays' };
 
@@ -47,6 +51,9 @@ export async function runTask(task: WorkerTask): Promise<WorkerReply> {
       return { kind: 'validate-profiles', ...validateProfiles(task.model, task.profileIds, task.showIds, task.results, task.from, task.to) };
     case 'write-scenario':
       return { kind: 'write-scenario', ...(await writeScenarioFile(task)) };
+    case 'write-table':
+      await writeParquet(task.path, task.fields, task.columns, task.rows);
+      return { kind: 'write-table' };
     case 'ingest-plays':
       return { kind: 'ingest-plays', report: await ingestPlaysRange(task) };
     case 'scatter-plays':
