@@ -1,6 +1,5 @@
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { bindTables } from '../../io/input/bind-tables.js';
-import { describeInputFiles } from '../../io/input/table-files.js';
 import type { InputFile } from '../../io/input/table-files.js';
 import type { LedgerHistoryDate } from '../../io/ledger/index.js';
 import type { CampaignConfig } from '../config/config-types.js';
@@ -50,7 +49,12 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, options.dataDir), counts: {} };
     const step = options.onStep ?? (() => undefined);
     const sources = Object.values(ctx.tables).map((t) => t.source);
-    const hashing = describeInputFiles(options.dataDir, sources);
+    // The files are hashed (for the manifest and the run id) on a worker: the workers are idle
+    // until the plays start, and the main thread is the critical path until then.
+    const hashing = options.runner.run({ kind: 'describe-inputs', dataDir: options.dataDir, sources }).then((reply) => {
+      if (reply.kind !== 'describe-inputs') throw new Error('unexpected worker reply');
+      return reply.files;
+    });
     // Keep a rejected hash from being reported as unhandled while the loads below are awaited.
     hashing.catch(() => undefined);
 

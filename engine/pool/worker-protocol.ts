@@ -1,3 +1,5 @@
+import { describeInputFiles } from '../../io/input/table-files.js';
+import type { InputFile, TableSource } from '../../io/input/table-files.js';
 import { writeParquet } from '../../io/parquet/index.js';
 import type { ColumnValues, ParquetField } from '../../io/parquet/index.js';
 import { ingestPlaysRange, scatterPlays } from '../load/ingest-plays.js';
@@ -24,6 +26,7 @@ export type WorkerTask =
   | { kind: 'validate-profiles'; model: CampaignModel; profileIds: Float64Array; showIds: Float64Array; results: CampaignResults; from: number; to: number }
   | ({ kind: 'write-scenario' } & ScenarioFileTask)
   | { kind: 'write-table'; path: string; fields: ParquetField[]; columns: ColumnValues[]; rows: number }
+  | { kind: 'describe-inputs'; dataDir: string; sources: TableSource[] }
   | ({ kind: 'ingest-plays' } & PlaysRangeTask)
   | ({ kind: 'scatter-plays' } & ScatterPlaysTask);
 
@@ -37,6 +40,7 @@ export type WorkerReply =
   | ({ kind: 'validate-profiles' } & ProfileChecks)
   | ({ kind: 'write-scenario' } & ScenarioFileReport)
   | { kind: 'write-table' }
+  | { kind: 'describe-inputs'; files: InputFile[] }
   | { kind: 'ingest-plays'; report: PlaysRangeReport }
   | { kind: 'scatter-plays' };
 
@@ -54,6 +58,8 @@ export async function runTask(task: WorkerTask): Promise<WorkerReply> {
     case 'write-table':
       await writeParquet(task.path, task.fields, task.columns, task.rows);
       return { kind: 'write-table' };
+    case 'describe-inputs':
+      return { kind: 'describe-inputs', files: await describeInputFiles(task.dataDir, task.sources) };
     case 'ingest-plays':
       return { kind: 'ingest-plays', report: await ingestPlaysRange(task) };
     case 'scatter-plays':
