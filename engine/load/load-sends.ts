@@ -3,10 +3,11 @@ import { countDistinctSends } from '../../kernels/distinct-sends.js';
 import { groupOffsets } from '../../kernels/group-offsets.js';
 import { sqlString } from '../../io/input/duckdb-session.js';
 import type { Chunk } from '../../io/input/duckdb-session.js';
-import { streamBound } from '../../io/input/read-table.js';
+import { firstLine, streamBound } from '../../io/input/read-table.js';
 import type { BoundColumn } from '../../io/input/read-table.js';
 import { sourceSql } from '../../io/input/table-files.js';
 import type { LedgerHistoryDate } from '../../io/ledger/index.js';
+import { CampaignError } from '../errors.js';
 import { sharedInt32, toShared } from '../model/shared-arrays.js';
 import { count } from './load-context.js';
 import type { LoadContext } from './load-context.js';
@@ -77,7 +78,12 @@ export async function loadSends(ctx: LoadContext, people: LoadedPeople, catalog:
   }
   if (ledgerSql.length > 0) {
     const sql = `SELECT d, a, p, s, ${codeSql('scenario')} FROM (${ledgerSql.join(' UNION ALL ')})`;
-    await ctx.session.stream(sql, (chunk) => sink.addChunk(chunk));
+    try {
+      await ctx.session.stream(sql, (chunk) => sink.addChunk(chunk));
+    } catch (err) {
+      // Only a delivery compacting a date during this run replaces its columnar copy.
+      throw new CampaignError('LEDGER_CHANGED', `the delivery ledger's history changed while it was read (${firstLine(err)}); run again`);
+    }
   }
   for (const d of ledger) {
     const c = d.columns;
