@@ -81,7 +81,8 @@ export async function loadSends(ctx: LoadContext, people: LoadedPeople, catalog:
     try {
       await ctx.session.stream(sql, (chunk) => sink.addChunk(chunk));
     } catch (err) {
-      // Only a delivery compacting a date during this run replaces its columnar copy.
+      // A file gone from under DuckDB: only a delivery compacting a date during this run replaces it.
+      if (!/IO Error|No files found/i.test(firstLine(err))) throw err;
       throw new CampaignError('LEDGER_CHANGED', `the delivery ledger's history changed while it was read (${firstLine(err)}); run again`);
     }
   }
