@@ -22,7 +22,7 @@ import { mergePools, sumPoolCounts } from './merge/merge-pools.js';
 import { payloadBlocks } from './output/payload-lines.js';
 import { selectionTable } from './output/output-tables.js';
 import { acquireRunLock } from './output/run-lock.js';
-import { createStaging, discardStaging, publishStaging } from './output/staging-dir.js';
+import { createStaging, discardStaging, publishStaging, recoverRunDir } from './output/staging-dir.js';
 import { MAX_REPORTED, VALIDATION_CHECKS, validateSelection } from './output/validate-outputs.js';
 import type { ValidationReport } from './output/validate-outputs.js';
 import { createResults } from './phases/campaign-results.js';
@@ -99,6 +99,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   let pendingWrites: Promise<unknown> | null = null;
   const runner = createShardRunner(workers);
   try {
+    await recoverRunDir(outDir, options.date);
     begin('load');
     // Only the dedup window and the 7-day frequency cap look back: read no older ledger dates.
     const lookback = formatDay(day - Math.max(config.dedup_window_days, 7));
@@ -218,8 +219,9 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     checkAbort(options.signal);
     const outputDir = join(outDir, options.date);
-    publishStaging(staging, outputDir);
+    const complete = staging;
     staging = null;
+    await publishStaging(complete, outDir, options.date);
     if (drift.status === 'failed') throw runDriftError(drift, outputDir);
     return { runId, date: options.date, outputDir, activeOverrides: effective.activeOverrides, counts, timingsMs, validation, manifest, drift };
   } finally {

@@ -35,7 +35,7 @@ export async function findBaseline(outDir: string, date: string): Promise<Baseli
     throw err;
   }
   const earlier = entries
-    .filter((e) => e.isDirectory() && tryParseDay(e.name) !== null && e.name < date)
+    .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && tryParseDay(e.name) !== null && e.name < date)
     .map((e) => e.name)
     .sort()
     .reverse();
