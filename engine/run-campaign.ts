@@ -22,6 +22,7 @@ import { mergePools, sumPoolCounts } from './merge/merge-pools.js';
 import { payloadBlocks } from './output/payload-lines.js';
 import { selectionTable } from './output/output-tables.js';
 import { acquireRunLock } from './output/run-lock.js';
+import { checkDeliveredRerun } from './output/delivered-rerun.js';
 import { createStaging, discardStaging, publishStaging, recoverRunDir } from './output/staging-dir.js';
 import { MAX_REPORTED, VALIDATION_CHECKS, validateSelection } from './output/validate-outputs.js';
 import type { ValidationReport } from './output/validate-outputs.js';
@@ -185,6 +186,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
       .update(JSON.stringify({ engine: ENGINE_VERSION, date: options.date, config: { ...config, drift: undefined }, files: loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: ledgerDigest(ledgerSends) }))
       .digest('hex');
     const runId = `${options.date}-${inputDigest.slice(0, 16)}`;
+    const priorDelivery = await checkDeliveredRerun(stateDir, outDir, options.date, runId);
     await writeParquet(join(staging, 'selection.parquet'), selection.fields, selection.columns, selection.rows);
     const payloads = await writeLines(join(staging, 'payloads.ndjson'), payloadBlocks(model, labels, results, params.segmentNames, config.delivery.event_name, runId));
     const scenarioRows: Record<string, number> = {};
@@ -215,7 +217,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
     const drift = await checkDrift(outDir, options.date, config, counts);
     end('write');
     timingsMs['total'] = Math.round(performance.now() - started);
-    const manifest = { ...buildManifest(runId, effective, loaded.inputFiles, options.dataDir, ledgerSends.length, counts, outputs, timingsMs, validation, workers), drift };
+    const manifest = { ...buildManifest(runId, effective, loaded.inputFiles, options.dataDir, ledgerSends.length, counts, outputs, timingsMs, validation, workers), drift, ...priorDelivery };
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     checkAbort(options.signal);
     const outputDir = join(outDir, options.date);

@@ -70,7 +70,7 @@ export const runCommand: Command = {
       console.log(values.json ? JSON.stringify(result.manifest, null, 2) : formatRunSummary(result));
       if (credentials !== undefined) {
         await deliverAndReport(
-          { outDir: values.out!, date: values.date!, ...(values.state === undefined ? {} : { stateDir: values.state }), credentials, signal: abort.signal },
+          { outDir: values.out!, date: values.date!, ...(values.state === undefined ? {} : { stateDir: values.state }), credentials, runId: result.runId, signal: abort.signal },
           values.json,
         );
       }

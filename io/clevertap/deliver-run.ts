@@ -1,10 +1,12 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DeliveryConfig } from '../../engine/config/config-types.js';
 import { defaultConfig } from '../../engine/config/default-config.js';
 import { parseDay } from '../../engine/dates.js';
 import { driftGate } from '../../engine/drift/drift-gate.js';
 import type { DriftResult } from '../../engine/drift/drift-types.js';
 import { AbortedError, DeliveryError } from '../../engine/errors.js';
+import { acquireRunLock } from '../../engine/output/run-lock.js';
+import { recoverRunDir } from '../../engine/output/staging-dir.js';
 import { DateLedger } from '../ledger/date-ledger.js';
 import type { LedgerTable } from '../ledger/ledger-table.js';
 import { openForReading } from '../ledger/read-accepted-sends.js';
@@ -13,6 +15,7 @@ import { credentialsFromEnv, uploadUrl } from './credentials.js';
 import { DeliveryLoop } from './delivery-loop.js';
 import type { LoopStats } from './delivery-loop.js';
 import { planDelivery } from './delivery-plan.js';
+import { PublishedRunGuard } from './published-run-guard.js';
 import type { DeliveryPlan } from './delivery-plan.js';
 import type { DeliverOptions, DeliverySummary } from './delivery-types.js';
 import { loadRunRecords, mergeDeliveryIntoManifest, readRunManifest } from './run-files.js';
@@ -108,13 +111,32 @@ function summarize(p: SummaryParts): DeliverySummary {
  * it again resumes. Throws AbortedError when `signal` fired. Dead letters are an outcome, not an
  * error: they are in the summary and `campaign dead-letters`. Throws DriftError, sending nothing,
  * when the run failed the drift guard and `acceptDrift` is not set.
+ *
+ * Holds the date's run lock (`<out>/.<D>.lock`, shared with `run`) from before it reads the run
+ * until the summary is in its manifest: LockError while a run or another delivery of the date is
+ * in progress. Should the published run change anyway, it stops with DeliveryError before the
+ * next batch and does not touch the new run's manifest (PublishedRunGuard). A dry run takes no lock.
  */
 export async function deliverRun(options: DeliverOptions): Promise<DeliverySummary> {
+  parseDay(options.date, 'campaign date');
+  if (options.dryRun === true) return deliverPublishedRun(options);
+  // The date's run lock: no re-run of the date publishes while this delivery reads and sends.
+  const outDir = resolve(options.outDir);
+  const lock = await acquireRunLock(outDir, options.date, `deliver ${options.date}`);
+  try {
+    await recoverRunDir(outDir, options.date);
+    return await deliverPublishedRun(options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function deliverPublishedRun(options: DeliverOptions): Promise<DeliverySummary> {
   const started = performance.now();
   const { outDir, date } = options;
-  parseDay(date, 'campaign date');
   const runDir = join(outDir, date);
   const stateDir = options.stateDir ?? defaultStateDir(outDir);
+  const guard = await PublishedRunGuard.capture(runDir, date);
   const manifest = await readRunManifest(runDir);
   const driftAccepted = driftGate(manifest, runDir, options.acceptDrift === true);
   const config = deliveryConfigOf(manifest, options.config);
@@ -124,6 +146,7 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
   const credentials = dryRun ? null : (options.credentials ?? credentialsFromEnv());
   if (credentials !== null) uploadUrl(credentials.endpoint);
   const run = await loadRunRecords(runDir, date, config.event_name);
+  await guard.confirmRead(runId, options.runId);
   const phases = { validate: Math.round(performance.now() - started), ledger: 0, send: 0, compact: 0 };
   let mark = performance.now();
   const lap = (): number => {
@@ -160,7 +183,7 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
       run,
       toSend: plan.toSend,
       config,
-      uploader: client,
+      uploader: guard.uploader(client),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
@@ -169,6 +192,7 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
     await ledger.compact();
     phases.compact = lap();
     const summary = summarize({ date, runId, driftAccepted, config, endpoint: client.host, records: run.count, plan, stats, ledger: ledgerCounts(ledger.table), wallMs: performance.now() - started, phases });
+    await guard.checkBeforeRecording();
     await mergeDeliveryIntoManifest(runDir, summary);
     if (stats.aborted) throw new AbortedError();
     if (stats.stopped !== null) {

@@ -116,7 +116,7 @@ describe('campaign run', () => {
   it('a lock held by a live process: exit 1, "another run … is in progress", nothing written', () => {
     const { code, stdout, stderr } = r['locked']!;
     expectEqual({ code, stdout }, { code: 1, stdout: '' }, 'exit code and stdout');
-    assert.match(stderr, new RegExp(`^campaign: another run for ${D} is in progress \\(lock .*\\.${D}\\.lock, pid ${sleeper.pid} `));
+    assert.match(stderr, new RegExp(`^campaign: another run or delivery of ${D} is in progress \\(lock .*\\.${D}\\.lock, pid ${sleeper.pid} `));
     expectEqual(readdirSync(join(root, 'out-locked')), [`.${D}.lock`], 'entries');
   });
 });

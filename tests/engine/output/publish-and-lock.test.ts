@@ -133,7 +133,7 @@ describe('the run lock', () => {
     const lockBody = readFileSync(lock, 'utf8');
     await assert.rejects(run(base, out), (e: unknown) => {
       assert.ok(e instanceof LockError, String(e));
-      assert.match(e.message, new RegExp(`another run for ${D} is in progress`));
+      assert.match(e.message, new RegExp(`another run or delivery of ${D} is in progress`));
       assert.match(e.message, new RegExp(`pid ${pid}`));
       assert.ok(e.message.includes(lock), e.message);
       return true;
