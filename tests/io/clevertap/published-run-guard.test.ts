@@ -58,3 +58,16 @@ test('a run published after the last batch: the summary is not merged into the n
   expectEqual(server.requests(), 9, 'every batch of run-A went');
   expectEqual(manifestOf(join(out, fx.date)), { ...manifestOf(join(out, fx.date)), run_id: 'run-B', delivery: undefined }, 'run-B’s manifest untouched');
 });
+
+test('a delivery for a given run (run --deliver) refuses, sending nothing, when another run of the date is published', async () => {
+  const out = tempDir();
+  const fx = await writeRunFixture(out, { accounts: 100, runId: 'run-B' });
+  const server = await startHookedUploadServer(() => undefined);
+  await assert.rejects(
+    deliverRun({ outDir: out, date: fx.date, runId: 'run-A', config: testDelivery(), credentials: credentials(server.url) }),
+    (err: unknown) => err instanceof DeliveryError && err.message.includes(`is run run-B, not run run-A this delivery was started for`) && err.message.endsWith('nothing was sent'),
+  );
+  expectEqual(server.requests(), 0, 'requests');
+  const summary = await deliverRun({ outDir: out, date: fx.date, runId: 'run-B', config: testDelivery(), credentials: credentials(server.url) });
+  expectEqual(summary.accepted, 90, 'the published run, when it is the one asked for');
+});
