@@ -4,6 +4,7 @@ import type { TableName } from './input-schema.js';
 import { bindColumns } from './read-table.js';
 import type { BoundColumn } from './read-table.js';
 import { findTable } from './table-files.js';
+import { checkValueRanges } from './value-range.js';
 import type { TableSource } from './table-files.js';
 
 /** A table found in the dataset with its columns checked against the contract. */
@@ -14,8 +15,8 @@ export interface BoundTable {
 
 /**
  * Finds each of `names` in the dataset (SPEC §2: a file or a directory) and checks its columns
- * before anything large is read. A missing required table is an InputError; absent optional
- * tables are left out of the result.
+ * (presence, type, and the range of ids and INT64 timestamps) before anything large is read. A
+ * missing required table is an InputError; absent optional tables are left out of the result.
  */
 export async function bindTables(
   session: DuckDBSession,
@@ -25,7 +26,10 @@ export async function bindTables(
   const tables: Partial<Record<TableName, BoundTable>> = {};
   for (const name of names) {
     const source = findTable(dataDir, name, !OPTIONAL_TABLES.includes(name));
-    if (source !== null) tables[name] = { source, columns: await bindColumns(session, source, INPUT_TABLES[name]) };
+    if (source === null) continue;
+    const columns = await bindColumns(session, source, INPUT_TABLES[name]);
+    await checkValueRanges(session, source, columns);
+    tables[name] = { source, columns };
   }
   return tables;
 }
