@@ -1,4 +1,5 @@
 import type { DuckDBSession } from './duckdb-session.js';
+import { checkFileSchemas } from './file-schemas.js';
 import { INPUT_TABLES, OPTIONAL_TABLES } from './input-schema.js';
 import type { TableName } from './input-schema.js';
 import { bindColumns } from './read-table.js';
@@ -15,8 +16,9 @@ export interface BoundTable {
 
 /**
  * Finds each of `names` in the dataset (SPEC §2: a file or a directory) and checks its columns
- * (presence, type, and the range of ids and INT64 timestamps) before anything large is read. A
- * missing required table is an InputError; absent optional tables are left out of the result.
+ * (presence, type, no Hive key shadowing a column, the range of ids
+ * and INT64 timestamps) before anything large is read. A missing required table is an
+ * InputError; absent optional tables are left out of the result.
  */
 export async function bindTables(
   session: DuckDBSession,
@@ -27,6 +29,7 @@ export async function bindTables(
   for (const name of names) {
     const source = findTable(dataDir, name, !OPTIONAL_TABLES.includes(name));
     if (source === null) continue;
+    await checkFileSchemas(session, dataDir, source);
     const columns = await bindColumns(session, source, INPUT_TABLES[name]);
     await checkValueRanges(session, source, columns);
     tables[name] = { source, columns };

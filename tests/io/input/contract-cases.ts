@@ -299,6 +299,30 @@ export const CONTRACT_CASES: ContractCase[] = [
     message: ['plays/: ', 'no .parquet files'],
   },
   ...idRangeCases(),
+  {
+    name: 'a Hive partition key naming a data column (accounts/crm_id=X/)',
+    cli: true,
+    data: rewrite({
+      accounts: async (baseFile, to) => {
+        await copyParquet(`SELECT * FROM read_parquet(${lit(baseFile)}) WHERE account_id < 30`, join(to, 'accounts', 'crm_id=X', 'part-0.parquet'));
+        await copyParquet(`SELECT * FROM read_parquet(${lit(baseFile)}) WHERE account_id >= 30`, join(to, 'accounts', 'crm_id=Y', 'part-0.parquet'));
+      },
+    }),
+    error: InputError,
+    code: 'INPUT',
+    message: ['accounts/: ', "partition directory 'crm_id=X/'", "names the column 'crm_id'", /accounts\/crm_id=X\/part-0\.parquet/],
+  },
+  {
+    name: 'a Hive partition key naming a data column, below another level (plays/day=…/watch_seconds=0/)',
+    data: rewrite({
+      plays: async (baseFile, to) => {
+        await copyParquet(`SELECT * FROM read_parquet(${lit(baseFile)})`, join(to, 'plays', 'day=2026-11-20', 'watch_seconds=0', 'part-0.parquet'));
+      },
+    }),
+    error: InputError,
+    code: 'INPUT',
+    message: ['plays/: ', "partition directory 'watch_seconds=0/'", "names the column 'watch_seconds'"],
+  },
 ];
 
 /**

@@ -1,0 +1,58 @@
+import { join, relative, sep } from 'node:path';
+import { InputError } from '../../engine/errors.js';
+import { sqlString } from './duckdb-session.js';
+import type { DuckDBSession } from './duckdb-session.js';
+import type { TableSource } from './table-files.js';
+
+/** One file's top-level columns and their DuckDB types, from its footer. */
+type FileColumns = Map<string, string>;
+
+/**
+ * Checks what reading the files of a directory table together would hide, from their footers alone:
+ * a Hive directory `key=value/` whose key is also a column inside its files (DuckDB would
+ * silently replace the column by the path value: `accounts/crm_id=X/` would make every identity
+ * X) is an InputError naming the table, the key and the file.
+ */
+export async function checkFileSchemas(session: DuckDBSession, dataDir: string, source: TableSource): Promise<void> {
+  if (!source.hive) return;
+  const files = await readFileColumns(session, source);
+  if (source.hive) checkPartitionKeys(join(dataDir, source.table), source, files);
+}
+
+function checkPartitionKeys(tableDir: string, source: TableSource, files: Map<string, FileColumns>): void {
+  for (const file of source.files) {
+    const dirs = relative(tableDir, file).split(sep).slice(0, -1);
+    for (const dir of dirs) {
+      const key = dir.slice(0, dir.indexOf('='));
+      if (!dir.includes('=') || !files.get(file)?.has(key)) continue;
+      throw new InputError(source.label, `partition directory '${dir}/' names the column '${key}', which ${file} also holds; a path key must not override a data column: rename the directory or drop the column from the files`);
+    }
+  }
+}
+
+async function readFileColumns(session: DuckDBSession, source: TableSource): Promise<Map<string, FileColumns>> {
+  let rows: unknown[][];
+  try {
+    rows = await session.rows(`SELECT file_name, name, duckdb_type, num_children FROM parquet_schema([${source.files.map(sqlString).join(', ')}])`);
+  } catch (err) {
+    throw new InputError(source.label, `cannot read as Parquet: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
+  }
+  // Schema elements come depth first per file: the root, then each column with its children.
+  const files = new Map<string, FileColumns>();
+  const open = new Map<string, number[]>();
+  for (const [file, name, type, children] of rows) {
+    const key = String(file);
+    let stack = open.get(key);
+    if (stack === undefined) {
+      stack = [];
+      open.set(key, stack);
+      files.set(key, new Map());
+    }
+    if (stack.length === 1) files.get(key)!.set(String(name), String(type));
+    if (stack.length > 0) stack[stack.length - 1]!--;
+    const n = Number(children ?? 0);
+    if (n > 0) stack.push(n);
+    while (stack.length > 0 && stack[stack.length - 1] === 0) stack.pop();
+  }
+  return files;
+}
