@@ -16,7 +16,7 @@ export interface BoundTable {
 
 /**
  * Finds each of `names` in the dataset (SPEC §2: a file or a directory) and checks its columns
- * (presence, type, no Hive key shadowing a column, the range of ids
+ * (presence, type, one type across its files, no Hive key shadowing a column, the range of ids
  * and INT64 timestamps) before anything large is read. A missing required table is an
  * InputError; absent optional tables are left out of the result.
  */
@@ -29,7 +29,7 @@ export async function bindTables(
   for (const name of names) {
     const source = findTable(dataDir, name, !OPTIONAL_TABLES.includes(name));
     if (source === null) continue;
-    await checkFileSchemas(session, dataDir, source);
+    await checkFileSchemas(session, dataDir, source, INPUT_TABLES[name]);
     const columns = await bindColumns(session, source, INPUT_TABLES[name]);
     await checkValueRanges(session, source, columns);
     tables[name] = { source, columns };

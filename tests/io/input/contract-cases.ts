@@ -323,6 +323,33 @@ export const CONTRACT_CASES: ContractCase[] = [
     code: 'INPUT',
     message: ['plays/: ', "partition directory 'watch_seconds=0/'", "names the column 'watch_seconds'"],
   },
+  {
+    name: 'an INT64 ts near the int64 maximum',
+    data: select('plays', `SELECT * REPLACE (CASE WHEN profile_id = 301 THEN 9223372036854775000 ELSE epoch_ms(ts) END AS ts) FROM {src}`),
+    error: InputError,
+    code: 'INPUT',
+    message: ['plays.parquet: ', "column 'ts'", `has 9223372036854775000 at row ${playRow((p) => p.profile_id === 301)} (0-based)`, 'outside the years 0001–9999'],
+  },
+  {
+    name: 'an INT64 ts near the int64 minimum',
+    data: select('plays', `SELECT * REPLACE (CASE WHEN profile_id = 301 THEN -9223372036854775000 ELSE epoch_ms(ts) END AS ts) FROM {src}`),
+    error: InputError,
+    code: 'INPUT',
+    message: ['plays.parquet: ', "column 'ts'", `has -9223372036854775000 at row ${playRow((p) => p.profile_id === 301)} (0-based)`, 'outside the years 0001–9999'],
+  },
+  {
+    name: 'a directory table mixing TIMESTAMP and INT64 ts',
+    cli: true,
+    data: rewrite({
+      plays: async (baseFile, to) => {
+        await copyParquet(`SELECT * FROM read_parquet(${lit(baseFile)}) WHERE profile_id < 300`, join(to, 'plays', 'part-0.parquet'));
+        await copyParquet(`SELECT * REPLACE (epoch_ms(ts) AS ts) FROM read_parquet(${lit(baseFile)}) WHERE profile_id >= 300`, join(to, 'plays', 'part-1.parquet'));
+      },
+    }),
+    error: InputError,
+    code: 'INPUT',
+    message: ['plays/: ', "column 'ts' is TIMESTAMP in ", /plays\/part-0\.parquet but BIGINT in .*plays\/part-1\.parquet/],
+  },
 ];
 
 /**
