@@ -350,6 +350,15 @@ export const CONTRACT_CASES: ContractCase[] = [
     code: 'INPUT',
     message: ['plays/: ', "column 'ts' is TIMESTAMP in ", /plays\/part-0\.parquet but BIGINT in .*plays\/part-1\.parquet/],
   },
+  {
+    name: 'a config key named after an Object.prototype member (scenarios.constructor)',
+    cli: true,
+    data: same,
+    configYaml: 'scenarios:\n  constructor: {enabled: false}\n',
+    error: ConfigError,
+    code: 'CONFIG',
+    message: ['config.yaml', 'scenarios.constructor: unknown config key'],
+  },
 ];
 
 /**
