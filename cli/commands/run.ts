@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runCampaign } from '../../engine/run-campaign.js';
 import type { Command } from '../command.js';
@@ -15,7 +16,7 @@ Runs SPEC phases 1–4 for the date and publishes <out>/<date>/ (scenarios, sele
   --date D          campaign date (UTC)
   --out DIR         output root
   --config FILE     YAML or JSON config (default: SPEC defaults)
-  --workers N       worker threads (default: number of cores; 0 = run on the main thread)
+  --workers N       worker threads (default and most: number of cores; 0 = run on the main thread)
   --state DIR       delivery state / ledger (default: <out>/state)
   --deliver         then deliver the run's payloads to CleverTap (see 'campaign deliver --help';
                     credentials from CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, CLEVERTAP_REGION or
@@ -49,6 +50,7 @@ export const runCommand: Command = {
     for (const required of ['data', 'date', 'out'] as const) if (values[required] === undefined) return optionError(`--${required} is required`, usage);
     const workers = values.workers === undefined ? undefined : workersOption(values.workers);
     if (workers === null) return optionError(`--workers must be a whole number ≥ 0, got '${values.workers}'`, usage);
+    if (workers !== undefined && workers > availableParallelism()) console.error(`campaign: --workers ${workers} is more than the ${availableParallelism()} cores of this machine; using ${availableParallelism()}`);
     // Missing credentials fail before an hour of work, not after.
     const credentials = values.deliver ? credentialsFromEnv() : undefined;
     const abort = new AbortController();
