@@ -28,35 +28,39 @@ function manifestOf(dir: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
 }
 
-test('a run published during the delivery stops it before the next batch, which goes back to pending; nothing is recorded in the new run', async () => {
+/**
+ * Delivers run-A (450 send records, batches of 50, one request at a time) while the server swaps
+ * in run-B during request `swapAt`; returns the error message the delivery stopped with.
+ */
+async function deliverSwappingAt(swapAt: number): Promise<{ out: string; date: string; requests: number; runIds: string[]; message: string }> {
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 500, runId: 'run-A' });
   const server = await startHookedUploadServer(async (n) => {
-    if (n === 1) await swapRun(out, fx.date);
+    if (n === swapAt) await swapRun(out, fx.date);
   });
-  await assert.rejects(
-    deliverRun({ outDir: out, date: fx.date, config: testDelivery({ concurrency: 1 }), credentials: credentials(server.url) }),
-    (err: unknown) => err instanceof DeliveryError && /the published run of 2026-11-22 changed during the delivery \(.* is no longer run run-A\): it stopped before sending another batch; 50 accepted, 400 pending, 0 in flight/.test(err.message),
+  const err = await deliverRun({ outDir: out, date: fx.date, config: testDelivery({ concurrency: 1 }), credentials: credentials(server.url) }).then(
+    () => assert.fail('the delivery went through'),
+    (e: unknown) => e,
   );
-  expectEqual(server.requests(), 1, 'requests after the swap');
-  expectEqual(new Set(server.acceptedRunIds()), new Set(['run-A']), 'only the run read was sent');
-  expectEqual(manifestOf(join(out, fx.date))['delivery'], undefined, 'the new run’s manifest has no delivery');
-  const statuses = (await listLedgerRecords(join(out, 'state'), fx.date, LEDGER_STATUSES)).map((r) => r.status);
+  assert.ok(err instanceof DeliveryError, String(err));
+  return { out, date: fx.date, requests: server.requests(), runIds: server.acceptedRunIds(), message: err.message };
+}
+
+test('a run published during the delivery stops it before the next batch, which goes back to pending; nothing is recorded in the new run', async () => {
+  const r = await deliverSwappingAt(1);
+  assert.match(r.message, /the published run of 2026-11-22 changed during the delivery \(.* is no longer run run-A\): it stopped before sending another batch; 50 accepted, 400 pending, 0 in flight/);
+  expectEqual([r.requests, new Set(r.runIds)], [1, new Set(['run-A'])], 'requests, all of the run read');
+  expectEqual(manifestOf(join(r.out, r.date))['delivery'], undefined, 'the new run’s manifest has no delivery');
+  const statuses = (await listLedgerRecords(join(r.out, 'state'), r.date, LEDGER_STATUSES)).map((x) => x.status);
   expectEqual([statuses.filter((s) => s === 'accepted').length, statuses.filter((s) => s === 'in_flight').length, statuses.filter((s) => s === 'pending').length], [50, 0, 400], 'ledger: the batch that did not leave is pending again');
 });
 
 test('a run published after the last batch: the summary is not merged into the new run’s manifest', async () => {
-  const out = tempDir();
-  const fx = await writeRunFixture(out, { accounts: 500, runId: 'run-A' });
-  const server = await startHookedUploadServer(async (n) => {
-    if (n === 9) await swapRun(out, fx.date);
-  });
-  await assert.rejects(
-    deliverRun({ outDir: out, date: fx.date, config: testDelivery({ concurrency: 1 }), credentials: credentials(server.url) }),
-    (err: unknown) => err instanceof DeliveryError && /changed during the delivery .*: after its last batch; 450 accepted, 0 pending, 0 in flight in the ledger; the summary was not written into the new run's manifest/.test(err.message),
-  );
-  expectEqual(server.requests(), 9, 'every batch of run-A went');
-  expectEqual(manifestOf(join(out, fx.date)), { ...manifestOf(join(out, fx.date)), run_id: 'run-B', delivery: undefined }, 'run-B’s manifest untouched');
+  const r = await deliverSwappingAt(9);
+  assert.match(r.message, /changed during the delivery .*: after its last batch; 450 accepted, 0 pending, 0 in flight in the ledger; the summary was not written into the new run's manifest/);
+  expectEqual(r.requests, 9, 'every batch of run-A went');
+  const manifest = manifestOf(join(r.out, r.date));
+  expectEqual([manifest['run_id'], manifest['delivery']], ['run-B', undefined], 'run-B’s manifest untouched');
 });
 
 test('a delivery for a given run (run --deliver) refuses, sending nothing, when another run of the date is published', async () => {
