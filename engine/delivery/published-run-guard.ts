@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import type { UploadOutcome } from '../../io/clevertap/upload-client.js';
 import { DeliveryError } from '../errors.js';
+import { readManifest } from '../run-dir/run-manifest.js';
 import type { Uploader } from './delivery-loop.js';
 import type { DeliverySummary } from './delivery-types.js';
-import { readRunManifest } from './run-files.js';
 
 /**
  * Which published run a delivery is reading and sending: the directory `<out>/<D>` resolves to
@@ -70,7 +70,7 @@ export class PublishedRunGuard {
    * otherwise a DeliveryError carrying `summary`, and the other run's manifest is left alone.
    */
   async checkBeforeRecording(summary: DeliverySummary): Promise<void> {
-    const now = (await this.unchanged()) ? (await readRunManifest(this.runDir))['run_id'] : undefined;
+    const now = (await this.unchanged()) ? readManifest(this.runDir).run_id : undefined;
     if (!this.stop.signal.aborted && now === this.runId) return;
     const when = this.stop.signal.aborted ? 'it stopped before sending another batch' : 'after its last batch';
     throw new DeliveryError(

@@ -1,5 +1,5 @@
 import { join, relative, sep } from 'node:path';
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../errors.js';
 import { sqlString } from './duckdb-session.js';
 import type { DuckDBSession } from './duckdb-session.js';
 import type { ContractColumn } from './input-schema.js';

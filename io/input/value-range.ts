@@ -1,4 +1,4 @@
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../errors.js';
 import type { DuckDBSession } from './duckdb-session.js';
 import type { BoundColumn } from './read-table.js';
 import { sourceSql } from './table-files.js';

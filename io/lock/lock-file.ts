@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, rm, unlink } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { LockError } from '../../engine/errors.js';
+import { LockError } from '../errors.js';
 import { fsyncDir } from '../ledger/durable-files.js';
 import { currentProcess, mayBeRunning } from './process-identity.js';
 import type { ProcessIdentity } from './process-identity.js';
