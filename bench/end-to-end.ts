@@ -30,6 +30,7 @@ const workerCounts = values.workers.split(',').map(Number);
 const maxWorkers = Math.max(...workerCounts);
 const runs = Number(values.runs);
 const cli = resolve('dist/cli/main.js');
+const workloadsCli = resolve('dist/bench/workloads/cli/main.js');
 const D = values.date;
 
 interface Measure {
@@ -92,7 +93,7 @@ for (const size of sizes) {
   const data = resolve(values.data, `p${size}`);
   if (!existsSync(join(data, 'dataset.json'))) {
     console.log(`generating ${size} profiles into ${data}`);
-    timed(['node', cli, 'generate', '--profiles', String(size), '--seed', '1', '--date', D, '--out', data]);
+    timed(['node', workloadsCli, 'generate', '--profiles', String(size), '--seed', '1', '--date', D, '--out', data]);
   }
   const day29 = resolve(values.data, `p${size}-day29`);
   if (!existsSync(join(day29, 'data', 'sends.parquet'))) {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runCampaign } from '../../engine/run-campaign.js';
 import type { Command } from '../command.js';
@@ -5,7 +6,8 @@ import { progressReporter } from '../progress-reporter.js';
 import { driftWarnings, formatRunSummary } from '../run-summary.js';
 import { credentialsFromEnv } from '../../io/clevertap/credentials.js';
 import { deliverAndReport } from '../delivery-report.js';
-import { optionError, workersOption } from '../options.js';
+import { catchInterrupts, DRAINING } from '../interrupts.js';
+import { optionError, wholeNumberOption } from '../options.js';
 
 const usage = `usage: campaign run --data DIR --date YYYY-MM-DD --out DIR [options]
 
@@ -15,7 +17,7 @@ Runs SPEC phases 1–4 for the date and publishes <out>/<date>/ (scenarios, sele
   --date D          campaign date (UTC)
   --out DIR         output root
   --config FILE     YAML or JSON config (default: SPEC defaults)
-  --workers N       worker threads (default: number of cores; 0 = run on the main thread)
+  --workers N       worker threads (default and most: number of cores; 0 = run on the main thread)
   --state DIR       delivery state / ledger (default: <out>/state)
   --deliver         then deliver the run's payloads to CleverTap (see 'campaign deliver --help';
                     credentials from CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, CLEVERTAP_REGION or
@@ -47,14 +49,13 @@ export const runCommand: Command = {
       strict: true,
     });
     for (const required of ['data', 'date', 'out'] as const) if (values[required] === undefined) return optionError(`--${required} is required`, usage);
-    const workers = values.workers === undefined ? undefined : workersOption(values.workers);
+    const workers = values.workers === undefined ? undefined : wholeNumberOption(values.workers);
     if (workers === null) return optionError(`--workers must be a whole number ≥ 0, got '${values.workers}'`, usage);
+    if (workers !== undefined && workers > availableParallelism()) console.error(`campaign: --workers ${workers} is more than the ${availableParallelism()} cores of this machine; using ${availableParallelism()}`);
     // Missing credentials fail before an hour of work, not after.
     const credentials = values.deliver ? credentialsFromEnv() : undefined;
-    const abort = new AbortController();
-    const onSignal = (): void => abort.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    let delivering = false;
+    const interrupts = catchInterrupts(() => (delivering ? DRAINING : 'aborting the run'));
     try {
       const result = await runCampaign({
         dataDir: values.data!,
@@ -63,21 +64,21 @@ export const runCommand: Command = {
         ...(values.config === undefined ? {} : { config: values.config }),
         ...(workers === undefined ? {} : { workers }),
         ...(values.state === undefined ? {} : { stateDir: values.state }),
-        signal: abort.signal,
+        signal: interrupts.stop,
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
       });
       for (const warning of driftWarnings(result.drift)) console.error(warning);
       console.log(values.json ? JSON.stringify(result.manifest, null, 2) : formatRunSummary(result));
       if (credentials !== undefined) {
+        delivering = true;
         await deliverAndReport(
-          { outDir: values.out!, date: values.date!, ...(values.state === undefined ? {} : { stateDir: values.state }), credentials, signal: abort.signal },
+          { outDir: values.out!, date: values.date!, ...(values.state === undefined ? {} : { stateDir: values.state }), credentials, runId: result.runId, signal: interrupts.stop, cutSignal: interrupts.cut },
           values.json,
         );
       }
       return 0;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupts.dispose();
     }
   },
 };

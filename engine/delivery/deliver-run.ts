@@ -1,21 +1,29 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DeliveryConfig } from '../config/config-types.js';
+import { deliverySchema } from '../config/config-schema.js';
 import { defaultConfig } from '../config/default-config.js';
+import { validateValue } from '../config/validate-config.js';
 import { parseDay } from '../dates.js';
 import { driftGate } from '../drift/drift-gate.js';
 import type { DriftResult } from '../drift/drift-types.js';
-import { AbortedError, DeliveryError } from '../errors.js';
+import { AbortedError, DeliveryError, RunDirError } from '../errors.js';
+import { acquireRunLock } from '../output/run-lock.js';
+import { recoverRunDir } from '../output/staging-dir.js';
+import { runDirOf } from '../run-dir/run-layout.js';
+import { mergeDeliveryIntoManifest, readManifest } from '../run-dir/run-manifest.js';
+import type { StoredManifest } from '../run-dir/run-manifest.js';
 import { DateLedger } from '../../io/ledger/date-ledger.js';
 import type { LedgerTable } from '../../io/ledger/ledger-table.js';
 import { openForReading } from '../../io/ledger/read-accepted-sends.js';
 import { acquireStateLock } from '../../io/ledger/state-lock.js';
-import { credentialsFromEnv, uploadUrl } from '../../io/clevertap/credentials.js';
+import { checkCredentials, credentialsFromEnv } from '../../io/clevertap/credentials.js';
 import { DeliveryLoop } from './delivery-loop.js';
 import type { LoopStats } from './delivery-loop.js';
 import { planDelivery } from './delivery-plan.js';
+import { PublishedRunGuard } from './published-run-guard.js';
 import type { DeliveryPlan } from './delivery-plan.js';
 import type { DeliverOptions, DeliverySummary } from './delivery-types.js';
-import { loadRunRecords, mergeDeliveryIntoManifest, readRunManifest } from './run-files.js';
+import { loadRunRecords } from './run-records.js';
 import { UploadClient } from '../../io/clevertap/upload-client.js';
 
 /** The ledger directory used when none is given: `<out>/state`. */
@@ -23,25 +31,22 @@ export function defaultStateDir(outDir: string): string {
   return join(outDir, 'state');
 }
 
-function deliveryConfigOf(manifest: Record<string, unknown>, given: DeliveryConfig | undefined): DeliveryConfig {
-  const fromManifest = (manifest['effective_config'] as { delivery?: Partial<DeliveryConfig> } | undefined)?.delivery;
+function deliveryConfigOf(manifest: StoredManifest, given: DeliveryConfig | undefined): DeliveryConfig {
+  const fromManifest = (manifest.effective_config as { delivery?: Partial<DeliveryConfig> } | undefined)?.delivery;
   const config: DeliveryConfig = { ...defaultConfig().delivery, ...(given ?? fromManifest ?? {}) };
-  const limits: [keyof DeliveryConfig, number, number][] = [
-    ['batch_size', 1, 1000],
-    ['concurrency', 1, 15],
-    ['max_attempts', 1, Infinity],
-    ['retry_budget', 0, Infinity],
-    ['circuit_failures', 1, Infinity],
-    ['timeout_ms', 1, Infinity],
-    ['backoff_base_ms', 0, Infinity],
-    ['backoff_max_ms', 0, Infinity],
-  ];
-  for (const [key, min, max] of limits) {
-    const v = config[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new DeliveryError(`delivery.${key} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
-  }
-  if (config.in_flight_policy !== 'resend' && config.in_flight_policy !== 'hold') throw new DeliveryError(`delivery.in_flight_policy must be resend or hold`);
+  const problems = validateValue(config, deliverySchema, 'delivery', false);
+  if (problems.length > 0) throw new DeliveryError(problems.join('; '));
   return config;
+}
+
+/** The run's manifest; a missing or damaged one is a DeliveryError, as every unusable input of a delivery is. */
+function manifestToDeliver(runDir: string): StoredManifest {
+  try {
+    return readManifest(runDir);
+  } catch (err) {
+    if (!(err instanceof RunDirError)) throw err;
+    throw new DeliveryError(err.code === 'NO_RUN' ? `${err.message}; is ${runDir} the output of a run?` : err.message);
+  }
 }
 
 function ledgerCounts(table: LedgerTable): DeliverySummary['ledger'] {
@@ -67,8 +72,7 @@ function summarize(p: SummaryParts): DeliverySummary {
   const s = p.stats;
   const accepted = s?.accepted ?? 0;
   const dead = s?.deadLetter ?? 0;
-  const inFlight = s?.inFlight ?? 0;
-  const byReason = Object.fromEntries([...(s?.deadByReason ?? new Map<string, number>())].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+  const byCount = (counts: Map<string, number> | undefined): Record<string, number> => Object.fromEntries([...(counts ?? new Map<string, number>())].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
   return {
     campaign_date: p.date,
     run_id: p.runId,
@@ -80,11 +84,14 @@ function summarize(p: SummaryParts): DeliverySummary {
     already_accepted: p.plan.alreadyAccepted,
     to_send: p.plan.toSend.length,
     accepted,
-    dead_letter: { total: dead, by_reason: byReason },
+    dead_letter: { total: dead, by_reason: byCount(s?.deadByReason) },
+    held: { total: s?.held ?? 0, by_reason: byCount(s?.heldByReason) },
+    unknown_outcomes: s?.unknownOutcomes ?? 0,
+    possible_duplicates: s === null ? p.plan.possibleDuplicates : p.plan.possibleDuplicates + s.possibleDuplicates,
     recovered_in_flight: { resent: p.plan.resent, held: p.plan.held },
     retried_dead_letters: p.plan.retriedDeadLetters,
-    pending: s === null ? p.plan.toSend.length : p.plan.toSend.length - accepted - dead - inFlight,
-    in_flight: inFlight,
+    pending: s === null ? p.plan.toSend.length : s.pending,
+    in_flight: s?.inFlight ?? 0,
     requests: s?.requests ?? 0,
     retries: s?.retries ?? 0,
     rate_limited: s?.rateLimited ?? 0,
@@ -105,25 +112,47 @@ function summarize(p: SummaryParts): DeliverySummary {
  *
  * Throws DeliveryError (with `summary`) when the delivery stopped early — bad credentials, an
  * endpoint that keeps failing, an exhausted retry budget — after recording every outcome; running
- * it again resumes. Throws AbortedError when `signal` fired. Dead letters are an outcome, not an
+ * it again resumes. Throws AbortedError (with `summary`) when `signal` fired, once the requests
+ * out have been answered or timed out (or cut by `cutSignal`) and recorded. Dead letters are an outcome, not an
  * error: they are in the summary and `campaign dead-letters`. Throws DriftError, sending nothing,
  * when the run failed the drift guard and `acceptDrift` is not set.
+ *
+ * Holds the date's run lock (`<out>/.<D>.lock`, shared with `run`) from before it reads the run
+ * until the summary is in its manifest: LockError while a run or another delivery of the date is
+ * in progress. Should the published run change anyway, it stops with DeliveryError before the
+ * next batch and does not touch the new run's manifest (PublishedRunGuard). A dry run takes no lock.
  */
 export async function deliverRun(options: DeliverOptions): Promise<DeliverySummary> {
+  parseDay(options.date, 'campaign date');
+  if (options.dryRun === true) return deliverPublishedRun(options);
+  // The date's run lock: no re-run of the date publishes while this delivery reads and sends.
+  const outDir = resolve(options.outDir);
+  const lock = await acquireRunLock(outDir, options.date, `deliver ${options.date}`);
+  try {
+    await recoverRunDir(outDir, options.date);
+    return await deliverPublishedRun(options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function deliverPublishedRun(options: DeliverOptions): Promise<DeliverySummary> {
   const started = performance.now();
   const { outDir, date } = options;
-  parseDay(date, 'campaign date');
-  const runDir = join(outDir, date);
+  const runDir = runDirOf(outDir, date);
   const stateDir = options.stateDir ?? defaultStateDir(outDir);
-  const manifest = await readRunManifest(runDir);
+  const guard = await PublishedRunGuard.capture(runDir, date);
+  const manifest = manifestToDeliver(runDir);
   const driftAccepted = driftGate(manifest, runDir, options.acceptDrift === true);
   const config = deliveryConfigOf(manifest, options.config);
-  const runId = typeof manifest['run_id'] === 'string' ? manifest['run_id'] : null;
-  // Missing credentials or a bad endpoint fail before the (long) validation of a large run.
+  const runId = typeof manifest.run_id === 'string' ? manifest.run_id : null;
+  // Missing or unusable credentials, or a bad endpoint, fail before the (long) validation of a
+  // large run, and before anything is journalled.
   const dryRun = options.dryRun === true;
   const credentials = dryRun ? null : (options.credentials ?? credentialsFromEnv());
-  if (credentials !== null) uploadUrl(credentials.endpoint);
+  if (credentials !== null) checkCredentials(credentials);
   const run = await loadRunRecords(runDir, date, config.event_name);
+  await guard.confirmRead(runId, options.runId);
   const phases = { validate: Math.round(performance.now() - started), ledger: 0, send: 0, compact: 0 };
   let mark = performance.now();
   const lap = (): number => {
@@ -160,8 +189,9 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
       run,
       toSend: plan.toSend,
       config,
-      uploader: client,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      uploader: guard.uploader(client),
+      signal: options.signal === undefined ? guard.stopSignal : AbortSignal.any([options.signal, guard.stopSignal]),
+      ...(options.cutSignal === undefined ? {} : { cutSignal: options.cutSignal }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     const stats = await loop.run();
@@ -169,8 +199,14 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
     await ledger.compact();
     phases.compact = lap();
     const summary = summarize({ date, runId, driftAccepted, config, endpoint: client.host, records: run.count, plan, stats, ledger: ledgerCounts(ledger.table), wallMs: performance.now() - started, phases });
+    await guard.checkBeforeRecording(summary);
     await mergeDeliveryIntoManifest(runDir, summary);
-    if (stats.aborted) throw new AbortedError();
+    if (stats.aborted) {
+      throw new AbortedError(
+        `delivery of ${date} interrupted: ${summary.accepted} accepted, ${summary.held.total} held, ${summary.pending} pending, ${summary.in_flight} in flight; the ledger is intact — run deliver again to resume`,
+        summary,
+      );
+    }
     if (stats.stopped !== null) {
       throw new DeliveryError(
         `delivery of ${date} stopped: ${stats.stopped}. ${summary.accepted} accepted, ${summary.pending} pending, ${summary.in_flight} in flight; the ledger is intact — run deliver again to resume`,

@@ -1,11 +1,12 @@
 import { Piscina } from 'piscina';
 import { runTask } from './worker-protocol.js';
-import type { WorkerReply, WorkerTask } from './worker-protocol.js';
+import type { TaskKind, WorkerReply, WorkerTask } from './worker-protocol.js';
 
 /** Runs shard tasks: on a Piscina pool of worker threads, or inline on this thread (`workers: 0`). */
 export interface ShardRunner {
   readonly threads: number;
-  run(task: WorkerTask): Promise<WorkerReply>;
+  /** Runs one task; the reply's type follows the task's kind. */
+  run<K extends TaskKind>(task: WorkerTask<K>): Promise<WorkerReply<K>>;
   /** How busy the workers have been since the runner started (for the manifest's worker use). */
   usage(): WorkerUsage;
   close(): Promise<void>;
@@ -21,7 +22,7 @@ export interface WorkerUsage {
 export function createShardRunner(workers: number): ShardRunner {
   const clock = busyClock(Math.max(1, workers));
   if (workers === 0) {
-    return { threads: 0, run: (task) => clock.track(runTask(task)), usage: clock.usage, close: async () => undefined };
+    return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(runTask(task)), usage: clock.usage, close: async () => undefined };
   }
   const pool = new Piscina({
     filename: new URL('./shard-worker.js', import.meta.url).href,
@@ -31,7 +32,8 @@ export function createShardRunner(workers: number): ShardRunner {
   });
   return {
     threads: workers,
-    run: (task) => clock.track(pool.run(task) as Promise<WorkerReply>),
+    // Piscina's run() is untyped; the worker answers each task with runTask's reply to it.
+    run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(pool.run(task) as Promise<WorkerReply<K>>),
     usage: clock.usage,
     close: () => pool.destroy(),
   };

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ledgerDates, listLedgerRecords } from '../../io/ledger/index.js';
+import { findPublishedRuns } from '../run-dir/published-runs.js';
+import type { PublishedRun } from '../run-dir/published-runs.js';
 import { ENGINE_VERSION } from '../version.js';
 import { liftAndBreakdowns, selectionCounts } from './assemble-report.js';
-import { findPublishedRuns, reportDates, reportError } from './published-runs.js';
-import type { PublishedRun } from './published-runs.js';
+import { reportDates, reportError } from './report-dates.js';
 import { ReportSession } from './report-session.js';
 import type { CubeRow } from './report-session.js';
 import type { CampaignReport, DateReport, OverlapRow } from './report-types.js';

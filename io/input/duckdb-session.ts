@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
@@ -105,14 +104,6 @@ function chunkView(raw: duckdb.DataChunk, size: number): Chunk {
       return -1;
     },
   };
-}
-
-/**
- * DuckDB threads for decoding inputs: every core but the one the main thread needs to consume the
- * chunks (measured on 2 cores, 1M profiles: load 7.2 s with 1 DuckDB thread, 7.8 s with 2).
- */
-export function decoderThreads(): number {
-  return Math.max(1, availableParallelism() - 1);
 }
 
 /** SQL string literal. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../errors.js';
 import { sqlString } from './duckdb-session.js';
 
 export interface InputFile {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDay } from '../../engine/dates.js';
+import { tryParseDay } from '../../kernels/day-number.js';
 import { compactedSnapshot, ledgerDates } from './date-ledger.js';
 import { acceptedDigest, historyRoot } from './history-file.js';
 import { readSnapshotHeader } from './ledger-snapshot.js';
@@ -43,7 +43,7 @@ export async function ledgerHistory(stateDir: string, rows: DateRange = {}): Pro
   const out: LedgerHistoryDate[] = [];
   let accepted = 0;
   for (const date of await ledgerDates(stateDir)) {
-    const entry = (await columnarEntry(stateDir, date)) ?? (inRows(date) ? await rowEntry(stateDir, date) : { date, day: parseDay(date), digest: null, accepted: 0, file: null, columns: null });
+    const entry = (await columnarEntry(stateDir, date)) ?? (inRows(date) ? await rowEntry(stateDir, date) : { date, day: tryParseDay(date)!, digest: null, accepted: 0, file: null, columns: null });
     accepted += entry.accepted;
     out.push(entry);
   }
@@ -59,7 +59,7 @@ async function columnarEntry(stateDir: string, date: string): Promise<LedgerHist
     if (history === undefined) return null;
     const file = join(historyRoot(stateDir), history.file);
     if (!existsSync(file)) return null;
-    return { date, day: parseDay(date), digest: history.digest, accepted: history.accepted, file, columns: null };
+    return { date, day: tryParseDay(date)!, digest: history.digest, accepted: history.accepted, file, columns: null };
   } catch (err) {
     // A delivery compacting right now may replace the snapshot under us: read the rows instead.
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -70,7 +70,7 @@ async function columnarEntry(stateDir: string, date: string): Promise<LedgerHist
 async function rowEntry(stateDir: string, date: string): Promise<LedgerHistoryDate> {
   const columns = await readAcceptedSendColumns(stateDir, { from: date, to: date });
   const digest = acceptedDigest(columns.accountId, columns.profileId, columns.showId, columns.scenario);
-  return { date, day: parseDay(date), digest, accepted: columns.count, file: null, columns };
+  return { date, day: tryParseDay(date)!, digest, accepted: columns.count, file: null, columns };
 }
 
 /** One digest for the run id over `dates`: changes whenever any of their accepted sends does. */

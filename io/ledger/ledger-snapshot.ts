@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { CampaignError } from '../../engine/errors.js';
+import { CampaignError } from '../errors.js';
 import { forEachLineBytes, writeFileAtomic } from './durable-files.js';
 import type { HistoryFileRef } from './history-file.js';
 import type { LedgerTable } from './ledger-table.js';

@@ -1,0 +1,94 @@
+import type { WorkerUseMeter } from '../pool/worker-use.js';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { CampaignConfig, EffectiveConfig } from '../config/config-types.js';
+import { defaultConfig } from '../config/default-config.js';
+import { effectiveConfig, loadConfigFile } from '../config/resolve-config.js';
+import { parseDay } from '../dates.js';
+import { AbortedError, CampaignError } from '../errors.js';
+import type { ProgressListener, RunPhase } from '../progress.js';
+
+export interface RunCampaignOptions {
+  /** Dataset directory (SPEC §2). */
+  dataDir: string;
+  /** Campaign date D, YYYY-MM-DD. */
+  date: string;
+  /** Output root; the run is published as `<outDir>/<date>/`. */
+  outDir: string;
+  /** A config object, a YAML/JSON file path, or nothing for the SPEC defaults. */
+  config?: CampaignConfig | string;
+  /** Worker threads; 0 runs the shard passes on the calling thread. Default, and most: the core count (availableParallelism). */
+  workers?: number;
+  /** Delivery state (the ledger) whose accepted sends join the dedup history. Default `<outDir>/state`. */
+  stateDir?: string;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+}
+
+/** One run's checked options, its effective config, and the clock its phases report against. */
+export interface RunContext {
+  date: string;
+  day: number;
+  effective: EffectiveConfig;
+  config: CampaignConfig;
+  workers: number;
+  dataDir: string;
+  outDir: string;
+  stateDir: string;
+  signal: AbortSignal | undefined;
+  emit: ProgressListener;
+  started: number;
+  timingsMs: Record<string, number>;
+  /** Measures how busy the workers are in each phase (the manifest's `worker_use`), once a runner exists. */
+  phaseMeter?: WorkerUseMeter;
+}
+
+/** Checks the options and resolves the config for the date: nothing is read or locked yet. */
+export function startRun(options: RunCampaignOptions): RunContext {
+  const started = performance.now();
+  const day = parseDay(options.date, 'campaign date');
+  const base = typeof options.config === 'string' ? loadConfigFile(options.config) : (options.config ?? defaultConfig());
+  const effective = effectiveConfig(base, options.date);
+  const requested = options.workers ?? availableParallelism();
+  if (!Number.isInteger(requested) || requested < 0) throw new CampaignError('BAD_OPTION', `workers must be a whole number ≥ 0, got ${requested}`);
+  // Threads beyond the cores add memory and contention, no speed (1000 workers: 10.8 GB and 94 s on 10k profiles).
+  const workers = Math.min(requested, availableParallelism());
+  const outDir = resolve(options.outDir);
+  return {
+    date: options.date,
+    day,
+    effective,
+    config: effective.config,
+    workers,
+    dataDir: options.dataDir,
+    outDir,
+    stateDir: resolve(options.stateDir ?? join(outDir, 'state')),
+    signal: options.signal,
+    emit: options.onProgress ?? (() => undefined),
+    started,
+    timingsMs: {},
+  };
+}
+
+export function checkAbort(run: RunContext): void {
+  if (run.signal?.aborted === true) throw new AbortedError();
+}
+
+/** Runs one phase: stops first if the run was aborted, reports its start and end, records its time. */
+export async function phase<T>(run: RunContext, name: RunPhase, work: () => Promise<T> | T): Promise<T> {
+  checkAbort(run);
+  const start = performance.now();
+  run.phaseMeter?.start();
+  run.emit({ phase: name, state: 'start' });
+  const result = await work();
+  const elapsedMs = Math.round(performance.now() - start);
+  run.timingsMs[name] = elapsedMs;
+  run.phaseMeter?.stop(name);
+  run.emit({ phase: name, state: 'end', elapsedMs });
+  return result;
+}
+
+/** Reports progress within a phase: `done` of `total` shards. */
+export function shardDone(run: RunContext, name: RunPhase, done: number, total: number): void {
+  run.emit({ phase: name, state: 'progress', done, total });
+}

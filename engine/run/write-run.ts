@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { historyDigest } from '../../io/ledger/index.js';
+import { SCENARIOS } from '../config/config-types.js';
+import type { CampaignConfig } from '../config/config-types.js';
+import { checkDrift } from '../drift/check-drift.js';
+import type { DriftResult } from '../drift/drift-types.js';
+import { ValidationError } from '../errors.js';
+import type { DeliverySummary } from '../delivery/delivery-types.js';
+import { checkDeliveredRerun } from '../output/delivered-rerun.js';
+import { writingTo } from '../output/output-error.js';
+import { payloadBlocks } from '../output/payload-lines.js';
+import type { ShardRunner } from '../pool/shard-runner.js';
+import { MANIFEST_FILE, PAYLOADS_FILE, runDirOf, scenarioPath, SCENARIOS_DIR, SELECTION_FILE } from '../run-dir/run-layout.js';
+import { buildManifest, writeManifest } from '../run-dir/run-manifest.js';
+import type { RunManifest, WrittenOutputs } from '../run-dir/run-manifest.js';
+import { ENGINE_VERSION } from '../version.js';
+import type { RunInputs } from './load-inputs.js';
+import { runCounts } from './run-counts.js';
+import type { RunContext } from './run-context.js';
+import { checkAbort } from './run-context.js';
+import type { RunStaging } from './run-staging.js';
+import type { ShardPlan } from './shard-passes.js';
+import type { CheckedSelection } from './validate-run.js';
+
+export interface WrittenRun {
+  runId: string;
+  outputs: WrittenOutputs;
+  counts: Record<string, Record<string, number>>;
+  drift: DriftResult;
+  /** The delivery summary of this same run, published before and (partly) delivered: kept in the manifest. */
+  priorDelivery?: DeliverySummary;
+}
+
+/**
+ * Phase `write`: the run's files into the staging directory — the selection and the four scenario
+ * files built, checked and encoded on the workers while this thread writes the payloads —
+ * then the counts and the drift guard's verdict against the previous run.
+ */
+export async function writeRun(run: RunContext, runner: ShardRunner, staging: RunStaging, plan: ShardPlan, input: RunInputs, checked: CheckedSelection): Promise<WrittenRun> {
+  const { model, params, results } = plan;
+  const { labels } = input.loaded;
+  const { selection, validation } = checked;
+  const stagingDir = staging.create();
+  await writingTo(join(stagingDir, SCENARIOS_DIR), mkdir(join(stagingDir, SCENARIOS_DIR)));
+  const selectionPath = join(stagingDir, SELECTION_FILE);
+  const selectionWrite = writingTo(selectionPath, runner.run({ kind: 'write-table', path: selectionPath, fields: selection.fields, columns: selection.columns, rows: selection.rows }));
+  staging.track(selectionWrite);
+  const scenarioTasks = SCENARIOS.map((name, k) => {
+    const path = scenarioPath(stagingDir, name);
+    return writingTo(path, runner.run({ kind: 'write-scenario', scenario: k, path, profileIds: labels.profileIds, showIds: labels.showIds, results }));
+  });
+  const scenarioWrites = Promise.all(scenarioTasks);
+  staging.track(scenarioWrites, ...scenarioTasks);
+
+  const runId = runIdOf(run.date, run.config, input);
+  const priorDelivery = await checkDeliveredRerun(run.stateDir, run.outDir, run.date, runId);
+  const payloadsPath = join(stagingDir, PAYLOADS_FILE);
+  const payloads = await writingTo(payloadsPath, writeLines(payloadsPath, payloadBlocks(model, labels, results, params.segmentNames, run.config.delivery.event_name, runId)));
+  await selectionWrite;
+  const scenarioRows: Record<string, number> = {};
+  for (const [k, reply] of (await scenarioWrites).entries()) {
+    scenarioRows[SCENARIOS[k]!] = reply.rows;
+    validation.violations.push(...reply.violations);
+  }
+  if (validation.violations.length > 0) throw new ValidationError(validation.violations);
+  const counts = runCounts(input.loaded.counts, plan, selection.rows);
+  const drift = await checkDrift(run.outDir, run.date, run.config, counts);
+  return { runId, outputs: { scenarios: scenarioRows, selection: selection.rows, payloads }, counts, drift, ...(priorDelivery === undefined ? {} : { priorDelivery }) };
+}
+
+/** Writes the manifest and renames the staged run into place as `<out>/<D>/` (SPEC §10). */
+export async function publishRun(run: RunContext, staging: RunStaging, input: RunInputs, checked: CheckedSelection, written: WrittenRun): Promise<{ outputDir: string; manifest: RunManifest }> {
+  run.timingsMs['total'] = Math.round(performance.now() - run.started);
+  const manifest = buildManifest({
+    runId: written.runId,
+    effective: run.effective,
+    dataDir: run.dataDir,
+    inputFiles: input.loaded.inputFiles,
+    ledgerRows: input.ledgerWindow.reduce((n, d) => n + d.accepted, 0),
+    counts: written.counts,
+    outputs: written.outputs,
+    validation: checked.validation,
+    timingsMs: run.timingsMs,
+    workers: run.workers,
+    drift: written.drift,
+    ...(run.phaseMeter === undefined ? {} : { workerUse: run.phaseMeter.report() }),
+    ...(written.priorDelivery === undefined ? {} : { delivery: written.priorDelivery }),
+  });
+  await writingTo(join(staging.dir, MANIFEST_FILE), writeManifest(staging.dir, manifest));
+  checkAbort(run);
+  const outputDir = runDirOf(run.outDir, run.date);
+  await staging.publish();
+  return { outputDir, manifest };
+}
+
+/**
+ * `<D>-` + 16 hex digits of SHA-256 over the engine version, the date, the effective config (minus
+ * `drift`, which changes no output byte), every input file's hash and the digests of the ledger's
+ * accepted sends of the lookback window (one per date, recorded when the date was compacted).
+ */
+function runIdOf(date: string, config: CampaignConfig, input: RunInputs): string {
+  const inputDigest = createHash('sha256')
+    .update(JSON.stringify({ engine: ENGINE_VERSION, date, config: { ...config, drift: undefined }, files: input.loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: historyDigest(input.ledgerWindow) }))
+    .digest('hex');
+  return `${date}-${inputDigest.slice(0, 16)}`;
+}
+
+/** Streams NDJSON blocks to `path`; returns the number of lines. */
+async function writeLines(path: string, blocks: Iterable<string>): Promise<number> {
+  const stream = createWriteStream(path);
+  let lines = 0;
+  for (const block of blocks) {
+    for (let i = block.indexOf('\n'); i >= 0; i = block.indexOf('\n', i + 1)) lines++;
+    if (!stream.write(block)) await once(stream, 'drain');
+  }
+  stream.end();
+  await once(stream, 'finish');
+  return lines;
+}
