@@ -52,20 +52,11 @@ export interface PlaysRangeReport {
 }
 
 const CHUNK = 2048;
-let session: Promise<DuckDBSession> | null = null;
-let sessionThreads = 0;
 
-/** One DuckDB per thread, opened on first use and kept for the thread's next range. */
-function threadSession(threads: number): Promise<DuckDBSession> {
-  if (session === null || sessionThreads !== threads) {
-    void session?.then((s) => s.close());
-    sessionThreads = threads;
-    session = DuckDBSession.open(threads);
-  }
-  return session;
-}
-
-/** The thread's ranges run one after another: its DuckDB connection streams one query at a time. */
+/**
+ * The thread's ranges run one after another (inline, without workers, they share this thread).
+ * Each opens its own DuckDB and closes it when done, so no decoder memory outlives the ingest.
+ */
 let queue: Promise<unknown> = Promise.resolve();
 
 export function ingestPlaysRange(task: PlaysRangeTask): Promise<PlaysRangeReport> {
@@ -75,7 +66,15 @@ export function ingestPlaysRange(task: PlaysRangeTask): Promise<PlaysRangeReport
 }
 
 async function ingestRange(task: PlaysRangeTask): Promise<PlaysRangeReport> {
-  const db = await threadSession(task.duckdbThreads);
+  const db = await DuckDBSession.open(task.duckdbThreads);
+  try {
+    return await ingestWith(db, task);
+  } finally {
+    db.close();
+  }
+}
+
+async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promise<PlaysRangeReport> {
   const { day: D, minSeconds, staging, start, removedProfileIds } = task;
   const { profile, content, daysAgo, seconds } = staging;
   const perProfile = new Int32Array(new SharedArrayBuffer(Math.max(1, task.profileCount) * 4));
