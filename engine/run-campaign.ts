@@ -4,7 +4,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
+import type { DeltaVersions } from '../io/input/bind-tables.js';
 import { decoderThreads } from '../io/input/duckdb-session.js';
+import { INPUT_TABLES } from '../io/input/input-schema.js';
+import type { DeltaInput } from '../io/input/table-files.js';
 import { purgeLedger, readAcceptedSends } from '../io/ledger/index.js';
 import { writeParquet } from '../io/parquet/index.js';
 import { SCENARIOS } from './config/config-types.js';
@@ -46,6 +49,11 @@ export interface RunCampaignOptions {
   workers?: number;
   /** Delivery state (the ledger) whose accepted sends join the dedup history. Default `<outDir>/state`. */
   stateDir?: string;
+  /**
+   * Delta table versions to read, by table name (`{ plays: 41 }`), for re-runs on the data an
+   * earlier run read; other Delta tables are read at their latest version.
+   */
+  deltaVersions?: Readonly<Record<string, number>>;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -77,6 +85,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   const config = effective.config;
   const workers = options.workers ?? availableParallelism();
   if (!Number.isInteger(workers) || workers < 0) throw new CampaignError('BAD_OPTION', `workers must be a whole number ≥ 0, got ${workers}`);
+  const deltaVersions = checkDeltaVersions(options.deltaVersions ?? {});
   const outDir = resolve(options.outDir);
   const stateDir = resolve(options.stateDir ?? join(outDir, 'state'));
   const emit = options.onProgress ?? (() => undefined);
@@ -109,6 +118,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
       config,
       ledgerSends,
       duckdbThreads: decoderThreads(),
+      deltaVersions,
       onStep: (detail, rows) => emit({ phase: 'load', state: 'progress', detail, ...(rows === undefined ? {} : { done: rows }) }),
     });
     if (existsSync(stateDir) && (loaded.tombstones.accountIds.length > 0 || loaded.tombstones.profileIds.length > 0)) {
@@ -181,7 +191,8 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
     begin('write');
     const inputDigest = createHash('sha256')
       // The drift bounds change no output byte, so they do not change the run id either.
-      .update(JSON.stringify({ engine: ENGINE_VERSION, date: options.date, config: { ...config, drift: undefined }, files: loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: ledgerDigest(ledgerSends) }))
+      // Delta versions and deletion vectors count too: an inline deletion vector changes no file.
+      .update(JSON.stringify({ engine: ENGINE_VERSION, date: options.date, config: { ...config, drift: undefined }, files: loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: ledgerDigest(ledgerSends), ...deltaDigest(loaded.deltaInputs) }))
       .digest('hex');
     const runId = `${options.date}-${inputDigest.slice(0, 16)}`;
     await writeParquet(join(staging, 'selection.parquet'), selection.fields, selection.columns, selection.rows);
@@ -214,7 +225,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
     const drift = await checkDrift(outDir, options.date, config, counts);
     end('write');
     timingsMs['total'] = Math.round(performance.now() - started);
-    const manifest = { ...buildManifest(runId, effective, loaded.inputFiles, options.dataDir, ledgerSends.length, counts, outputs, timingsMs, validation, workers), drift };
+    const manifest = { ...buildManifest(runId, effective, loaded.inputFiles, loaded.deltaInputs, options.dataDir, ledgerSends.length, counts, outputs, timingsMs, validation, workers), drift };
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     checkAbort(options.signal);
     const outputDir = join(outDir, options.date);
@@ -233,6 +244,19 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
 
 function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw new AbortedError();
+}
+
+function checkDeltaVersions(versions: Readonly<Record<string, number>>): DeltaVersions {
+  for (const [table, version] of Object.entries(versions)) {
+    if (!(table in INPUT_TABLES)) throw new CampaignError('BAD_OPTION', `a Delta version is pinned for '${table}', which is not an input table (${Object.keys(INPUT_TABLES).join(', ')})`);
+    if (!Number.isInteger(version) || version < 0) throw new CampaignError('BAD_OPTION', `the Delta version pinned for '${table}' must be a whole number ≥ 0, got ${version}`);
+  }
+  return versions as DeltaVersions;
+}
+
+/** Datasets without Delta tables keep the run ids they always had. */
+function deltaDigest(inputs: Record<string, DeltaInput>): { delta?: Record<string, DeltaInput> } {
+  return Object.keys(inputs).length === 0 ? {} : { delta: inputs };
 }
 
 function ledgerDigest(sends: readonly SendRecord[]): string {
@@ -263,6 +287,7 @@ function buildManifest(
   runId: string,
   effective: EffectiveConfig,
   inputFiles: { path: string; bytes: number; sha256: string }[],
+  deltaInputs: Record<string, DeltaInput>,
   dataDir: string,
   ledgerRows: number,
   counts: Record<string, Record<string, number>>,
@@ -277,7 +302,7 @@ function buildManifest(
     engine_version: ENGINE_VERSION,
     effective_config: effective.config,
     active_overrides: effective.activeOverrides,
-    inputs: { dataset: resolve(dataDir), files: inputFiles, ledger_accepted_sends: ledgerRows },
+    inputs: { dataset: resolve(dataDir), files: inputFiles, delta: deltaInputs, ledger_accepted_sends: ledgerRows },
     counts,
     outputs: {
       scenarios: Object.fromEntries(Object.entries(outputs.scenarios).map(([k, v]) => [`scenarios/${k}.parquet`, v])),

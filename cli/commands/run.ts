@@ -5,7 +5,7 @@ import { progressReporter } from '../progress-reporter.js';
 import { driftWarnings, formatRunSummary } from '../run-summary.js';
 import { credentialsFromEnv } from '../../io/clevertap/credentials.js';
 import { deliverAndReport } from '../delivery-report.js';
-import { optionError, workersOption } from '../options.js';
+import { deltaVersionsOption, optionError, workersOption } from '../options.js';
 
 const usage = `usage: campaign run --data DIR --date YYYY-MM-DD --out DIR [options]
 
@@ -17,6 +17,9 @@ Runs SPEC phases 1–4 for the date and publishes <out>/<date>/ (scenarios, sele
   --config FILE     YAML or JSON config (default: SPEC defaults)
   --workers N       worker threads (default: number of cores; 0 = run on the main thread)
   --state DIR       delivery state / ledger (default: <out>/state)
+  --delta-version TABLE=V
+                    read the Delta table TABLE at version V instead of its latest (repeatable),
+                    e.g. to re-run a date on the versions its manifest records (inputs.delta)
   --deliver         then deliver the run's payloads to CleverTap (see 'campaign deliver --help';
                     credentials from CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, CLEVERTAP_REGION or
                     CLEVERTAP_ENDPOINT, checked before the run starts)
@@ -40,6 +43,7 @@ export const runCommand: Command = {
         config: { type: 'string' },
         workers: { type: 'string' },
         state: { type: 'string' },
+        'delta-version': { type: 'string', multiple: true },
         deliver: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -49,6 +53,8 @@ export const runCommand: Command = {
     for (const required of ['data', 'date', 'out'] as const) if (values[required] === undefined) return optionError(`--${required} is required`, usage);
     const workers = values.workers === undefined ? undefined : workersOption(values.workers);
     if (workers === null) return optionError(`--workers must be a whole number ≥ 0, got '${values.workers}'`, usage);
+    const deltaVersions = deltaVersionsOption(values['delta-version'] ?? []);
+    if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);
     // Missing credentials fail before an hour of work, not after.
     const credentials = values.deliver ? credentialsFromEnv() : undefined;
     const abort = new AbortController();
@@ -63,6 +69,7 @@ export const runCommand: Command = {
         ...(values.config === undefined ? {} : { config: values.config }),
         ...(workers === undefined ? {} : { workers }),
         ...(values.state === undefined ? {} : { stateDir: values.state }),
+        deltaVersions,
         signal: abort.signal,
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
       });

@@ -1,7 +1,8 @@
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { bindTables } from '../../io/input/bind-tables.js';
-import { describeInputFiles } from '../../io/input/table-files.js';
-import type { InputFile } from '../../io/input/table-files.js';
+import type { DeltaVersions } from '../../io/input/bind-tables.js';
+import { describeDeltaInputs, describeInputFiles } from '../../io/input/table-files.js';
+import type { DeltaInput, InputFile } from '../../io/input/table-files.js';
 import type { CampaignConfig } from '../config/config-types.js';
 import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
 import { loadCatalog } from './load-catalog.js';
@@ -19,6 +20,8 @@ export interface LoadOptions {
   /** Accepted sends from the delivery ledger, merged with the dataset's `sends` table. */
   ledgerSends: readonly SendRecord[];
   duckdbThreads: number;
+  /** Delta tables to read at a pinned version instead of their latest. */
+  deltaVersions?: DeltaVersions;
   onStep?: (step: string, rows?: number) => void;
 }
 
@@ -26,6 +29,8 @@ export interface LoadedDataset {
   model: CampaignModel;
   labels: ModelLabels;
   inputFiles: InputFile[];
+  /** The Delta tables read: version and live files, by table. */
+  deltaInputs: Record<string, DeltaInput>;
   counts: Record<string, Record<string, number>>;
   regionNames: string[];
   tombstones: { accountIds: number[]; profileIds: number[] };
@@ -38,7 +43,7 @@ export interface LoadedDataset {
 export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> {
   const session = await DuckDBSession.open(options.duckdbThreads);
   try {
-    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, options.dataDir), counts: {} };
+    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, options.dataDir, undefined, options.deltaVersions), counts: {} };
     const step = options.onStep ?? (() => undefined);
     const sources = Object.values(ctx.tables).map((t) => t.source);
     const hashing = describeInputFiles(options.dataDir, sources);
@@ -98,6 +103,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
       model,
       labels,
       inputFiles,
+      deltaInputs: describeDeltaInputs(options.dataDir, sources),
       counts: ctx.counts,
       regionNames: people.regionNames,
       tombstones: { accountIds: [...tombstones.accountIds], profileIds: [...tombstones.profileIds] },

@@ -1,7 +1,7 @@
 import { sqlString } from '../input/duckdb-session.js';
 import type { DuckDBSession } from '../input/duckdb-session.js';
 import { DeltaError } from './delta-error.js';
-import { deletionVectorFile, readDeletionVector } from './deletion-vector.js';
+import { deletionVectorFile, deletionVectorId, readDeletionVector } from './deletion-vector.js';
 import type { DeltaFile, DeltaSnapshot } from './snapshot.js';
 import type { DeltaColumn } from './table-schema.js';
 
@@ -12,8 +12,8 @@ export interface DeltaScan {
   files: string[];
   /** Deletion-vector files the scan reads (inline vectors have none). */
   deletionVectorFiles: string[];
-  /** Rows the deletion vectors remove, per live file path (files without one are absent). */
-  deletedRows: Record<string, number>;
+  /** Each live file with its deletion vector's id (protocol "uniqueId") and the rows it removes. */
+  liveFiles: { file: string; deletionVector: string | null; deletedRows: number }[];
   /** The table expression: logical column names, partition values from the log, deleted rows dropped. */
   sql: string;
   /** The same with `filename` and `file_row_number` (physical row in the data file) added, for messages. */
@@ -36,7 +36,6 @@ export interface DeltaScan {
 export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSnapshot, keysTable: string): Promise<DeltaScan> {
   const dataColumns = snapshot.columns.filter((c) => !c.partition);
   const partitionColumns = snapshot.columns.filter((c) => c.partition);
-  const deletedRows: Record<string, number> = {};
   const deletionVectorFiles: string[] = [];
   const deleted = new Map<DeltaFile, Float64Array>();
   for (const f of snapshot.files) {
@@ -70,7 +69,6 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
     firstOrdinal.set(key, ordinal);
     for (const f of group.deleting) {
       const rows = deleted.get(f)!;
-      deletedRows[f.path] = rows.length;
       // key = ordinal × 2^32 + row: exact in a double below 2^53 (2M files of 4G rows).
       const base = ordinal * 4294967296;
       for (let i = 0; i < rows.length; i++) keys[at++] = BigInt(base + rows[i]!);
@@ -103,7 +101,7 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
     version: snapshot.version,
     files: snapshot.files.map((f) => f.file),
     deletionVectorFiles,
-    deletedRows,
+    liveFiles: snapshot.files.map((f) => ({ file: f.file, deletionVector: deletionVectorId(f.deletionVector), deletedRows: deleted.get(f)?.length ?? 0 })),
     sql: build(false),
     originSql: build(true),
   };
