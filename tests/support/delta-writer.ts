@@ -115,7 +115,12 @@ export class DeltaTableWriter {
     lines.push(...actions);
     for (const a of actions) {
       if ('add' in a) this.live.set((a['add'] as AddAction).path, a['add'] as AddAction);
-      if ('remove' in a) this.live.delete((a['remove'] as { path: string }).path);
+      if ('remove' in a) {
+        // A remove ends the logical file (path, deletion vector) it names, not a newer one of the path.
+        const removed = a['remove'] as { path: string; deletionVector?: DeletionVector };
+        const current = this.live.get(removed.path);
+        if (current !== undefined && JSON.stringify(current.deletionVector ?? null) === JSON.stringify(removed.deletionVector ?? null)) this.live.delete(removed.path);
+      }
     }
     writeFileSync(join(this.dir, '_delta_log', logName(version, '.json')), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
     this.version = version;
