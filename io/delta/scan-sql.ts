@@ -53,9 +53,8 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
 
   const groups = new Map<string, { literals: string[]; clean: DeltaFile[]; deleting: DeltaFile[] }>();
   for (const f of snapshot.files) {
-    const literals = partitionColumns.map((c) => `${partitionLiteral(c, f)} AS ${ident(c.name)}`);
-    const key = literals.join(', ');
-    const group = groups.get(key) ?? { literals, clean: [], deleting: [] };
+    const key = partitionColumns.length === 0 ? '' : JSON.stringify(partitionColumns.map((c) => f.partitionValues[c.partitionKey] ?? null));
+    const group = groups.get(key) ?? { literals: partitionColumns.map((c) => `${partitionLiteral(c, f)} AS ${ident(c.name)}`), clean: [], deleting: [] };
     (deleted.has(f) ? group.deleting : group.clean).push(f);
     groups.set(key, group);
   }
@@ -78,6 +77,16 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
   if (keys.length > 0) await session.createInt64Table(keysTable, 'k', keys);
 
   const schema = `MAP {${dataColumns.map((c) => `${typeof c.key === 'number' ? c.key : sqlString(c.key)}: {name: ${sqlString(c.name)}, type: ${sqlString(c.type)}, default_value: NULL}`).join(', ')}}`;
+  // Each branch is built once; the two variants differ only in their select lists.
+  const branches: { literals: string[]; from: string }[] = [];
+  const scan = (files: DeltaFile[]): string => `read_parquet([${files.map((f) => sqlString(f.file)).join(', ')}], schema = ${schema})`;
+  for (const [key, { literals, clean, deleting }] of groups) {
+    if (clean.length > 0) branches.push({ literals, from: scan(clean) });
+    if (deleting.length > 0) {
+      const first = firstOrdinal.get(key)!;
+      branches.push({ literals, from: `${scan(deleting)} WHERE (CAST(file_index AS BIGINT) + ${first}) * 4294967296 + file_row_number NOT IN (SELECT k FROM "${keysTable}")` });
+    }
+  }
   const build = (origin: boolean): string => {
     const extra = origin ? ['filename', 'file_row_number'] : [];
     if (snapshot.files.length === 0) {
@@ -85,17 +94,7 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
       const originNulls = origin ? ['CAST(NULL AS VARCHAR) AS filename', 'CAST(NULL AS BIGINT) AS file_row_number'] : [];
       return `(SELECT ${[...nulls, ...originNulls].join(', ')} WHERE false)`;
     }
-    const branches: string[] = [];
-    for (const [key, { literals, clean, deleting }] of groups) {
-      const select = ['*', ...literals, ...extra].join(', ');
-      const scan = (files: DeltaFile[]): string => `read_parquet([${files.map((f) => sqlString(f.file)).join(', ')}], schema = ${schema})`;
-      if (clean.length > 0) branches.push(`SELECT ${select} FROM ${scan(clean)}`);
-      if (deleting.length > 0) {
-        const first = firstOrdinal.get(key)!;
-        branches.push(`SELECT ${select} FROM ${scan(deleting)} WHERE (CAST(file_index AS BIGINT) + ${first}) * 4294967296 + file_row_number NOT IN (SELECT k FROM "${keysTable}")`);
-      }
-    }
-    return `(${branches.join('\nUNION ALL\n')})`;
+    return `(${branches.map((b) => `SELECT ${['*', ...b.literals, ...extra].join(', ')} FROM ${b.from}`).join('\nUNION ALL\n')})`;
   };
   return {
     version: snapshot.version,

@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { DuckDBSession } from '../input/duckdb-session.js';
 import { readJsonActions, readParquetActions } from './checkpoint-actions.js';
 import { DeltaError } from './delta-error.js';
@@ -77,10 +77,12 @@ export async function readSnapshot(session: DuckDBSession, dir: string, version?
     } catch (err) {
       throw new DeltaError(null, `data file '${add.path}': ${(err as Error).message}`);
     }
-    if (!isFile(file)) throw new DeltaError(file, `is a live data file of version ${target} but is missing on disk`);
     files.push({ path: add.path, file, partitionValues: add.partitionValues, deletionVector: add.deletionVector });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const onDisk = directoryIndex();
+  const missing = files.find((f) => !onDisk(f.file));
+  if (missing !== undefined) throw new DeltaError(missing.file, `is a live data file of version ${target} but is missing on disk`);
   return { dir, version: target, columns, files };
 }
 
@@ -163,10 +165,23 @@ class Replay {
   }
 }
 
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
+/**
+ * Whether a file exists, from one listing per directory: a table's files sit in a few directories,
+ * and 10,000 stat calls cost ~150 ms where a dozen listings cost ~5.
+ */
+function directoryIndex(): (file: string) => boolean {
+  const listings = new Map<string, Set<string>>();
+  return (file) => {
+    const dir = dirname(file);
+    let names = listings.get(dir);
+    if (names === undefined) {
+      try {
+        names = new Set(readdirSync(dir));
+      } catch {
+        names = new Set();
+      }
+      listings.set(dir, names);
+    }
+    return names.has(basename(file));
+  };
 }

@@ -54,6 +54,7 @@ before(async () => {
   // plays, partitioned by month (not a contract column): two appends, then the latest month is
   // replaced with rows whose watch_seconds changed; a checkpoint at version 2, then an append.
   const plays = new DeltaTableWriter(join(lake, 'plays'), {
+    sql: query,
     fields: [
       { name: 'profile_id', type: 'long' },
       { name: 'content_id', type: 'integer' },
@@ -85,6 +86,7 @@ before(async () => {
   // profiles: three files; deletion vectors in a file (under a random prefix) and inline; the
   // inline one replaced by a larger one; then the third file removed whole. Multi-part checkpoint.
   const profiles = new DeltaTableWriter(join(lake, 'profiles'), {
+    sql: query,
     fields: [
       { name: 'profile_id', type: 'long' },
       { name: 'account_id', type: 'long' },
@@ -117,6 +119,7 @@ before(async () => {
   // accounts: column mapping `name`, partitioned by the contract column `plan`; a DELETE
   // rewritten copy-on-write (remove the file, add the file without the deleted accounts).
   const accounts = new DeltaTableWriter(join(lake, 'accounts'), {
+    sql: query,
     fields: [
       { name: 'account_id', type: 'long' },
       { name: 'crm_id', type: 'string' },
@@ -137,6 +140,7 @@ before(async () => {
 
   // catalog: column mapping `id` (Parquet field ids), two appends, a V2 checkpoint with a sidecar.
   const catalog = new DeltaTableWriter(join(lake, 'catalog'), {
+    sql: query,
     fields: [
       { name: 'content_id', type: 'integer' },
       { name: 'season_id', type: 'integer' },
@@ -156,14 +160,14 @@ before(async () => {
   await copyTo(join(plain, 'catalog.parquet'), `SELECT * FROM ${src('catalog')}`);
 
   // regions: overwritten (read as a directory, a country would map to two regions).
-  const regions = new DeltaTableWriter(join(lake, 'regions'), { fields: [{ name: 'country', type: 'string' }, { name: 'region', type: 'string' }] });
+  const regions = new DeltaTableWriter(join(lake, 'regions'), { sql: query, fields: [{ name: 'country', type: 'string' }, { name: 'region', type: 'string' }] });
   const oldRegions = await regions.dataFile('r0.parquet', `SELECT country, 'everywhere' AS region FROM ${src('regions')}`);
   regions.commit([{ add: oldRegions }]);
   regions.commit([removeOf(oldRegions), { add: await regions.dataFile('r1.parquet', `SELECT * FROM ${src('regions')}`) }]);
   await copyTo(join(plain, 'regions.parquet'), `SELECT * FROM ${src('regions')}`);
 
   // tombstones: written, then every file removed — an empty table.
-  const tombstones = new DeltaTableWriter(join(lake, 'tombstones'), { fields: [{ name: 'account_id', type: 'long' }, { name: 'profile_id', type: 'long' }] });
+  const tombstones = new DeltaTableWriter(join(lake, 'tombstones'), { sql: query, fields: [{ name: 'account_id', type: 'long' }, { name: 'profile_id', type: 'long' }] });
   const t0 = await tombstones.dataFile('t0.parquet', `SELECT * FROM ${src('tombstones')}`);
   tombstones.commit([{ add: t0 }]);
   tombstones.commit([removeOf(t0)]);

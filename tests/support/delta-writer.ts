@@ -11,7 +11,6 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import roaring from 'roaring';
-import { query } from '../io/parquet/duckdb-query.js';
 
 export interface DeltaField {
   name: string;
@@ -20,7 +19,11 @@ export interface DeltaField {
   nullable?: boolean;
 }
 
+/** Runs SQL in DuckDB (the tests' shared connection, or a bench's session) and returns the rows. */
+export type RunSql = (sql: string) => Promise<unknown[][]>;
+
 export interface DeltaTableOptions {
+  sql: RunSql;
   fields: DeltaField[];
   partitionColumns?: string[];
   columnMapping?: 'name' | 'id';
@@ -102,9 +105,9 @@ export class DeltaTableWriter {
     const columns = this.options.fields.filter((f) => !partitions.has(f.name));
     const renamed = columns.map((f) => `"${f.name}" AS "${this.physical.get(f.name)}"`).join(', ');
     const ids = this.options.columnMapping === 'id' ? `, FIELD_IDS {${columns.map((f) => `"${this.physical.get(f.name)}": ${this.ids.get(f.name)}`).join(', ')}}` : '';
-    const rows = await query(`COPY (SELECT ${renamed} FROM (${select})) TO '${file}' (FORMAT parquet${ids})`);
+    const rows = await this.options.sql(`COPY (SELECT ${renamed} FROM (${select})) TO '${file}' (FORMAT parquet${ids})`);
     const keyed = Object.fromEntries(Object.entries(partitionValues).map(([k, v]) => [this.physical.get(k)!, v]));
-    return { path: encodeURI(path), partitionValues: keyed, size: statSync(file).size, modificationTime: 1764000000000, dataChange: true, stats: JSON.stringify({ numRecords: rows[0]![0] }) };
+    return { path: encodeURI(path), partitionValues: keyed, size: statSync(file).size, modificationTime: 1764000000000, dataChange: true, stats: JSON.stringify({ numRecords: Number(rows[0]![0]) }) };
   }
 
   /** Writes the next commit: `actions` (adds, removes, or anything else), after protocol and metaData in the first. */
@@ -133,7 +136,7 @@ export class DeltaTableWriter {
     const names: string[] = [];
     for (let p = 1; p <= parts; p++) {
       const name = parts === 1 ? logName(this.version, '.checkpoint.parquet') : logName(this.version, `.checkpoint.${pad(p, 10)}.${pad(parts, 10)}.parquet`);
-      await writeActionsParquet(join(this.dir, '_delta_log', name), rows.filter((_, i) => i % parts === p - 1), ['protocol', 'metaData', 'add', 'remove']);
+      await writeActionsParquet(this.options.sql, join(this.dir, '_delta_log', name), rows.filter((_, i) => i % parts === p - 1), ['protocol', 'metaData', 'add', 'remove']);
       names.push(name);
     }
     return names;
@@ -144,7 +147,7 @@ export class DeltaTableWriter {
     const sidecar = `${randomUUID()}.parquet`;
     const sidecarFile = join(this.dir, '_delta_log', '_sidecars', sidecar);
     mkdirSync(dirname(sidecarFile), { recursive: true });
-    await writeActionsParquet(sidecarFile, [...this.live.values()].map((add) => ({ add })), ['add', 'remove']);
+    await writeActionsParquet(this.options.sql, sidecarFile, [...this.live.values()].map((add) => ({ add })), ['add', 'remove']);
     const checkpoint = logName(this.version, `.checkpoint.${randomUUID()}.json`);
     const lines = [
       { checkpointMetadata: { version: this.version, tags: {} } },
@@ -243,11 +246,11 @@ const ACTION_TYPES: Record<string, string> = {
   remove: 'STRUCT(path VARCHAR, deletionTimestamp BIGINT, dataChange BOOLEAN)',
 };
 
-async function writeActionsParquet(file: string, rows: readonly Action[], columns: readonly string[]): Promise<void> {
+async function writeActionsParquet(sql: RunSql, file: string, rows: readonly Action[], columns: readonly string[]): Promise<void> {
   const json = `${file}.json`;
   writeFileSync(json, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const types = columns.map((c) => `"${c}": '${ACTION_TYPES[c]!.replaceAll("'", "''")}'`).join(', ');
-  await query(`COPY (SELECT * FROM read_json('${json}', columns = {${types}})) TO '${file}' (FORMAT parquet)`);
+  await sql(`COPY (SELECT * FROM read_json('${json}', columns = {${types}})) TO '${file}' (FORMAT parquet)`);
   rmSync(json);
 }
 

@@ -8,6 +8,7 @@ import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { CampaignError, InputError } from '../../../engine/errors.js';
+import { query } from '../parquet/duckdb-query.js';
 import { DeltaTableWriter, deletionVectorFile, removeOf } from '../../support/delta-writer.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
@@ -28,7 +29,7 @@ const log = (version: number, suffix = '.json'): string => `${String(version).pa
 function deltaCase(table: string, spoil: (w: DeltaTableWriter) => Promise<void> | void, options: { protocol?: Record<string, unknown> } = {}) {
   return async (baseDir: string, dir: string): Promise<string> => {
     const data = await variant(baseDir, join(dir, 'data'), { [table]: null });
-    const w = new DeltaTableWriter(join(data, table), { fields: FIELDS[table]!, ...options });
+    const w = new DeltaTableWriter(join(data, table), { sql: query, fields: FIELDS[table]!, ...options });
     const first = await w.dataFile('part-0.parquet', `SELECT * FROM read_parquet('${join(baseDir, `${table}.parquet`)}')`);
     w.commit([{ add: first }]);
     w.commit([removeOf(first), { add: await w.dataFile('part-1.parquet', `SELECT * FROM read_parquet('${join(baseDir, `${table}.parquet`)}')`) }]);

@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DuckDBSession } from '../io/input/duckdb-session.js';
+import { prepareDeltaScan } from '../io/delta/scan-sql.js';
+import { readSnapshot } from '../io/delta/snapshot.js';
+import { DeltaTableWriter } from '../tests/support/delta-writer.js';
+
+/**
+ * Delta Lake benchmarks (issue 9):
+ * 1. Log replay: a table of 1,000 commits and 10,000 live files with a checkpoint at version 950
+ *    (and, for comparison, the same log replayed from version 0 without it): readSnapshot plus the
+ *    scan SQL, median of `--runs` in one process after a warm-up.
+ * 2. With `--data DIR` (a generated dataset whose plays is a directory): the engine run on the
+ *    dataset as is, and on a copy whose plays is a Delta table of the same files (hard links, one
+ *    commit), in alternating whole processes; medians of wall time and of the load phase.
+ */
+const { values } = parseArgs({ options: { data: { type: 'string' }, runs: { type: 'string', default: '5' }, date: { type: 'string', default: '2026-11-22' } } });
+const runs = Number(values.runs);
+const work = mkdtempSync(join(tmpdir(), 'bench-delta-'));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+async function logReplay(): Promise<void> {
+  const dir = join(work, 'replay');
+  const session = await DuckDBSession.open(1);
+  const w = new DeltaTableWriter(dir, { sql: (text) => session.rows(text), fields: [{ name: 'profile_id', type: 'long' }, { name: 'content_id', type: 'integer' }, { name: 'ts', type: 'timestamp' }, { name: 'watch_seconds', type: 'integer' }, { name: 'date', type: 'string' }], partitionColumns: ['date'] });
+  for (let v = 0; v < 1000; v++) {
+    const adds = [];
+    for (let f = 0; f < 10; f++) {
+      const path = `date=2026-${String(1 + (v % 12)).padStart(2, '0')}-01/part-${v}-${f}.parquet`;
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), '');
+      adds.push({ add: { path, partitionValues: { date: path.slice(5, 15) }, size: 1000, modificationTime: 1764000000000, dataChange: true, stats: '{"numRecords":1000}' } });
+    }
+    w.commit(adds);
+    if (v === 950) await w.checkpoint();
+  }
+  const time = async (label: string, target: string): Promise<void> => {
+    const ms: number[] = [];
+    const cpuMs: number[] = [];
+    let files = 0;
+    for (let r = 0; r <= runs; r++) {
+      const t = performance.now();
+      const cpu = process.cpuUsage();
+      const snapshot = await readSnapshot(session, target);
+      await prepareDeltaScan(session, snapshot, 'bench_dv');
+      const used = process.cpuUsage(cpu);
+      if (r > 0) ms.push(performance.now() - t);
+      if (r > 0) cpuMs.push((used.user + used.system) / 1000);
+      files = snapshot.files.length;
+    }
+    // CPU time of the process (JS and DuckDB's one thread) says more than wall time on a busy machine.
+    console.log(`${label}: ${files} live files, wall median ${median(ms).toFixed(0)} ms (min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)}), CPU median ${median(cpuMs).toFixed(0)} ms, ${runs} runs`);
+  };
+  await time('1,000 commits, checkpoint at 950 + 49 JSON commits', dir);
+  const noCheckpoint = join(work, 'replay-json');
+  cpSync(dir, noCheckpoint, { recursive: true });
+  for (const f of readdirSync(join(noCheckpoint, '_delta_log'))) if (f.includes('checkpoint')) rmSync(join(noCheckpoint, '_delta_log', f));
+  await time('1,000 commits, no checkpoint (all JSON)', noCheckpoint);
+  session.close();
+}
+
+function deltaCopy(data: string): string {
+  const target = join(work, 'delta-data');
+  mkdirSync(join(target, 'plays', '_delta_log'), { recursive: true });
+  for (const entry of readdirSync(data)) if (entry !== 'plays' && entry.endsWith('.parquet')) linkSync(join(data, entry), join(target, entry));
+  const files = readdirSync(join(data, 'plays')).filter((f) => f.endsWith('.parquet')).sort();
+  for (const f of files) linkSync(join(data, 'plays', f), join(target, 'plays', f));
+  const schema = { type: 'struct', fields: [['profile_id', 'long'], ['content_id', 'integer'], ['ts', 'timestamp'], ['watch_seconds', 'integer']].map(([name, type]) => ({ name, type, nullable: true, metadata: {} })) };
+  const lines = [
+    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+    { metaData: { id: 'bench', format: { provider: 'parquet', options: {} }, schemaString: JSON.stringify(schema), partitionColumns: [], configuration: {}, createdTime: 0 } },
+    ...files.map((f) => ({ add: { path: f, partitionValues: {}, size: statSync(join(data, 'plays', f)).size, modificationTime: 0, dataChange: true } })),
+  ];
+  writeFileSync(join(target, 'plays', '_delta_log', '00000000000000000000.json'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  return target;
+}
+
+function engineRun(data: string, out: string): { wallS: number; loadMs: number } {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, [resolve('dist/cli/main.js'), 'run', '--data', data, '--date', values.date, '--out', out, '--quiet', '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`run failed: ${r.stderr}`);
+  const manifest = JSON.parse(r.stdout) as { timings_ms: Record<string, number> };
+  rmSync(out, { recursive: true, force: true });
+  return { wallS: (performance.now() - t) / 1000, loadMs: manifest.timings_ms['load']! };
+}
+
+try {
+  await logReplay();
+  if (values.data !== undefined) {
+    const data = resolve(values.data);
+    const delta = deltaCopy(data);
+    const samples: Record<'directory' | 'delta', { wallS: number; loadMs: number }[]> = { directory: [], delta: [] };
+    for (let r = 0; r < runs; r++) {
+      samples.directory.push(engineRun(data, join(work, 'out-dir')));
+      samples.delta.push(engineRun(delta, join(work, 'out-delta')));
+    }
+    for (const [name, s] of Object.entries(samples)) {
+      console.log(`plays as a ${name}: wall median ${median(s.map((x) => x.wallS)).toFixed(2)} s, load median ${median(s.map((x) => x.loadMs))} ms (${runs} runs, alternating)`);
+    }
+    const ratio = median(samples.delta.map((x, i) => x.loadMs / samples.directory[i]!.loadMs));
+    console.log(`Delta ÷ directory, load phase (median of paired ratios): ${ratio.toFixed(3)}`);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
