@@ -24,9 +24,10 @@ export interface DeltaScan {
  * Prepares the DuckDB read of a snapshot in `session`: decodes the deletion vectors into the temp
  * table `keysTable` and builds the SQL.
  *
- * - Columns: `read_parquet(…, schema = MAP{…})` finds each column by its physical name (or its
- *   Parquet field id under column mapping `id`), names it with its logical name, reads it as the
- *   log's type, and yields NULL where a file lacks it (protocol "Column Mapping").
+ * - Columns: under column mapping, `read_parquet(…, schema = MAP{…})` finds each column by its
+ *   physical name (or Parquet field id in `id` mode), names it with its logical name and reads it
+ *   as the log's type; without it, files are read by name with `union_by_name`, as a plain
+ *   directory is. Either way a column a file lacks reads as NULL (protocol "Column Mapping").
  * - Partition values: files are grouped by their partition values; each group is one
  *   `read_parquet` with the values as typed literals, so an unused partition column costs
  *   nothing (a join on the file would cost every row).
@@ -76,15 +77,36 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
   }
   if (keys.length > 0) await session.createInt64Table(keysTable, 'k', keys);
 
-  const schema = `MAP {${dataColumns.map((c) => `${typeof c.key === 'number' ? c.key : sqlString(c.key)}: {name: ${sqlString(c.name)}, type: ${sqlString(c.type)}, default_value: NULL}`).join(', ')}}`;
   // Each branch is built once; the two variants differ only in their select lists.
-  const branches: { literals: string[]; from: string }[] = [];
-  const scan = (files: DeltaFile[]): string => `read_parquet([${files.map((f) => sqlString(f.file)).join(', ')}], schema = ${schema})`;
+  const branches: { columns: string[]; from: string }[] = [];
+  const mapped = dataColumns.some((c) => c.key !== c.name);
+  const schema = `MAP {${dataColumns.map((c) => `${typeof c.key === 'number' ? c.key : sqlString(c.key)}: {name: ${sqlString(c.name)}, type: ${sqlString(c.type)}, default_value: NULL}`).join(', ')}}`;
+  const scan = async (files: DeltaFile[]): Promise<{ columns: string[]; from: string }> => {
+    const list = `[${files.map((f) => sqlString(f.file)).join(', ')}]`;
+    if (mapped) return { columns: ['*'], from: `read_parquet(${list}, schema = ${schema})` };
+    // Without column mapping the files are read by name as a plain Parquet directory is, so
+    // DuckDB answers count(*) and IS NULL probes from the footers (with a schema it reads the
+    // columns: 250 ms instead of 20 ms per probe of 9M plays). Columns the files lack are NULL.
+    const from = `read_parquet(${list}, union_by_name = true)`;
+    let described: unknown[][];
+    try {
+      described = await session.rows(`DESCRIBE SELECT * FROM ${from}`);
+    } catch (err) {
+      throw new DeltaError(files.length === 1 ? files[0]!.file : null, `data files cannot be read as Parquet (${(err instanceof Error ? err.message : String(err)).split('\n')[0]})`);
+    }
+    // DuckDB resolves names case-insensitively, as Delta requires names unique regardless of case.
+    const present = new Set(described.map((r) => String(r[0]).toLowerCase()));
+    return { columns: dataColumns.map((c) => (present.has(c.name.toLowerCase()) ? ident(c.name) : `CAST(NULL AS ${c.type}) AS ${ident(c.name)}`)), from };
+  };
   for (const [key, { literals, clean, deleting }] of groups) {
-    if (clean.length > 0) branches.push({ literals, from: scan(clean) });
+    if (clean.length > 0) {
+      const { columns, from } = await scan(clean);
+      branches.push({ columns: [...columns, ...literals], from });
+    }
     if (deleting.length > 0) {
       const first = firstOrdinal.get(key)!;
-      branches.push({ literals, from: `${scan(deleting)} WHERE (CAST(file_index AS BIGINT) + ${first}) * 4294967296 + file_row_number NOT IN (SELECT k FROM "${keysTable}")` });
+      const { columns, from } = await scan(deleting);
+      branches.push({ columns: [...columns, ...literals], from: `${from} WHERE (CAST(file_index AS BIGINT) + ${first}) * 4294967296 + file_row_number NOT IN (SELECT k FROM "${keysTable}")` });
     }
   }
   const build = (origin: boolean): string => {
@@ -94,7 +116,7 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
       const originNulls = origin ? ['CAST(NULL AS VARCHAR) AS filename', 'CAST(NULL AS BIGINT) AS file_row_number'] : [];
       return `(SELECT ${[...nulls, ...originNulls].join(', ')} WHERE false)`;
     }
-    return `(${branches.map((b) => `SELECT ${['*', ...b.literals, ...extra].join(', ')} FROM ${b.from}`).join('\nUNION ALL\n')})`;
+    return `(${branches.map((b) => `SELECT ${[...b.columns, ...extra].join(', ')} FROM ${b.from}`).join('\nUNION ALL\n')})`;
   };
   return {
     version: snapshot.version,
