@@ -8,8 +8,8 @@ export { defaultConfig } from './engine/config/default-config.js';
 export { configFromObject, effectiveConfig, loadConfigFile, parseConfig } from './engine/config/resolve-config.js';
 export type { CampaignConfig, EffectiveConfig, ScenarioName } from './engine/config/config-types.js';
 export { SCENARIOS } from './engine/config/config-types.js';
-export { generateDataset } from './io/generate/generate-dataset.js';
-export type { GenerateOptions, GenerateSummary } from './io/generate/generate-dataset.js';
+export { generateDataset } from './bench/workloads/generate/generate-dataset.js';
+export type { GenerateOptions, GenerateSummary } from './bench/workloads/generate/generate-dataset.js';
 export { deliverRun } from './io/clevertap/index.js';
 export type { DeliverOptions, DeliverySummary } from './io/clevertap/index.js';
 export { readAcceptedSends, purgeLedger } from './io/ledger/index.js';
@@ -22,5 +22,5 @@ export type { CampaignReportOptions } from './engine/report/build-campaign-repor
 export { writeCampaignReport } from './engine/report/write-campaign-report.js';
 export type { WrittenReport } from './engine/report/write-campaign-report.js';
 export type { BreakdownDimension, BreakdownRow, Breakdowns, CampaignReport, DateReport, Estimate, Lift, OverlapRow, RateCell } from './engine/report/report-types.js';
-export { simulateOutcomes } from './io/generate/outcomes.js';
-export type { SimulateOutcomesOptions, SimulateOutcomesSummary, SimulatedArm } from './io/generate/outcomes.js';
+export { simulateOutcomes } from './bench/workloads/outcomes/simulate-outcomes.js';
+export type { SimulateOutcomesOptions, SimulateOutcomesSummary, SimulatedArm } from './bench/workloads/outcomes/simulate-outcomes.js';

@@ -18,10 +18,10 @@ import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { defaultConfig } from '../engine/config/default-config.js';
 import { dayToUnixSeconds, parseDay } from '../engine/dates.js';
-import { deliverRun } from '../io/clevertap/deliver-run.js';
-import type { DeliverySummary } from '../io/clevertap/delivery-types.js';
-import { SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../io/clevertap/sandbox-server.js';
-import type { SandboxStats } from '../io/clevertap/sandbox-server.js';
+import { deliverRun } from '../engine/delivery/deliver-run.js';
+import type { DeliverySummary } from '../engine/delivery/delivery-types.js';
+import { SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from './workloads/sandbox/sandbox-server.js';
+import type { SandboxStats } from './workloads/sandbox/sandbox-server.js';
 
 const DATE = '2026-11-22';
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,6 +1,6 @@
 import { DeliveryError } from '../engine/errors.js';
-import { deliverRun } from '../io/clevertap/deliver-run.js';
-import type { DeliverOptions, DeliveryProgress, DeliverySummary } from '../io/clevertap/delivery-types.js';
+import { deliverRun } from '../engine/delivery/deliver-run.js';
+import type { DeliverOptions, DeliveryProgress, DeliverySummary } from '../engine/delivery/delivery-types.js';
 
 const PROGRESS_EVERY_MS = 5000;
 

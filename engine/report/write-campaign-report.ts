@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { renderReportHtml } from '../../io/report/render-report-html.js';
+import { renderReportHtml } from './html/render-report-html.js';
 import type { CampaignReport } from './report-types.js';
 
 export interface WrittenReport {

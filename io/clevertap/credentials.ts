@@ -1,5 +1,5 @@
 import { DeliveryError } from '../../engine/errors.js';
-import type { DeliveryCredentials } from './delivery-types.js';
+import type { DeliveryCredentials } from '../../engine/delivery/delivery-types.js';
 
 const REGION = /^[a-z0-9-]*$/i;
 

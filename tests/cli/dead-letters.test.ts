@@ -3,11 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { deliverRun } from '../../io/clevertap/deliver-run.js';
-import { Sandbox, SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../../io/clevertap/sandbox-server.js';
+import { deliverRun } from '../../engine/delivery/deliver-run.js';
+import { Sandbox, SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../../bench/workloads/sandbox/sandbox-server.js';
 import { expectEqual } from '../support/expect-equal.js';
 import { tempDir } from '../support/temp-dir.js';
-import { testDelivery, writeRunFixture } from '../io/clevertap/run-fixture.js';
+import { testDelivery, writeRunFixture } from '../engine/delivery/run-fixture.js';
 
 const MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 

@@ -4,13 +4,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { SandboxFaults } from '../../io/clevertap/sandbox-faults.js';
-import { Sandbox } from '../../io/clevertap/sandbox-server.js';
+import type { SandboxFaults } from '../../bench/workloads/sandbox/sandbox-faults.js';
+import { Sandbox } from '../../bench/workloads/sandbox/sandbox-server.js';
 import { listLedgerRecords } from '../../io/ledger/list-ledger.js';
 import { expectEqual } from '../support/expect-equal.js';
 import { tempDir } from '../support/temp-dir.js';
-import { fixtureKey, writeRunFixture } from '../io/clevertap/run-fixture.js';
-import type { RunFixture } from '../io/clevertap/run-fixture.js';
+import { fixtureKey, writeRunFixture } from '../engine/delivery/run-fixture.js';
+import type { RunFixture } from '../engine/delivery/run-fixture.js';
 
 const MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 const ACCOUNT = 'ACCT-SECRET-7731';

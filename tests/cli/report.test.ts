@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mock, test } from 'node:test';
 import { reportCommand } from '../../cli/commands/report.js';
-import { simulateOutcomesCommand } from '../../cli/commands/simulate-outcomes.js';
+import { simulateOutcomesCommand } from '../../bench/workloads/cli/commands/simulate-outcomes.js';
 import type { Command } from '../../cli/command.js';
 import { expectEqual } from '../support/expect-equal.js';
 import { tempDir } from '../support/temp-dir.js';

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Sandbox } from '../../io/clevertap/index.js';
-import { generateDataset } from '../../io/generate/generate-dataset.js';
+import { generateDataset } from '../../bench/workloads/generate/generate-dataset.js';
 import { cli } from '../io/input/contract-fixture.js';
 import { expectEqual } from '../support/expect-equal.js';
 import { tempDir } from '../support/temp-dir.js';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { SCENARIOS } from '../../engine/config/config-types.js';
 import { configFromObject, effectiveConfig } from '../../engine/config/resolve-config.js';
 import { runCampaign } from '../../engine/run-campaign.js';
-import { generateDataset } from '../../io/generate/generate-dataset.js';
+import { generateDataset } from '../../bench/workloads/generate/generate-dataset.js';
 import { runReference } from '../reference/reference-campaign.js';
 import { expectEqual } from '../support/expect-equal.js';
 import { readRunOutputs } from '../support/read-run-outputs.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { SCENARIOS } from '../../engine/config/config-types.js';
 import { configFromObject } from '../../engine/config/resolve-config.js';
 import { runCampaign } from '../../engine/run-campaign.js';
-import { generateDataset } from '../../io/generate/generate-dataset.js';
+import { generateDataset } from '../../bench/workloads/generate/generate-dataset.js';
 import { expectEqual } from '../support/expect-equal.js';
 import { tempDir } from '../support/temp-dir.js';
 

@@ -5,7 +5,7 @@ import { SCENARIOS } from '../../engine/config/config-types.js';
 import { defaultConfig } from '../../engine/config/default-config.js';
 import { runCampaign } from '../../engine/run-campaign.js';
 import { deliverRun, Sandbox } from '../../io/clevertap/index.js';
-import { generateDataset } from '../../io/generate/generate-dataset.js';
+import { generateDataset } from '../../bench/workloads/generate/generate-dataset.js';
 import { readAcceptedSends } from '../../io/ledger/index.js';
 import { runReference } from '../reference/reference-campaign.js';
 import { expectEqual } from '../support/expect-equal.js';

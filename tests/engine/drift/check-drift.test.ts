@@ -12,9 +12,9 @@ import type { DriftCheck, DriftResult } from '../../../engine/drift/drift-types.
 import { DriftError } from '../../../engine/errors.js';
 import { runCampaign } from '../../../engine/run-campaign.js';
 import type { RunCampaignResult } from '../../../engine/run-campaign.js';
-import { deliverRun } from '../../../io/clevertap/deliver-run.js';
-import { Sandbox, SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../../../io/clevertap/sandbox-server.js';
-import { testDelivery } from '../../io/clevertap/run-fixture.js';
+import { deliverRun } from '../../../engine/delivery/deliver-run.js';
+import { Sandbox, SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../../../bench/workloads/sandbox/sandbox-server.js';
+import { testDelivery } from '../delivery/run-fixture.js';
 import { D, day, writeDataset } from '../../reference/fixtures.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { readRunOutputs } from '../../support/read-run-outputs.js';

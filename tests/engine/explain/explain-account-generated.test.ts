@@ -5,7 +5,7 @@ import { SCENARIOS } from '../../../engine/config/config-types.js';
 import { configFromObject } from '../../../engine/config/resolve-config.js';
 import { explainAccount } from '../../../engine/explain/explain-account.js';
 import { runCampaign } from '../../../engine/run-campaign.js';
-import { generateDataset } from '../../../io/generate/generate-dataset.js';
+import { generateDataset } from '../../../bench/workloads/generate/generate-dataset.js';
 import { query } from '../../io/parquet/duckdb-query.js';
 import { mapLimit } from '../../io/input/contract-fixture.js';
 import { expectEqual } from '../../support/expect-equal.js';

@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import { buildCampaignReport } from '../../../engine/report/build-campaign-report.js';
 import type { CampaignReport } from '../../../engine/report/report-types.js';
 import { runCampaign } from '../../../engine/run-campaign.js';
-import { generateDataset } from '../../../io/generate/generate-dataset.js';
-import { simulateOutcomes } from '../../../io/generate/outcomes.js';
+import { generateDataset } from '../../../bench/workloads/generate/generate-dataset.js';
+import { simulateOutcomes } from '../../../bench/workloads/outcomes/simulate-outcomes.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 

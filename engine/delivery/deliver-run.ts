@@ -1,0 +1,189 @@
+import { join } from 'node:path';
+import type { DeliveryConfig } from '../config/config-types.js';
+import { defaultConfig } from '../config/default-config.js';
+import { parseDay } from '../dates.js';
+import { driftGate } from '../drift/drift-gate.js';
+import type { DriftResult } from '../drift/drift-types.js';
+import { AbortedError, DeliveryError } from '../errors.js';
+import { DateLedger } from '../../io/ledger/date-ledger.js';
+import type { LedgerTable } from '../../io/ledger/ledger-table.js';
+import { openForReading } from '../../io/ledger/read-accepted-sends.js';
+import { acquireStateLock } from '../../io/ledger/state-lock.js';
+import { credentialsFromEnv, uploadUrl } from '../../io/clevertap/credentials.js';
+import { DeliveryLoop } from './delivery-loop.js';
+import type { LoopStats } from './delivery-loop.js';
+import { planDelivery } from './delivery-plan.js';
+import type { DeliveryPlan } from './delivery-plan.js';
+import type { DeliverOptions, DeliverySummary } from './delivery-types.js';
+import { loadRunRecords, mergeDeliveryIntoManifest, readRunManifest } from './run-files.js';
+import { UploadClient } from '../../io/clevertap/upload-client.js';
+
+/** The ledger directory used when none is given: `<out>/state`. */
+export function defaultStateDir(outDir: string): string {
+  return join(outDir, 'state');
+}
+
+function deliveryConfigOf(manifest: Record<string, unknown>, given: DeliveryConfig | undefined): DeliveryConfig {
+  const fromManifest = (manifest['effective_config'] as { delivery?: Partial<DeliveryConfig> } | undefined)?.delivery;
+  const config: DeliveryConfig = { ...defaultConfig().delivery, ...(given ?? fromManifest ?? {}) };
+  const limits: [keyof DeliveryConfig, number, number][] = [
+    ['batch_size', 1, 1000],
+    ['concurrency', 1, 15],
+    ['max_attempts', 1, Infinity],
+    ['retry_budget', 0, Infinity],
+    ['circuit_failures', 1, Infinity],
+    ['timeout_ms', 1, Infinity],
+    ['backoff_base_ms', 0, Infinity],
+    ['backoff_max_ms', 0, Infinity],
+  ];
+  for (const [key, min, max] of limits) {
+    const v = config[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new DeliveryError(`delivery.${key} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
+  }
+  if (config.in_flight_policy !== 'resend' && config.in_flight_policy !== 'hold') throw new DeliveryError(`delivery.in_flight_policy must be resend or hold`);
+  return config;
+}
+
+function ledgerCounts(table: LedgerTable): DeliverySummary['ledger'] {
+  const c = table.countByStatus();
+  return { accepted: c.accepted, dead_letter: c.dead_letter, held: c.held, pending: c.pending, in_flight: c.in_flight };
+}
+
+interface SummaryParts {
+  date: string;
+  runId: string | null;
+  driftAccepted: DriftResult | null;
+  config: DeliveryConfig;
+  endpoint: string | null;
+  records: number;
+  plan: DeliveryPlan;
+  stats: LoopStats | null;
+  ledger: DeliverySummary['ledger'];
+  wallMs: number;
+  phases: DeliverySummary['phases_ms'];
+}
+
+function summarize(p: SummaryParts): DeliverySummary {
+  const s = p.stats;
+  const accepted = s?.accepted ?? 0;
+  const dead = s?.deadLetter ?? 0;
+  const inFlight = s?.inFlight ?? 0;
+  const byReason = Object.fromEntries([...(s?.deadByReason ?? new Map<string, number>())].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+  return {
+    campaign_date: p.date,
+    run_id: p.runId,
+    dry_run: s === null,
+    endpoint: p.endpoint,
+    in_flight_policy: p.config.in_flight_policy,
+    drift_accepted: p.driftAccepted === null ? null : { baseline: p.driftAccepted.baseline, reasons: p.driftAccepted.reasons },
+    records: p.records,
+    already_accepted: p.plan.alreadyAccepted,
+    to_send: p.plan.toSend.length,
+    accepted,
+    dead_letter: { total: dead, by_reason: byReason },
+    recovered_in_flight: { resent: p.plan.resent, held: p.plan.held },
+    retried_dead_letters: p.plan.retriedDeadLetters,
+    pending: s === null ? p.plan.toSend.length : p.plan.toSend.length - accepted - dead - inFlight,
+    in_flight: inFlight,
+    requests: s?.requests ?? 0,
+    retries: s?.retries ?? 0,
+    rate_limited: s?.rateLimited ?? 0,
+    ambiguous_responses: s?.ambiguous ?? 0,
+    stopped: s?.stopped ?? null,
+    ledger: p.ledger,
+    wall_ms: Math.round(p.wallMs),
+    phases_ms: p.phases,
+    records_per_second: p.wallMs > 0 ? Math.round(((accepted + dead) * 1000) / p.wallMs) : 0,
+  };
+}
+
+/**
+ * Delivers the `send` records of `<outDir>/<date>/` to CleverTap's Upload API, resuming from the
+ * ledger in `stateDir`: accepted records are never sent again, pending ones are sent, and records
+ * a dead delivery left in flight follow `delivery.in_flight_policy`. Inputs are validated in full
+ * before anything is sent. The summary is merged into the run manifest under `delivery`.
+ *
+ * Throws DeliveryError (with `summary`) when the delivery stopped early — bad credentials, an
+ * endpoint that keeps failing, an exhausted retry budget — after recording every outcome; running
+ * it again resumes. Throws AbortedError when `signal` fired. Dead letters are an outcome, not an
+ * error: they are in the summary and `campaign dead-letters`. Throws DriftError, sending nothing,
+ * when the run failed the drift guard and `acceptDrift` is not set.
+ */
+export async function deliverRun(options: DeliverOptions): Promise<DeliverySummary> {
+  const started = performance.now();
+  const { outDir, date } = options;
+  parseDay(date, 'campaign date');
+  const runDir = join(outDir, date);
+  const stateDir = options.stateDir ?? defaultStateDir(outDir);
+  const manifest = await readRunManifest(runDir);
+  const driftAccepted = driftGate(manifest, runDir, options.acceptDrift === true);
+  const config = deliveryConfigOf(manifest, options.config);
+  const runId = typeof manifest['run_id'] === 'string' ? manifest['run_id'] : null;
+  // Missing credentials or a bad endpoint fail before the (long) validation of a large run.
+  const dryRun = options.dryRun === true;
+  const credentials = dryRun ? null : (options.credentials ?? credentialsFromEnv());
+  if (credentials !== null) uploadUrl(credentials.endpoint);
+  const run = await loadRunRecords(runDir, date, config.event_name);
+  const phases = { validate: Math.round(performance.now() - started), ledger: 0, send: 0, compact: 0 };
+  let mark = performance.now();
+  const lap = (): number => {
+    const now = performance.now();
+    const ms = Math.round(now - mark);
+    mark = now;
+    return ms;
+  };
+
+  if (credentials === null) {
+    const ledger = await openForReading(stateDir, date);
+    const plan = planDelivery(ledger.table, run, config.in_flight_policy, options.retryDeadLetters === true);
+    return summarize({ date, runId, driftAccepted, config, endpoint: null, records: run.count, plan, stats: null, ledger: ledgerCounts(ledger.table), wallMs: performance.now() - started, phases });
+  }
+
+  const client = new UploadClient(credentials, config.concurrency, config.timeout_ms);
+  let lock;
+  try {
+    lock = await acquireStateLock(stateDir, `deliver ${date}`);
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+  let ledger: DateLedger | null = null;
+  try {
+    ledger = await DateLedger.open(stateDir, date, 'write');
+    const plan = planDelivery(ledger.table, run, config.in_flight_policy, options.retryDeadLetters === true);
+    await ledger.write(plan.before);
+    await ledger.register(plan.register);
+    phases.ledger = lap();
+    const loop = new DeliveryLoop({
+      campaignDate: date,
+      ledger,
+      run,
+      toSend: plan.toSend,
+      config,
+      uploader: client,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    });
+    const stats = await loop.run();
+    phases.send = lap();
+    await ledger.compact();
+    phases.compact = lap();
+    const summary = summarize({ date, runId, driftAccepted, config, endpoint: client.host, records: run.count, plan, stats, ledger: ledgerCounts(ledger.table), wallMs: performance.now() - started, phases });
+    await mergeDeliveryIntoManifest(runDir, summary);
+    if (stats.aborted) throw new AbortedError();
+    if (stats.stopped !== null) {
+      throw new DeliveryError(
+        `delivery of ${date} stopped: ${stats.stopped}. ${summary.accepted} accepted, ${summary.pending} pending, ${summary.in_flight} in flight; the ledger is intact — run deliver again to resume`,
+        summary,
+      );
+    }
+    return summary;
+  } finally {
+    client.close();
+    try {
+      await ledger?.close();
+    } finally {
+      await lock.release();
+    }
+  }
+}
