@@ -16,7 +16,7 @@ import { DeltaTableWriter } from '../tests/support/delta-writer.js';
  *    their footers are read by the scan, as for a plain directory.
  * 2. With `--data DIR` (a generated dataset whose plays is a directory): the engine run on the
  *    dataset as is, and on a copy whose plays is a Delta table of the same files (hard links, one
- *    commit), in alternating whole processes; medians of wall time and of the load phase.
+ *    commit), whole processes in ABBA order; medians of wall and CPU time and of the load phase.
  */
 const { values } = parseArgs({ options: { data: { type: 'string' }, runs: { type: 'string', default: '5' }, date: { type: 'string', default: '2026-11-22' } } });
 const runs = Number(values.runs);
@@ -82,13 +82,14 @@ function deltaCopy(data: string): string {
   return target;
 }
 
-function engineRun(data: string, out: string): { wallS: number; loadMs: number } {
-  const t = performance.now();
-  const r = spawnSync(process.execPath, [resolve('dist/cli/main.js'), 'run', '--data', data, '--date', values.date, '--out', out, '--quiet', '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+/** One whole engine process under GNU time: wall and CPU seconds, and the manifest's load phase. */
+function engineRun(data: string, out: string): { wallS: number; cpuS: number; loadMs: number } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', process.execPath, resolve('dist/cli/main.js'), 'run', '--data', data, '--date', values.date, '--out', out, '--quiet', '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`run failed: ${r.stderr}`);
+  const [wall, user, sys] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
   const manifest = JSON.parse(r.stdout) as { timings_ms: Record<string, number> };
   rmSync(out, { recursive: true, force: true });
-  return { wallS: (performance.now() - t) / 1000, loadMs: manifest.timings_ms['load']! };
+  return { wallS: wall!, cpuS: user! + sys!, loadMs: manifest.timings_ms['load']! };
 }
 
 try {
@@ -96,16 +97,18 @@ try {
   if (values.data !== undefined) {
     const data = resolve(values.data);
     const delta = deltaCopy(data);
-    const samples: Record<'directory' | 'delta', { wallS: number; loadMs: number }[]> = { directory: [], delta: [] };
+    type Sample = { wallS: number; cpuS: number; loadMs: number };
+    const samples: Record<'directory' | 'delta', Sample[]> = { directory: [], delta: [] };
+    // ABBA order, so neither layout always runs first.
     for (let r = 0; r < runs; r++) {
-      samples.directory.push(engineRun(data, join(work, 'out-dir')));
-      samples.delta.push(engineRun(delta, join(work, 'out-delta')));
+      const order = r % 2 === 0 ? (['directory', 'delta'] as const) : (['delta', 'directory'] as const);
+      for (const layout of order) samples[layout].push(engineRun(layout === 'delta' ? delta : data, join(work, `out-${layout}`)));
     }
     for (const [name, s] of Object.entries(samples)) {
-      console.log(`plays as a ${name}: wall median ${median(s.map((x) => x.wallS)).toFixed(2)} s, load median ${median(s.map((x) => x.loadMs))} ms (${runs} runs, alternating)`);
+      console.log(`plays as a ${name}: wall median ${median(s.map((x) => x.wallS)).toFixed(2)} s, CPU median ${median(s.map((x) => x.cpuS)).toFixed(2)} s, load phase median ${median(s.map((x) => x.loadMs))} ms (${runs} runs)`);
     }
-    const ratio = median(samples.delta.map((x, i) => x.loadMs / samples.directory[i]!.loadMs));
-    console.log(`Delta ÷ directory, load phase (median of paired ratios): ${ratio.toFixed(3)}`);
+    const ratio = (key: keyof Sample): string => median(samples.delta.map((x, i) => x[key] / samples.directory[i]![key])).toFixed(3);
+    console.log(`Delta ÷ directory, medians of paired ratios: wall ${ratio('wallS')}, CPU ${ratio('cpuS')}, load phase ${ratio('loadMs')}`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

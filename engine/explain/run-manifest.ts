@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CampaignConfig } from '../config/config-types.js';
 import { configFromObject } from '../config/resolve-config.js';
+import { recordedDeltaVersions } from '../../io/input/table-files.js';
 import { CampaignError } from '../errors.js';
 
 /** What explain needs from a published run's manifest.json. */
@@ -15,6 +16,8 @@ export interface RunManifest {
   dataset: string;
   /** Input files relative to the dataset directory, with their sizes at run time. */
   files: { path: string; bytes: number }[];
+  /** The version of each Delta table the run read: explain reads the same (time travel). */
+  deltaVersions: Record<string, number>;
 }
 
 /** Reads `<outDir>/<date>/manifest.json`; a date without a published run is a CampaignError naming it. */
@@ -33,7 +36,7 @@ export function readRunManifest(outDir: string, date: string): RunManifest {
   } catch (err) {
     throw new CampaignError('BAD_MANIFEST', `${path}: not valid JSON: ${(err as Error).message}`);
   }
-  const inputs = manifest['inputs'] as { dataset?: unknown; files?: unknown } | undefined;
+  const inputs = manifest['inputs'] as { dataset?: unknown; files?: unknown; delta?: unknown } | undefined;
   if (typeof manifest['run_id'] !== 'string' || manifest['campaign_date'] !== date || typeof inputs?.dataset !== 'string' || !Array.isArray(inputs.files)) {
     throw new CampaignError('BAD_MANIFEST', `${path}: not the manifest of a run for ${date} (run_id, campaign_date, inputs.dataset or inputs.files missing)`);
   }
@@ -44,6 +47,7 @@ export function readRunManifest(outDir: string, date: string): RunManifest {
     activeOverrides: Array.isArray(manifest['active_overrides']) ? (manifest['active_overrides'] as string[]) : [],
     dataset: inputs.dataset,
     files: (inputs.files as { path: string; bytes: number }[]).map((f) => ({ path: f.path, bytes: f.bytes })),
+    deltaVersions: recordedDeltaVersions(inputs.delta),
   };
 }
 

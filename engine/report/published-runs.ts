@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCENARIOS } from '../config/config-types.js';
 import { formatDay, parseDay } from '../dates.js';
+import { recordedDeltaVersions } from '../../io/input/table-files.js';
 import { CampaignError } from '../errors.js';
 
 /** The longest date range a report covers (ten years): anything longer is a typo. */
@@ -19,6 +20,8 @@ export interface PublishedRun {
   selectionFile: string;
   /** Scenario name → its `scenarios/<name>.parquet`, in SPEC order (unknown names after, sorted). */
   scenarioFiles: { scenario: string; file: string }[];
+  /** The version of each Delta table the run read (manifest `inputs.delta`). */
+  deltaVersions: Record<string, number>;
 }
 
 /** Error code of every problem with the report's own arguments or with a published run. */
@@ -69,7 +72,7 @@ export function readRun(dir: string, date: string): PublishedRun {
   } catch (err) {
     throw reportError(`${manifestFile}: not valid JSON (${(err as Error).message})`);
   }
-  const m = manifest as { run_id?: unknown; campaign_date?: unknown; effective_config?: { min_play_seconds?: unknown; default_region?: unknown } };
+  const m = manifest as { run_id?: unknown; campaign_date?: unknown; effective_config?: { min_play_seconds?: unknown; default_region?: unknown }; inputs?: { delta?: unknown } };
   const bad = (what: string): CampaignError => reportError(`${manifestFile}: ${what}`);
   if (typeof m.run_id !== 'string') throw bad('run_id is missing');
   if (m.campaign_date !== date) throw bad(`campaign_date is ${JSON.stringify(m.campaign_date)}, expected ${date}`);
@@ -98,5 +101,6 @@ export function readRun(dir: string, date: string): PublishedRun {
     defaultRegion,
     selectionFile,
     scenarioFiles: names.map((scenario) => ({ scenario, file: join(scenarioDir, `${scenario}.parquet`) })),
+    deltaVersions: recordedDeltaVersions(m.inputs?.delta),
   };
 }

@@ -134,6 +134,20 @@ export function describeDeltaInputs(dataDir: string, sources: readonly TableSour
   return out;
 }
 
+/**
+ * The Delta versions a run read, by table, from its manifest's `inputs.delta` (what
+ * describeDeltaInputs recorded); empty for runs without Delta tables or from before them.
+ */
+export function recordedDeltaVersions(inputsDelta: unknown): Record<string, number> {
+  const versions: Record<string, number> = {};
+  if (typeof inputsDelta !== 'object' || inputsDelta === null) return versions;
+  for (const [table, input] of Object.entries(inputsDelta)) {
+    const version = (input as { version?: unknown } | null)?.version;
+    if (typeof version === 'number' && Number.isInteger(version) && version >= 0) versions[table] = version;
+  }
+  return versions;
+}
+
 /** `file` relative to the dataset directory, '/'-separated. */
 export function relativePath(dataDir: string, file: string): string {
   return relative(dataDir, file).split('\\').join('/');

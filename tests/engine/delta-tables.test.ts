@@ -18,7 +18,7 @@ import { before, describe, it } from 'node:test';
 import { SCENARIOS } from '../../engine/config/config-types.js';
 import { runCampaign } from '../../engine/run-campaign.js';
 import type { RunCampaignResult } from '../../engine/run-campaign.js';
-import { generateDataset } from '../../io/generate/generate-dataset.js';
+import { generateDataset } from '../../bench/workloads/generate/generate-dataset.js';
 import { query } from '../io/parquet/duckdb-query.js';
 import { DeltaTableWriter, deletionVectorFile, inlineDeletionVector, removeOf } from '../support/delta-writer.js';
 import type { AddAction } from '../support/delta-writer.js';
