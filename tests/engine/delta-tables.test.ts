@@ -20,7 +20,7 @@ import { runCampaign } from '../../engine/run-campaign.js';
 import type { RunCampaignResult } from '../../engine/run-campaign.js';
 import { generateDataset } from '../../bench/workloads/generate/generate-dataset.js';
 import { query } from '../io/parquet/duckdb-query.js';
-import { DeltaTableWriter, deletionVectorFile, inlineDeletionVector, removeOf } from '../support/delta-writer.js';
+import { DeltaTableWriter, SPEC_FIELDS, deletionVectorFile, inlineDeletionVector, removeOf } from '../support/delta-writer.js';
 import type { AddAction } from '../support/delta-writer.js';
 import { expectEqual } from '../support/expect-equal.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -55,13 +55,7 @@ before(async () => {
   // replaced with rows whose watch_seconds changed; a checkpoint at version 2, then an append.
   const plays = new DeltaTableWriter(join(lake, 'plays'), {
     sql: query,
-    fields: [
-      { name: 'profile_id', type: 'long' },
-      { name: 'content_id', type: 'integer' },
-      { name: 'ts', type: 'timestamp' },
-      { name: 'watch_seconds', type: 'integer' },
-      { name: 'month', type: 'string' },
-    ],
+    fields: [...SPEC_FIELDS.plays, { name: 'month', type: 'string' }],
     partitionColumns: ['month'],
   });
   const months = (await query(`SELECT DISTINCT strftime(ts, '%Y-%m') FROM ${src('plays')} ORDER BY 1`)).map((r) => r[0] as string);
@@ -87,14 +81,7 @@ before(async () => {
   // inline one replaced by a larger one; then the third file removed whole. Multi-part checkpoint.
   const profiles = new DeltaTableWriter(join(lake, 'profiles'), {
     sql: query,
-    fields: [
-      { name: 'profile_id', type: 'long' },
-      { name: 'account_id', type: 'long' },
-      { name: 'is_kids', type: 'boolean' },
-      { name: 'status', type: 'string' },
-      { name: 'cluster_id', type: 'long' },
-      { name: 'country', type: 'string' },
-    ],
+    fields: SPEC_FIELDS.profiles,
   });
   const part = (k: number): string => `SELECT * FROM ${src('profiles')} WHERE profile_id % 3 = ${k} ORDER BY profile_id`;
   const files = [0, 1, 2].map(async (k) => profiles.dataFile(`part-${k}.parquet`, part(k)));
@@ -120,13 +107,7 @@ before(async () => {
   // rewritten copy-on-write (remove the file, add the file without the deleted accounts).
   const accounts = new DeltaTableWriter(join(lake, 'accounts'), {
     sql: query,
-    fields: [
-      { name: 'account_id', type: 'long' },
-      { name: 'crm_id', type: 'string' },
-      { name: 'plan', type: 'string' },
-      { name: 'country', type: 'string' },
-      { name: 'push_opt_in', type: 'boolean' },
-    ],
+    fields: SPEC_FIELDS.accounts,
     partitionColumns: ['plan'],
     columnMapping: 'name',
   });
@@ -141,16 +122,7 @@ before(async () => {
   // catalog: column mapping `id` (Parquet field ids), two appends, a V2 checkpoint with a sidecar.
   const catalog = new DeltaTableWriter(join(lake, 'catalog'), {
     sql: query,
-    fields: [
-      { name: 'content_id', type: 'integer' },
-      { name: 'season_id', type: 'integer' },
-      { name: 'show_id', type: 'long' },
-      { name: 'show_title', type: 'string' },
-      { name: 'category', type: 'string' },
-      { name: 'release_date', type: 'date' },
-      { name: 'expiry_date', type: 'date' },
-      { name: 'avod', type: 'boolean' },
-    ],
+    fields: SPEC_FIELDS.catalog,
     columnMapping: 'id',
     protocol: { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['columnMapping', 'v2Checkpoint'], writerFeatures: ['columnMapping', 'v2Checkpoint'] },
   });
@@ -160,14 +132,14 @@ before(async () => {
   await copyTo(join(plain, 'catalog.parquet'), `SELECT * FROM ${src('catalog')}`);
 
   // regions: overwritten (read as a directory, a country would map to two regions).
-  const regions = new DeltaTableWriter(join(lake, 'regions'), { sql: query, fields: [{ name: 'country', type: 'string' }, { name: 'region', type: 'string' }] });
+  const regions = new DeltaTableWriter(join(lake, 'regions'), { sql: query, fields: SPEC_FIELDS.regions });
   const oldRegions = await regions.dataFile('r0.parquet', `SELECT country, 'everywhere' AS region FROM ${src('regions')}`);
   regions.commit([{ add: oldRegions }]);
   regions.commit([removeOf(oldRegions), { add: await regions.dataFile('r1.parquet', `SELECT * FROM ${src('regions')}`) }]);
   await copyTo(join(plain, 'regions.parquet'), `SELECT * FROM ${src('regions')}`);
 
   // tombstones: written, then every file removed — an empty table.
-  const tombstones = new DeltaTableWriter(join(lake, 'tombstones'), { sql: query, fields: [{ name: 'account_id', type: 'long' }, { name: 'profile_id', type: 'long' }] });
+  const tombstones = new DeltaTableWriter(join(lake, 'tombstones'), { sql: query, fields: SPEC_FIELDS.tombstones });
   const t0 = await tombstones.dataFile('t0.parquet', `SELECT * FROM ${src('tombstones')}`);
   tombstones.commit([{ add: t0 }]);
   tombstones.commit([removeOf(t0)]);

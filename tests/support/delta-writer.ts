@@ -22,9 +22,52 @@ export interface DeltaField {
 /** Runs SQL in DuckDB (the tests' shared connection, or a bench's session) and returns the rows. */
 export type RunSql = (sql: string) => Promise<unknown[][]>;
 
+/** The SPEC §2 tables as Delta schemas (Delta type names), as a Spark job writing them would declare them. */
+export const SPEC_FIELDS = {
+  catalog: [
+    { name: 'content_id', type: 'integer' },
+    { name: 'season_id', type: 'integer' },
+    { name: 'show_id', type: 'long' },
+    { name: 'show_title', type: 'string' },
+    { name: 'category', type: 'string' },
+    { name: 'release_date', type: 'date' },
+    { name: 'expiry_date', type: 'date' },
+    { name: 'avod', type: 'boolean' },
+  ],
+  accounts: [
+    { name: 'account_id', type: 'long' },
+    { name: 'crm_id', type: 'string' },
+    { name: 'plan', type: 'string' },
+    { name: 'country', type: 'string' },
+    { name: 'push_opt_in', type: 'boolean' },
+  ],
+  profiles: [
+    { name: 'profile_id', type: 'long' },
+    { name: 'account_id', type: 'long' },
+    { name: 'is_kids', type: 'boolean' },
+    { name: 'status', type: 'string' },
+    { name: 'cluster_id', type: 'long' },
+    { name: 'country', type: 'string' },
+  ],
+  plays: [
+    { name: 'profile_id', type: 'long' },
+    { name: 'content_id', type: 'integer' },
+    { name: 'ts', type: 'timestamp' },
+    { name: 'watch_seconds', type: 'integer' },
+  ],
+  regions: [
+    { name: 'country', type: 'string' },
+    { name: 'region', type: 'string' },
+  ],
+  tombstones: [
+    { name: 'account_id', type: 'long' },
+    { name: 'profile_id', type: 'long' },
+  ],
+} as const satisfies Record<string, readonly DeltaField[]>;
+
 export interface DeltaTableOptions {
   sql: RunSql;
-  fields: DeltaField[];
+  fields: readonly DeltaField[];
   partitionColumns?: string[];
   columnMapping?: 'name' | 'id';
   /** Overrides the protocol action written in the first commit. */

@@ -16,7 +16,7 @@ import { buildCampaignReport } from '../../../engine/report/build-campaign-repor
 import { runCampaign } from '../../../engine/run-campaign.js';
 import type { RunCampaignResult } from '../../../engine/run-campaign.js';
 import { query } from '../../io/parquet/duckdb-query.js';
-import { DeltaTableWriter, deletionVectorFile, removeOf } from '../../support/delta-writer.js';
+import { DeltaTableWriter, SPEC_FIELDS, deletionVectorFile, removeOf } from '../../support/delta-writer.js';
 import type { AddAction } from '../../support/delta-writer.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
@@ -30,20 +30,6 @@ let run: RunCampaignResult;
 let account = 0;
 let profile = 0;
 
-const PROFILE_FIELDS = [
-  { name: 'profile_id', type: 'long' },
-  { name: 'account_id', type: 'long' },
-  { name: 'is_kids', type: 'boolean' },
-  { name: 'status', type: 'string' },
-  { name: 'cluster_id', type: 'long' },
-  { name: 'country', type: 'string' },
-];
-const PLAY_FIELDS = [
-  { name: 'profile_id', type: 'long' },
-  { name: 'content_id', type: 'integer' },
-  { name: 'ts', type: 'timestamp' },
-  { name: 'watch_seconds', type: 'integer' },
-];
 
 let profiles: DeltaTableWriter;
 let plays: DeltaTableWriter;
@@ -51,10 +37,10 @@ let profilesFile: AddAction;
 
 before(async () => {
   await generateDataset({ profiles: 1500, seed: 4, date: D, outDir: base, playsFiles: 2 });
-  profiles = new DeltaTableWriter(join(lake, 'profiles'), { sql: query, fields: PROFILE_FIELDS });
+  profiles = new DeltaTableWriter(join(lake, 'profiles'), { sql: query, fields: SPEC_FIELDS.profiles });
   profilesFile = await profiles.dataFile('p.parquet', `SELECT * FROM read_parquet('${base}/profiles.parquet') ORDER BY profile_id`);
   profiles.commit([{ add: profilesFile }]);
-  plays = new DeltaTableWriter(join(lake, 'plays'), { sql: query, fields: PLAY_FIELDS });
+  plays = new DeltaTableWriter(join(lake, 'plays'), { sql: query, fields: SPEC_FIELDS.plays });
   plays.commit([{ add: await plays.dataFile('part-0.parquet', `SELECT * FROM read_parquet('${base}/plays/*.parquet')`) }]);
   for (const t of ['catalog', 'accounts', 'regions', 'sends', 'tombstones']) cpSync(join(base, `${t}.parquet`), join(lake, `${t}.parquet`));
   run = await runCampaign({ dataDir: lake, date: D, outDir: out, workers: 1 });

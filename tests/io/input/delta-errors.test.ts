@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { CampaignError, InputError } from '../../../engine/errors.js';
 import { query } from '../parquet/duckdb-query.js';
-import { DeltaTableWriter, deletionVectorFile, removeOf } from '../../support/delta-writer.js';
+import { DeltaTableWriter, SPEC_FIELDS, deletionVectorFile, removeOf } from '../../support/delta-writer.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { checkMessage } from './contract-cases.js';
@@ -26,10 +26,10 @@ const log = (version: number, suffix = '.json'): string => `${String(version).pa
  * The baseline dataset with `table` as a Delta table of two commits (the second re-adds the rows
  * in a new file and removes the first), then `spoil` applied to it.
  */
-function deltaCase(table: string, spoil: (w: DeltaTableWriter) => Promise<void> | void, options: { protocol?: Record<string, unknown> } = {}) {
+function deltaCase(table: 'regions' | 'profiles', spoil: (w: DeltaTableWriter) => Promise<void> | void, options: { protocol?: Record<string, unknown> } = {}) {
   return async (baseDir: string, dir: string): Promise<string> => {
     const data = await variant(baseDir, join(dir, 'data'), { [table]: null });
-    const w = new DeltaTableWriter(join(data, table), { sql: query, fields: FIELDS[table]!, ...options });
+    const w = new DeltaTableWriter(join(data, table), { sql: query, fields: SPEC_FIELDS[table], ...options });
     const first = await w.dataFile('part-0.parquet', `SELECT * FROM read_parquet('${join(baseDir, `${table}.parquet`)}')`);
     w.commit([{ add: first }]);
     w.commit([removeOf(first), { add: await w.dataFile('part-1.parquet', `SELECT * FROM read_parquet('${join(baseDir, `${table}.parquet`)}')`) }]);
@@ -38,20 +38,6 @@ function deltaCase(table: string, spoil: (w: DeltaTableWriter) => Promise<void> 
   };
 }
 
-const FIELDS: Record<string, { name: string; type: string }[]> = {
-  regions: [
-    { name: 'country', type: 'string' },
-    { name: 'region', type: 'string' },
-  ],
-  profiles: [
-    { name: 'profile_id', type: 'long' },
-    { name: 'account_id', type: 'long' },
-    { name: 'is_kids', type: 'boolean' },
-    { name: 'status', type: 'string' },
-    { name: 'cluster_id', type: 'long' },
-    { name: 'country', type: 'string' },
-  ],
-};
 
 const CASES: ContractCase[] = [
   {
