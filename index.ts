@@ -10,7 +10,7 @@ export type { CampaignConfig, EffectiveConfig, ScenarioName } from './engine/con
 export { SCENARIOS } from './engine/config/config-types.js';
 export { generateDataset } from './bench/workloads/generate/generate-dataset.js';
 export type { GenerateOptions, GenerateSummary } from './bench/workloads/generate/generate-dataset.js';
-export { deliverRun } from './io/clevertap/index.js';
+export { acceptHeldRecords, deliverRun } from './io/clevertap/index.js';
 export type { DeliverOptions, DeliverySummary } from './io/clevertap/index.js';
 export { readAcceptedSends, purgeLedger } from './io/ledger/index.js';
 export { explainAccount } from './engine/explain/explain-account.js';

@@ -1,4 +1,4 @@
-import { DeliveryError } from '../engine/errors.js';
+import { AbortedError, DeliveryError } from '../engine/errors.js';
 import { deliverRun } from '../engine/delivery/deliver-run.js';
 import type { DeliverOptions, DeliveryProgress, DeliverySummary } from '../engine/delivery/delivery-types.js';
 
@@ -14,10 +14,12 @@ export function formatDeliverySummary(s: DeliverySummary): string {
     lines.push(`  drift guard failed against the run of ${s.drift_accepted.baseline?.date}; accepted with --accept-drift:`, ...s.drift_accepted.reasons.map((reason) => `    ${reason}`));
   }
   if (!s.dry_run) {
-    lines.push(`  accepted ${n(s.accepted)} · dead-lettered ${n(s.dead_letter.total)} · pending ${n(s.pending)} · in flight ${n(s.in_flight)}`);
+    lines.push(`  accepted ${n(s.accepted)} · dead-lettered ${n(s.dead_letter.total)} · held ${n(s.held.total)} · pending ${n(s.pending)} · in flight ${n(s.in_flight)}`);
     for (const [reason, count] of Object.entries(s.dead_letter.by_reason)) lines.push(`    dead letter ×${n(count)}: ${reason}`);
-    lines.push(`  requests ${n(s.requests)} · retries ${n(s.retries)} · 429s ${n(s.rate_limited)} · ambiguous answers ${n(s.ambiguous_responses)}`);
+    for (const [reason, count] of Object.entries(s.held.by_reason)) lines.push(`    held ×${n(count)}: ${reason}; outcome unknown`);
+    lines.push(`  requests ${n(s.requests)} · retries ${n(s.retries)} · 429s ${n(s.rate_limited)} · ambiguous answers ${n(s.ambiguous_responses)} · unknown outcomes ${n(s.unknown_outcomes)}`);
   }
+  if (s.possible_duplicates > 0) lines.push(`  possible duplicates: ${n(s.possible_duplicates)} records re-sent that CleverTap may already have had (in_flight_policy ${s.in_flight_policy})`);
   const r = s.recovered_in_flight;
   if (r.resent + r.held > 0) lines.push(`  in flight from an interrupted delivery: ${n(r.resent)} re-sent, ${n(r.held)} held (in_flight_policy ${s.in_flight_policy})`);
   if (s.retried_dead_letters > 0) lines.push(`  dead letters re-attempted: ${n(s.retried_dead_letters)}`);
@@ -56,7 +58,7 @@ export async function deliverAndReport(options: DeliverOptions, json: boolean): 
     print(summary);
     return summary;
   } catch (err) {
-    if (err instanceof DeliveryError && err.summary !== undefined) print(err.summary as DeliverySummary);
+    if ((err instanceof DeliveryError || err instanceof AbortedError) && err.summary !== undefined) print(err.summary as DeliverySummary);
     throw err;
   }
 }

@@ -42,10 +42,15 @@ export class LockError extends CampaignError {
   }
 }
 
-/** The caller's AbortSignal fired; nothing was published. */
+/**
+ * The caller's AbortSignal fired; nothing was published. From a delivery, `summary` is the
+ * delivery summary once the requests out were recorded (the message says what is left).
+ */
 export class AbortedError extends CampaignError {
-  constructor() {
-    super('ABORTED', 'run aborted');
+  readonly summary: unknown;
+  constructor(message = 'run aborted', summary?: unknown) {
+    super('ABORTED', message);
+    this.summary = summary;
   }
 }
 

@@ -9,18 +9,22 @@ import { optionError } from '../options.js';
 const usage = `usage: campaign dead-letters --out DIR --date YYYY-MM-DD [--state DIR] [--json]
 
 Lists the date's dead-lettered records (CleverTap refused them, or their retries ran out) and held
-records (in flight when a delivery died, kept by in_flight_policy: hold), with code and reason.
-'campaign deliver --retry-dead-letters' re-attempts them.`;
+records (in_flight_policy: hold kept them because whether CleverTap has them is unknown: a timeout,
+a dropped connection, an interrupted delivery), with code and reason.
+'campaign deliver --retry-dead-letters' re-attempts them (held ones may then arrive twice).`;
+
+/** Held records journalled before reasons were: they were in flight when a delivery died. */
+const HELD_WITHOUT_REASON = 'in flight when a delivery died';
 
 function formatRecords(date: string, records: readonly DatedLedgerRecord[]): string {
   if (records.length === 0) return `no dead letters or held records for ${date}`;
-  const rows = records.map((r) => [String(r.account_id), r.status, r.code === null ? '' : String(r.code), String(r.attempts), String(r.profile_id), String(r.show_id), r.reason ?? (r.status === 'held' ? 'in flight when a delivery died' : '')]);
+  const rows = records.map((r) => [String(r.account_id), r.status, r.code === null ? '' : String(r.code), String(r.attempts), String(r.profile_id), String(r.show_id), r.reason ?? (r.status === 'held' ? HELD_WITHOUT_REASON : '')]);
   const header = ['account_id', 'status', 'code', 'attempts', 'profile_id', 'show_id', 'reason'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   const byReason = new Map<string, number>();
   for (const r of records) {
-    const key = r.status === 'held' ? 'held' : `${r.code ?? ''} ${r.reason ?? ''}`.trim();
+    const key = r.status === 'held' ? `held: ${r.reason ?? HELD_WITHOUT_REASON}` : `${r.code ?? ''} ${r.reason ?? ''}`.trim();
     byReason.set(key, (byReason.get(key) ?? 0) + 1);
   }
   return [

@@ -2,11 +2,15 @@ import { parseArgs } from 'node:util';
 import { effectiveConfig, loadConfigFile } from '../../engine/config/resolve-config.js';
 import { tryParseDay } from '../../engine/dates.js';
 import type { Command } from '../command.js';
+import { acceptHeldRecords } from '../../engine/delivery/accept-held.js';
+import { defaultStateDir } from '../../engine/delivery/deliver-run.js';
 import { deliverAndReport } from '../delivery-report.js';
+import { catchInterrupts, DRAINING } from '../interrupts.js';
 import { optionError } from '../options.js';
 
 const usage = `usage: campaign deliver --out DIR --date YYYY-MM-DD [--state DIR] [--config FILE]
                         [--dry-run] [--retry-dead-letters] [--accept-drift] [--json]
+       campaign deliver --out DIR --date YYYY-MM-DD [--state DIR] --accept-held
 
 Sends the date's 'send' records (<out>/<date>/payloads.ndjson) to CleverTap's Upload API and
 records every outcome in the delivery ledger (--state, default <out>/state). Re-running resumes:
@@ -14,15 +18,21 @@ accepted records are never sent again. Delivery settings come from --config, els
 run manifest's effective config.
 
   --dry-run             validate the run files and count what would be sent; send nothing
-  --retry-dead-letters  also re-attempt the date's dead-lettered and held records
+  --retry-dead-letters  also re-attempt the date's dead-lettered and held records (held ones may
+                        then reach CleverTap twice: check it has not got them first)
+  --accept-held         send nothing; record the date's held records as accepted, for when
+                        CleverTap was checked and has them (they then enter the dedup history)
   --accept-drift        deliver a run that failed the drift guard (drift.mode fail); without it
                         such a run is refused (exit 1); the acceptance is recorded in the summary
   --json                print the summary as JSON
 
 Credentials (never printed): CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, and CLEVERTAP_REGION
 (in1, us1, eu1, …; empty = global) or CLEVERTAP_ENDPOINT (full base URL, wins over the region).
-Exit status: 0 when every record has an outcome (dead letters included), 1 when the delivery
-stopped early (circuit open, bad credentials) or was interrupted; the ledger is intact either way.`;
+Exit status: 0 when every record has an outcome (dead letters and held records included), 1 when
+the delivery stopped early (circuit open, bad credentials) or was interrupted; the ledger is intact
+either way. Ctrl-C (SIGINT) or SIGTERM sends nothing new and waits for the requests out to answer
+or time out (delivery.timeout_ms), recording each outcome; a second one cuts them (their records
+are then held, or re-sent by the next delivery, per delivery.in_flight_policy).`;
 
 export const deliverCommand: Command = {
   name: 'deliver',
@@ -38,6 +48,7 @@ export const deliverCommand: Command = {
         'dry-run': { type: 'boolean', default: false },
         'retry-dead-letters': { type: 'boolean', default: false },
         'accept-drift': { type: 'boolean', default: false },
+        'accept-held': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -47,13 +58,15 @@ export const deliverCommand: Command = {
     if (values.date === undefined) return optionError('--date is required', usage);
     if (tryParseDay(values.date) === null) return optionError(`--date must be a calendar date YYYY-MM-DD, got '${values.date}'`, usage);
     const date = values.date;
+    if (values['accept-held']) {
+      if (values['dry-run'] || values['retry-dead-letters']) return optionError('--accept-held sends nothing: it goes without --dry-run and --retry-dead-letters', usage);
+      const accepted = await acceptHeldRecords(values.state ?? defaultStateDir(values.out), date);
+      console.log(`${accepted} held record${accepted === 1 ? '' : 's'} of ${date} recorded as accepted; nothing was sent`);
+      return 0;
+    }
     const config = values.config === undefined ? undefined : effectiveConfig(loadConfigFile(values.config), date).config.delivery;
 
-    // Ctrl-C / SIGTERM stop cleanly: requests still out stay in_flight for the next delivery's policy.
-    const abort = new AbortController();
-    const onSignal = (): void => abort.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const interrupts = catchInterrupts(() => DRAINING);
     try {
       await deliverAndReport(
         {
@@ -64,14 +77,14 @@ export const deliverCommand: Command = {
           dryRun: values['dry-run'],
           retryDeadLetters: values['retry-dead-letters'],
           acceptDrift: values['accept-drift'],
-          signal: abort.signal,
+          signal: interrupts.stop,
+          cutSignal: interrupts.cut,
         },
         values.json,
       );
       return 0;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupts.dispose();
     }
   },
 };

@@ -5,6 +5,7 @@ import { progressReporter } from '../progress-reporter.js';
 import { driftWarnings, formatRunSummary } from '../run-summary.js';
 import { credentialsFromEnv } from '../../io/clevertap/credentials.js';
 import { deliverAndReport } from '../delivery-report.js';
+import { catchInterrupts, DRAINING } from '../interrupts.js';
 import { deltaVersionsOption, optionError, workersOption } from '../options.js';
 
 const usage = `usage: campaign run --data DIR --date YYYY-MM-DD --out DIR [options]
@@ -57,10 +58,8 @@ export const runCommand: Command = {
     if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);
     // Missing credentials fail before an hour of work, not after.
     const credentials = values.deliver ? credentialsFromEnv() : undefined;
-    const abort = new AbortController();
-    const onSignal = (): void => abort.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    let delivering = false;
+    const interrupts = catchInterrupts(() => (delivering ? DRAINING : 'aborting the run'));
     try {
       const result = await runCampaign({
         dataDir: values.data!,
@@ -70,21 +69,21 @@ export const runCommand: Command = {
         ...(workers === undefined ? {} : { workers }),
         ...(values.state === undefined ? {} : { stateDir: values.state }),
         deltaVersions,
-        signal: abort.signal,
+        signal: interrupts.stop,
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
       });
       for (const warning of driftWarnings(result.drift)) console.error(warning);
       console.log(values.json ? JSON.stringify(result.manifest, null, 2) : formatRunSummary(result));
       if (credentials !== undefined) {
+        delivering = true;
         await deliverAndReport(
-          { outDir: values.out!, date: values.date!, ...(values.state === undefined ? {} : { stateDir: values.state }), credentials, signal: abort.signal },
+          { outDir: values.out!, date: values.date!, ...(values.state === undefined ? {} : { stateDir: values.state }), credentials, signal: interrupts.stop, cutSignal: interrupts.cut },
           values.json,
         );
       }
       return 0;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupts.dispose();
     }
   },
 };

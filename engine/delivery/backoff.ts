@@ -11,6 +11,21 @@ export function fullJitterDelay(attempt: number, baseMs: number, maxMs: number, 
   return Math.floor(random() * ceiling);
 }
 
+/** Retries whose backoff a failure streak must outlast before it counts as an outage. */
+const OUTAGE_ROUNDS = 4;
+
+/**
+ * How long requests must keep failing, with no answered request between, before the endpoint is
+ * taken to be down rather than hit by a burst: the full-jitter ceilings of the first
+ * OUTAGE_ROUNDS retries added up (200 + 400 + 800 + 1600 ms = 3 s at the defaults). With 15
+ * requests out, a burst of failures is over in a fraction of that, whatever it counted.
+ */
+export function outageWindowMs(baseMs: number, maxMs: number): number {
+  let total = 0;
+  for (let round = 1; round <= OUTAGE_ROUNDS; round++) total += Math.min(maxMs, baseMs * 2 ** (round - 1));
+  return total;
+}
+
 /**
  * Resolves after `ms`, or earlier when `wake` fires (new work, a stop); never rejects.
  */

@@ -9,7 +9,7 @@ import { DateLedger } from '../../io/ledger/date-ledger.js';
 import type { LedgerTable } from '../../io/ledger/ledger-table.js';
 import { openForReading } from '../../io/ledger/read-accepted-sends.js';
 import { acquireStateLock } from '../../io/ledger/state-lock.js';
-import { credentialsFromEnv, uploadUrl } from '../../io/clevertap/credentials.js';
+import { checkCredentials, credentialsFromEnv } from '../../io/clevertap/credentials.js';
 import { DeliveryLoop } from './delivery-loop.js';
 import type { LoopStats } from './delivery-loop.js';
 import { planDelivery } from './delivery-plan.js';
@@ -67,8 +67,7 @@ function summarize(p: SummaryParts): DeliverySummary {
   const s = p.stats;
   const accepted = s?.accepted ?? 0;
   const dead = s?.deadLetter ?? 0;
-  const inFlight = s?.inFlight ?? 0;
-  const byReason = Object.fromEntries([...(s?.deadByReason ?? new Map<string, number>())].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+  const byCount = (counts: Map<string, number> | undefined): Record<string, number> => Object.fromEntries([...(counts ?? new Map<string, number>())].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
   return {
     campaign_date: p.date,
     run_id: p.runId,
@@ -80,11 +79,14 @@ function summarize(p: SummaryParts): DeliverySummary {
     already_accepted: p.plan.alreadyAccepted,
     to_send: p.plan.toSend.length,
     accepted,
-    dead_letter: { total: dead, by_reason: byReason },
+    dead_letter: { total: dead, by_reason: byCount(s?.deadByReason) },
+    held: { total: s?.held ?? 0, by_reason: byCount(s?.heldByReason) },
+    unknown_outcomes: s?.unknownOutcomes ?? 0,
+    possible_duplicates: s === null ? p.plan.possibleDuplicates : p.plan.possibleDuplicates + s.possibleDuplicates,
     recovered_in_flight: { resent: p.plan.resent, held: p.plan.held },
     retried_dead_letters: p.plan.retriedDeadLetters,
-    pending: s === null ? p.plan.toSend.length : p.plan.toSend.length - accepted - dead - inFlight,
-    in_flight: inFlight,
+    pending: s === null ? p.plan.toSend.length : s.pending,
+    in_flight: s?.inFlight ?? 0,
     requests: s?.requests ?? 0,
     retries: s?.retries ?? 0,
     rate_limited: s?.rateLimited ?? 0,
@@ -105,7 +107,8 @@ function summarize(p: SummaryParts): DeliverySummary {
  *
  * Throws DeliveryError (with `summary`) when the delivery stopped early — bad credentials, an
  * endpoint that keeps failing, an exhausted retry budget — after recording every outcome; running
- * it again resumes. Throws AbortedError when `signal` fired. Dead letters are an outcome, not an
+ * it again resumes. Throws AbortedError (with `summary`) when `signal` fired, once the requests
+ * out have been answered or timed out (or cut by `cutSignal`) and recorded. Dead letters are an outcome, not an
  * error: they are in the summary and `campaign dead-letters`. Throws DriftError, sending nothing,
  * when the run failed the drift guard and `acceptDrift` is not set.
  */
@@ -119,10 +122,11 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
   const driftAccepted = driftGate(manifest, runDir, options.acceptDrift === true);
   const config = deliveryConfigOf(manifest, options.config);
   const runId = typeof manifest['run_id'] === 'string' ? manifest['run_id'] : null;
-  // Missing credentials or a bad endpoint fail before the (long) validation of a large run.
+  // Missing or unusable credentials, or a bad endpoint, fail before the (long) validation of a
+  // large run, and before anything is journalled.
   const dryRun = options.dryRun === true;
   const credentials = dryRun ? null : (options.credentials ?? credentialsFromEnv());
-  if (credentials !== null) uploadUrl(credentials.endpoint);
+  if (credentials !== null) checkCredentials(credentials);
   const run = await loadRunRecords(runDir, date, config.event_name);
   const phases = { validate: Math.round(performance.now() - started), ledger: 0, send: 0, compact: 0 };
   let mark = performance.now();
@@ -162,6 +166,7 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
       config,
       uploader: client,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.cutSignal === undefined ? {} : { cutSignal: options.cutSignal }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     const stats = await loop.run();
@@ -170,7 +175,12 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
     phases.compact = lap();
     const summary = summarize({ date, runId, driftAccepted, config, endpoint: client.host, records: run.count, plan, stats, ledger: ledgerCounts(ledger.table), wallMs: performance.now() - started, phases });
     await mergeDeliveryIntoManifest(runDir, summary);
-    if (stats.aborted) throw new AbortedError();
+    if (stats.aborted) {
+      throw new AbortedError(
+        `delivery of ${date} interrupted: ${summary.accepted} accepted, ${summary.held.total} held, ${summary.pending} pending, ${summary.in_flight} in flight; the ledger is intact — run deliver again to resume`,
+        summary,
+      );
+    }
     if (stats.stopped !== null) {
       throw new DeliveryError(
         `delivery of ${date} stopped: ${stats.stopped}. ${summary.accepted} accepted, ${summary.pending} pending, ${summary.in_flight} in flight; the ledger is intact — run deliver again to resume`,

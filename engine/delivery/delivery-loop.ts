@@ -2,15 +2,18 @@ import { setMaxListeners } from 'node:events';
 import type { DeliveryConfig } from '../config/config-types.js';
 import type { DateLedger } from '../../io/ledger/date-ledger.js';
 import type { JournalOp } from '../../io/ledger/journal-ops.js';
-import { fullJitterDelay, MAX_RETRY_AFTER_MS, Wakeup } from './backoff.js';
+import { fullJitterDelay, MAX_RETRY_AFTER_MS, outageWindowMs, Wakeup } from './backoff.js';
 import type { DeliveryProgress } from './delivery-types.js';
 import type { RunRecords } from './run-files.js';
 import type { UploadOutcome } from '../../io/clevertap/upload-client.js';
 import { readUploadAnswer } from '../../io/clevertap/upload-response.js';
+import { isUnknownOutcome, isUnknownOutcomeReason, unknownOutcomeReason } from './unknown-outcome.js';
 
 /** The part of UploadClient the loop needs (tests may stand in for it). */
 export interface Uploader {
   post(body: Buffer, signal?: AbortSignal): Promise<UploadOutcome>;
+  /** Blanks the credentials out of a server-provided text before it is stored or printed. */
+  redact(text: string): string;
 }
 
 /** Records (by run index) that travel together in one request. */
@@ -20,6 +23,12 @@ interface Unit {
   attempt: number;
   /** 429 answers so far: they lengthen the backoff but spend no attempt. */
   throttles: number;
+  /**
+   * An earlier request carrying these records had an unknown outcome (resend policy): CleverTap
+   * may have them, so sending them again may duplicate them, and they stay `in_flight` in the
+   * ledger — never `pending` — until an outcome is known.
+   */
+  unknown: boolean;
   notBefore: number;
 }
 
@@ -31,8 +40,17 @@ export interface LoopStats {
   retries: number;
   rateLimited: number;
   ambiguous: number;
-  /** Records whose request was cut by an abort: `in_flight` in the ledger. */
+  /** Requests whose outcome is unknown (see isUnknownOutcome), unmatched 200 answers included. */
+  unknownOutcomes: number;
+  /** Records held because their request's outcome was unknown (`in_flight_policy: hold`). */
+  held: number;
+  heldByReason: Map<string, number>;
+  /** Record sends that followed an unknown outcome of the same record: at most this many duplicates. */
+  possibleDuplicates: number;
+  /** Records with a request out (while running); once run() returns, records left `in_flight` in the ledger. */
   inFlight: number;
+  /** Once run() returns: records of `toSend` left pending. */
+  pending: number;
   stopped: string | null;
   aborted: boolean;
 }
@@ -45,7 +63,10 @@ export interface LoopInput {
   toSend: readonly number[];
   config: DeliveryConfig;
   uploader: Uploader;
+  /** Interrupts the delivery: no new request leaves; those out finish (answer or timeout) and are recorded. */
   signal?: AbortSignal;
+  /** Cuts the requests still out, once `signal` fired or with it: their outcome is unknown (see `cut`). */
+  cutSignal?: AbortSignal;
   onProgress?: (progress: DeliveryProgress) => void;
 }
 
@@ -58,15 +79,20 @@ export interface LoopInput {
  * - 200: records CleverTap accepted → `accept`; `unprocessed` ones are retried (transient code)
  *   or dead-lettered (permanent code); if the answer cannot be matched to the batch, nothing
  *   unlisted is assumed accepted: those records are retried too;
- * - 5xx, timeouts, connection errors → `release` and retry after full-jitter backoff, up to
- *   max_attempts, then `dead` as retries_exhausted;
+ * - 5xx, and timeouts or connection errors before the request was whole → `release` and retry
+ *   after full-jitter backoff, up to max_attempts, then `dead` as retries_exhausted;
+ * - an unknown outcome (no answer after the whole request left, 502/504, a 200 that cannot be
+ *   matched to the batch: CleverTap may have the records) → `hold` with the reason under
+ *   `in_flight_policy: hold` (never sent again automatically); under `resend`, retried like a
+ *   failure but left `in_flight` until an outcome is known, each re-send counted as a possible
+ *   duplicate;
  * - 429 → the same, but Retry-After (when given) pauses every worker, and no attempt is spent:
  *   rate limiting never dead-letters a record;
  * - every retry spends one of retry_budget;
  * - 400/413 → the batch is split in halves until the offending record is alone, then dead-lettered;
- * - 401/403, another 4xx, `circuit_failures` failed requests in a row, or an exhausted
- *   retry_budget stop the delivery: no new request leaves, those out finish and are recorded,
- *   everything else stays `pending` for the next delivery.
+ * - 401/403, another 4xx, an outage (see `countFailure`), or an exhausted retry_budget stop the
+ *   delivery: no new request leaves, those out finish and are recorded, everything else stays
+ *   `pending` for the next delivery.
  */
 export class DeliveryLoop {
   private readonly stats: LoopStats = {
@@ -77,14 +103,21 @@ export class DeliveryLoop {
     retries: 0,
     rateLimited: 0,
     ambiguous: 0,
+    unknownOutcomes: 0,
+    held: 0,
+    heldByReason: new Map(),
+    possibleDuplicates: 0,
     inFlight: 0,
+    pending: 0,
     stopped: null,
     aborted: false,
   };
   private readonly retryQueue: Unit[] = [];
   private cursor = 0;
   private active = 0;
-  private consecutiveFailures = 0;
+  /** Failed requests since the last answered one, and when the first of them failed. */
+  private readonly streak = { failures: 0, since: 0 };
+  private readonly outageMs: number;
   private pauseUntil = 0;
   private failure: unknown = null;
   private readonly wakeup = new Wakeup();
@@ -94,25 +127,53 @@ export class DeliveryLoop {
   constructor(private readonly input: LoopInput) {
     // Every request out listens for cancellation: up to `concurrency` listeners at once, by design.
     setMaxListeners(input.config.concurrency + 5, this.cancel.signal);
+    this.outageMs = outageWindowMs(input.config.backoff_base_ms, input.config.backoff_max_ms);
   }
 
+  /**
+   * Sends until every record has an outcome or the delivery stops. Interrupted (`signal`), it
+   * drains: the requests out get their answer (recorded as usual: accepted when CleverTap says so)
+   * or time out (an unknown outcome), so none is left in flight without cause; `cutSignal` cuts
+   * them at once instead.
+   */
   async run(): Promise<LoopStats> {
-    const { signal } = this.input;
-    const onAbort = (): void => {
+    const { signal, cutSignal } = this.input;
+    const onInterrupt = (): void => {
       this.stats.aborted = true;
-      this.stop('aborted');
+      this.stop('interrupted');
+    };
+    const onCut = (): void => {
+      onInterrupt();
       this.cancel.abort();
     };
-    if (signal?.aborted === true) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted === true) onInterrupt();
+    if (cutSignal?.aborted === true) onCut();
+    signal?.addEventListener('abort', onInterrupt, { once: true });
+    cutSignal?.addEventListener('abort', onCut, { once: true });
     try {
       const workers = Array.from({ length: this.input.config.concurrency }, () => this.worker());
       await Promise.all(workers);
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onInterrupt);
+      cutSignal?.removeEventListener('abort', onCut);
     }
     if (this.failure !== null) throw this.failure;
+    this.countLeftOver();
     return this.stats;
+  }
+
+  /** What the ledger says of the records this delivery did not finish: pending, or in flight. */
+  private countLeftOver(): void {
+    const { ledger, run, toSend } = this.input;
+    let pending = 0;
+    let inFlight = 0;
+    for (const position of toSend) {
+      const status = ledger.table.status(ledger.table.rowOf(run.accountIds[position]!));
+      if (status === 'pending') pending++;
+      else if (status === 'in_flight') inFlight++;
+    }
+    this.stats.pending = pending;
+    this.stats.inFlight = inFlight;
   }
 
   private async worker(): Promise<void> {
@@ -152,7 +213,7 @@ export class DeliveryLoop {
       if (this.cursor < toSend.length) {
         const positions = toSend.slice(this.cursor, this.cursor + config.batch_size);
         this.cursor += positions.length;
-        return { positions, attempt: 1, throttles: 0, notBefore: 0 };
+        return { positions, attempt: 1, throttles: 0, unknown: false, notBefore: 0 };
       }
       // Nothing ready: wait for the next retry to come due, or for a request out to add work.
       if (soonest < Infinity) await this.wakeup.sleep(soonest - now);
@@ -187,42 +248,87 @@ export class DeliveryLoop {
       return;
     }
     this.stats.inFlight += ids.length;
+    if (unit.unknown) this.stats.possibleDuplicates += ids.length;
     const outcome = await uploader.post(run.payloads.body(unit.positions), this.cancel.signal);
-    // Aborted mid-request: unknown whether CleverTap got it, so the records stay in_flight for the
-    // next delivery's policy.
-    if (outcome.kind === 'aborted') return;
     this.stats.inFlight -= ids.length;
-    this.stats.requests++;
-    await ledger.write(this.handle(unit, outcome));
+    if (outcome.kind !== 'aborted' || outcome.sent) this.stats.requests++;
+    await ledger.write(outcome.kind === 'aborted' ? this.cut(unit, outcome.sent) : this.handle(unit, outcome));
     this.report();
+  }
+
+  /**
+   * A request cut by an abort. Cut before it was whole, it cannot have been processed: pending
+   * again. Otherwise its outcome is unknown: held (hold), or left in flight (resend), so the
+   * next delivery sends it again and counts it as a possible duplicate.
+   */
+  private cut(unit: Unit, sent: boolean): JournalOp[] {
+    if (!sent) return this.letGo(unit);
+    this.stats.unknownOutcomes++;
+    return this.input.config.in_flight_policy === 'hold' ? [this.hold(unit.positions, 'interrupted while in flight')] : [];
+  }
+
+  /** Puts records back for a later send: pending, or still in flight when CleverTap may have them. */
+  private letGo(unit: Unit): JournalOp[] {
+    return unit.unknown ? [] : [{ op: 'release', ids: this.ids(unit.positions) }];
   }
 
   /** Turns one request's outcome into ledger operations, queueing retries and tripping the circuit. */
   private handle(unit: Unit, outcome: Exclude<UploadOutcome, { kind: 'aborted' }>): JournalOp[] {
     const { config } = this.input;
-    if (outcome.kind === 'timeout') return this.failed(unit, null, `timeout after ${config.timeout_ms} ms`, null);
+    if (isUnknownOutcome(outcome)) {
+      const what =
+        outcome.kind === 'timeout'
+          ? `timeout after ${config.timeout_ms} ms`
+          : outcome.kind === 'network'
+            ? `connection lost after the request was sent (${outcome.message})`
+            : `HTTP ${outcome.status}`;
+      this.countFailure(what);
+      return this.unknown(unit, outcome.kind === 'response' ? outcome.status : null, what);
+    }
+    if (outcome.kind === 'timeout') return this.failed(unit, null, `timeout after ${config.timeout_ms} ms before the request was sent`, null);
     if (outcome.kind === 'network') return this.failed(unit, null, `connection error (${outcome.message})`, null);
     const { status } = outcome;
     if (status === 200) {
       const { crmIds, profileIds } = this.input.run;
-      const answer = readUploadAnswer(outcome.body, {
-        size: unit.positions.length,
-        identity: (k) => crmIds[unit.positions[k]!]!,
-        profileId: (k) => profileIds[unit.positions[k]!]!,
-      });
+      const answer = readUploadAnswer(
+        outcome.body,
+        {
+          size: unit.positions.length,
+          identity: (k) => crmIds[unit.positions[k]!]!,
+          profileId: (k) => profileIds[unit.positions[k]!]!,
+        },
+        this.input.uploader.redact,
+      );
       if (answer.kind === 'failed') return this.failed(unit, 200, `HTTP 200 without per-record answer: ${answer.message}`, null);
-      this.consecutiveFailures = 0;
+      this.streak.failures = 0;
       return this.recordAnswer(unit, answer.failures, answer.ambiguous);
     }
     if (status === 429) return this.throttled(unit, outcome.retryAfterMs);
     if (status >= 500) return this.failed(unit, status, `HTTP ${status}`, null);
     if (status === 401 || status === 403) {
       this.stop(`CleverTap refused the credentials (HTTP ${status}): check CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE and the region/endpoint`);
-      return [{ op: 'release', ids: this.ids(unit.positions) }];
+      return this.letGo(unit);
     }
     if (status === 400 || status === 413) return this.rejected(unit, status, outcome.body);
     this.stop(`the endpoint answered HTTP ${status}: check CLEVERTAP_ENDPOINT / CLEVERTAP_REGION`);
-    return [{ op: 'release', ids: this.ids(unit.positions) }];
+    return this.letGo(unit);
+  }
+
+  /**
+   * Records whose request had an unknown outcome. `hold`: held at once with the reason, never sent
+   * again by a delivery (only --retry-dead-letters does). `resend`: retried like a failure, but
+   * they stay in flight and every re-send counts as a possible duplicate.
+   */
+  private unknown(unit: Unit, code: number | null, what: string): JournalOp[] {
+    this.stats.unknownOutcomes++;
+    if (this.input.config.in_flight_policy === 'hold') return [this.hold(unit.positions, what)];
+    return this.retryLater({ ...unit, unknown: true }, code, unknownOutcomeReason(what), null);
+  }
+
+  private hold(positions: readonly number[], what: string): JournalOp {
+    this.stats.held += positions.length;
+    this.stats.heldByReason.set(what, (this.stats.heldByReason.get(what) ?? 0) + positions.length);
+    return { op: 'hold', ids: this.ids(positions), reason: unknownOutcomeReason(what) };
   }
 
   private recordAnswer(unit: Unit, failures: readonly { position: number; code: number | null; message: string; transient: boolean }[], ambiguous: boolean): JournalOp[] {
@@ -246,10 +352,10 @@ export class DeliveryLoop {
     }
     const rest = unit.positions.filter((p) => !failed.has(p));
     if (ambiguous) {
-      // We cannot tell which unlisted record failed: none is called accepted; all go again.
+      // We cannot tell which unlisted record failed: none is called accepted, and each may be at
+      // CleverTap already: an unknown outcome.
       this.stats.ambiguous++;
-      retry.push(...rest);
-      lastTransient = 'answer could not be matched to the batch';
+      if (rest.length > 0) ops.push(...this.unknown({ ...unit, positions: rest }, 200, 'HTTP 200 whose answer could not be matched to the batch'));
     } else if (rest.length > 0) {
       ops.push({ op: 'accept', ids: this.ids(rest) });
       this.stats.accepted += rest.length;
@@ -270,41 +376,62 @@ export class DeliveryLoop {
     return this.retryLater(unit, 429, 'HTTP 429 (rate limited)', retryAfterMs, false);
   }
 
-  /** A request that failed as a whole (no per-record answer). */
+  /** A request that failed as a whole (no per-record answer), and certainly was not processed. */
   private failed(unit: Unit, code: number | null, error: string, retryAfterMs: number | null): JournalOp[] {
-    this.consecutiveFailures++;
-    if (this.consecutiveFailures >= this.input.config.circuit_failures) {
-      this.stop(`the endpoint failed ${this.consecutiveFailures} requests in a row (last: ${error})`);
-    }
+    this.countFailure(error);
     return this.retryLater(unit, code, error, retryAfterMs);
+  }
+
+  /**
+   * The circuit: it opens once `circuit_failures` requests in a row failed (no request answered
+   * between) AND the streak has outlasted the backoff's first rounds (outageWindowMs). Counting
+   * alone opened it on a burst: 15 requests out fail together and the next 5 follow before any
+   * backoff acted. Time alone would let batches use up their attempts during a long outage.
+   */
+  private countFailure(error: string): void {
+    const now = performance.now();
+    if (this.streak.failures === 0) this.streak.since = now;
+    this.streak.failures++;
+    if (this.streak.failures >= this.input.config.circuit_failures && now - this.streak.since >= this.outageMs) this.openCircuit(error);
+  }
+
+  private openCircuit(lastError: string): void {
+    const lasted = (performance.now() - this.streak.since) / 1000;
+    this.stop(`the endpoint failed ${this.streak.failures} requests in a row over ${lasted.toFixed(1)} s (last: ${lastError})`);
   }
 
   /** Queues the unit again after backoff; `spendsAttempt` is false only for a 429. */
   private retryLater(unit: Unit, code: number | null, error: string, retryAfterMs: number | null, spendsAttempt = true): JournalOp[] {
     const { config } = this.input;
-    if (spendsAttempt && unit.attempt >= config.max_attempts) return [this.dead(unit.positions, code, `retries_exhausted: ${error}`, `retries_exhausted: ${error.replace(/ \(.*$/, '')}`)];
+    if (spendsAttempt && unit.attempt >= config.max_attempts && this.streak.failures >= config.circuit_failures) {
+      // Every request is failing, not just this batch's: the endpoint is down, the records are fine.
+      this.openCircuit(error);
+      return this.letGo(unit);
+    }
+    if (spendsAttempt && unit.attempt >= config.max_attempts) {
+      // The reason keeps saying so when an earlier attempt's outcome was unknown.
+      const reason = unit.unknown && !isUnknownOutcomeReason(error) ? unknownOutcomeReason(error) : error;
+      return [this.dead(unit.positions, code, `retries_exhausted: ${reason}`, `retries_exhausted: ${reason.replace(/ \([^)]*\)/g, '')}`)];
+    }
     if (this.stats.retries >= config.retry_budget) {
       this.stop(`retry budget of ${config.retry_budget} retries exhausted (last: ${error})`);
-      return [{ op: 'release', ids: this.ids(unit.positions) }];
+      return this.letGo(unit);
     }
     this.stats.retries++;
     const next = spendsAttempt ? { ...unit, attempt: unit.attempt + 1 } : { ...unit, throttles: unit.throttles + 1 };
     const backoff = fullJitterDelay(next.attempt + next.throttles - 1, config.backoff_base_ms, config.backoff_max_ms);
     this.retryQueue.push({ ...next, notBefore: Date.now() + (retryAfterMs !== null ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : backoff) });
-    return [{ op: 'release', ids: this.ids(unit.positions) }];
+    return this.letGo(unit);
   }
 
   /** 400/413 for a whole batch: halve it until the bad record stands alone, then dead-letter it. */
   private rejected(unit: Unit, status: number, body: string): JournalOp[] {
-    this.consecutiveFailures++;
-    if (this.consecutiveFailures >= this.input.config.circuit_failures) {
-      this.stop(`the endpoint failed ${this.consecutiveFailures} requests in a row (last: HTTP ${status})`);
-    }
-    const detail = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+    this.countFailure(`HTTP ${status}`);
+    const detail = this.input.uploader.redact(body).replace(/\s+/g, ' ').trim().slice(0, 200);
     if (unit.positions.length === 1) return [this.dead(unit.positions, status, `HTTP ${status}${detail === '' ? '' : `: ${detail}`}`, `HTTP ${status}`)];
     if (this.stats.retries >= this.input.config.retry_budget) {
       this.stop(`retry budget of ${this.input.config.retry_budget} retries exhausted (last: HTTP ${status})`);
-      return [{ op: 'release', ids: this.ids(unit.positions) }];
+      return this.letGo(unit);
     }
     this.stats.retries++;
     const half = Math.ceil(unit.positions.length / 2);
@@ -312,7 +439,7 @@ export class DeliveryLoop {
       { ...unit, positions: unit.positions.slice(0, half), notBefore: 0 },
       { ...unit, positions: unit.positions.slice(half), notBefore: 0 },
     );
-    return [{ op: 'release', ids: this.ids(unit.positions) }];
+    return this.letGo(unit);
   }
 
   /** `label` groups dead letters in the summary; `reason` is the full story kept in the ledger. */
@@ -331,7 +458,7 @@ export class DeliveryLoop {
       to_send: toSend.length,
       accepted: s.accepted,
       dead_letter: s.deadLetter,
-      pending: toSend.length - s.accepted - s.deadLetter - s.inFlight,
+      pending: toSend.length - s.accepted - s.deadLetter - s.held - s.inFlight,
       in_flight: s.inFlight,
       retries: s.retries,
       rate_limited: s.rateLimited,

@@ -3,6 +3,7 @@ import type { JournalOp } from '../../io/ledger/journal-ops.js';
 import type { LedgerTable } from '../../io/ledger/ledger-table.js';
 import type { RecordInfo } from '../../io/ledger/ledger-types.js';
 import { recordInfo } from './run-files.js';
+import { isUnknownOutcomeReason, unknownOutcomeReason } from './unknown-outcome.js';
 import type { SendRowsView } from './payload-check.js';
 
 /**
@@ -19,6 +20,8 @@ export interface DeliveryPlan {
   resent: number;
   held: number;
   retriedDeadLetters: number;
+  /** Re-sent records that CleverTap may already have (in flight, held, or dead after an unknown outcome). */
+  possibleDuplicates: number;
 }
 
 /**
@@ -36,6 +39,7 @@ export function planDelivery(table: LedgerTable, run: SendRowsView, policy: InFl
   const toSend: number[] = [];
   let alreadyAccepted = 0;
   let resent = 0;
+  let reopenedUnknown = 0;
   for (let i = 0; i < run.count; i++) {
     const row = table.rowOf(run.accountIds[i]!);
     const status = row < 0 ? undefined : table.status(row);
@@ -48,12 +52,13 @@ export function planDelivery(table: LedgerTable, run: SendRowsView, policy: InFl
     } else if (retryDeadLetters) {
       // dead_letter, held, or in flight and about to be held: re-opened on request.
       reopen.push(run.accountIds[i]!);
+      if (status !== 'dead_letter' || isUnknownOutcomeReason(table.reasons[row] ?? null)) reopenedUnknown++;
       if (differs(table, row, run, i)) register.push(recordInfo(run, i));
       toSend.push(i);
     }
   }
   const before: JournalOp[] = [];
-  if (inFlight.length > 0) before.push({ op: policy === 'resend' ? 'release' : 'hold', ids: inFlight });
+  if (inFlight.length > 0) before.push(policy === 'resend' ? { op: 'release', ids: inFlight } : { op: 'hold', ids: inFlight, reason: unknownOutcomeReason('in flight when a delivery was interrupted') });
   if (reopen.length > 0) before.push({ op: 'release', ids: reopen });
   return {
     before,
@@ -63,6 +68,7 @@ export function planDelivery(table: LedgerTable, run: SendRowsView, policy: InFl
     resent,
     held: policy === 'hold' ? inFlight.length : 0,
     retriedDeadLetters: reopen.length,
+    possibleDuplicates: resent + reopenedUnknown,
   };
 }
 

@@ -25,8 +25,14 @@ export interface DeliverOptions {
   retryDeadLetters?: boolean;
   /** Deliver a run that failed the drift guard (otherwise refused with DriftError); recorded in the summary. */
   acceptDrift?: boolean;
-  /** Stops promptly: requests still out are left `in_flight` for the next delivery's policy. */
+  /**
+   * Interrupts the delivery: no new request leaves; the requests out finish — answered (recorded:
+   * accepted when CleverTap says so) or timed out after `timeout_ms` (an unknown outcome: held
+   * under `hold`, left in flight for a re-send under `resend`) — then AbortedError.
+   */
   signal?: AbortSignal;
+  /** Cuts the requests still out at once (e.g. a second Ctrl-C): their records get the unknown-outcome treatment above. */
+  cutSignal?: AbortSignal;
   onProgress?: (progress: DeliveryProgress) => void;
 }
 
@@ -62,11 +68,27 @@ export interface DeliverySummary {
   to_send: number;
   accepted: number;
   dead_letter: { total: number; by_reason: Record<string, number> };
+  /** Records this delivery held (`in_flight_policy: hold`) because CleverTap may have them: never re-sent automatically. */
+  held: { total: number; by_reason: Record<string, number> };
+  /**
+   * Requests whose outcome is unknown: no answer although the whole request had left (timeout,
+   * connection lost, interrupted), a 502/504, or a 200 that could not be matched to the batch.
+   */
+  unknown_outcomes: number;
+  /**
+   * Records sent again although CleverTap may already have had them (after an unknown outcome, in
+   * flight from an interrupted delivery, or re-opened held records): an upper bound on the
+   * duplicate events this delivery can have caused. 0 under `hold` unless held records are re-sent.
+   */
+  possible_duplicates: number;
   /** Records found in flight from a delivery that died, and what the policy did with them. */
   recovered_in_flight: { resent: number; held: number };
   /** Dead-lettered or held records re-attempted by --retry-dead-letters. */
   retried_dead_letters: number;
-  /** Left pending (circuit open, aborted) or in flight (aborted): the next delivery picks them up. */
+  /**
+   * Of `to_send`, left pending (circuit open, interrupted) or in flight (their outcome unknown,
+   * `resend` policy): the next delivery picks them up, in-flight ones by `in_flight_policy`.
+   */
   pending: number;
   in_flight: number;
   requests: number;

@@ -19,7 +19,59 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Delive
   const missing = [accountId === '' ? 'CLEVERTAP_ACCOUNT_ID' : null, passcode === '' ? 'CLEVERTAP_PASSCODE' : null].filter((v) => v !== null);
   if (missing.length > 0) throw new DeliveryError(`CleverTap credentials missing: set ${missing.join(' and ')}`);
   const endpoint = env['CLEVERTAP_ENDPOINT'] ?? '';
-  return { accountId, passcode, endpoint: endpoint !== '' ? endpoint : regionEndpoint(env['CLEVERTAP_REGION'] ?? '') };
+  const credentials = { accountId, passcode, endpoint: endpoint !== '' ? endpoint : regionEndpoint(env['CLEVERTAP_REGION'] ?? '') };
+  checkCredentials(credentials);
+  return credentials;
+}
+
+function describeChar(c: string): string {
+  if (c === '\n') return 'a line break';
+  if (c === '\r') return 'a carriage return';
+  if (c === '\t') return 'a tab';
+  const code = c.codePointAt(0)!;
+  return code < 0x20 || code === 0x7f ? 'a control character' : 'a non-ASCII character';
+}
+
+/**
+ * Refuses credentials that cannot travel as HTTP header values (a line break, a control or
+ * non-ASCII character, surrounding spaces that HTTP would strip) and an unusable endpoint, before
+ * anything is sent or journalled. Errors name the variable and the position, never the value.
+ */
+export function checkCredentials(credentials: DeliveryCredentials): void {
+  for (const [name, value] of [
+    ['CLEVERTAP_ACCOUNT_ID', credentials.accountId],
+    ['CLEVERTAP_PASSCODE', credentials.passcode],
+  ] as const) {
+    if (value === '') throw new DeliveryError(`CleverTap credentials missing: set ${name}`);
+    const chars = [...value];
+    const bad = chars.findIndex((c) => c < ' ' || c > '~');
+    if (bad >= 0) throw new DeliveryError(`${name} contains ${describeChar(chars[bad]!)} (character ${bad + 1} of ${chars.length}); CleverTap credentials are printable ASCII`);
+    if (value.trim() !== value) throw new DeliveryError(`${name} starts or ends with a space; CleverTap credentials have none`);
+  }
+  uploadUrl(credentials.endpoint);
+}
+
+const REDACTED = '[redacted]';
+
+/**
+ * A function that blanks the account id and passcode out of a text a server sent (an error
+ * message, an answer body), in the forms an echo may take: as is, JSON-escaped, URL-encoded.
+ * Applied before the text is cut to length, so no prefix of a secret survives either.
+ */
+export function credentialRedactor(credentials: Pick<DeliveryCredentials, 'accountId' | 'passcode'>): (text: string) => string {
+  const forms = new Set<string>();
+  for (const secret of [credentials.accountId, credentials.passcode]) {
+    if (secret === '') continue;
+    forms.add(secret);
+    forms.add(JSON.stringify(secret).slice(1, -1));
+    forms.add(encodeURIComponent(secret));
+  }
+  const ordered = [...forms].sort((a, b) => b.length - a.length);
+  return (text) => {
+    let out = text;
+    for (const form of ordered) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    return out;
+  };
 }
 
 /** The upload URL for `endpoint`, refusing anything but http(s) without embedded user info. */

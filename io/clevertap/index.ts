@@ -1,5 +1,6 @@
 /** Delivery to CleverTap's Upload Events API: the delivery run, credentials and the local sandbox. */
 export { deliverRun, defaultStateDir } from '../../engine/delivery/deliver-run.js';
+export { acceptHeldRecords } from '../../engine/delivery/accept-held.js';
 export { credentialsFromEnv, regionEndpoint } from './credentials.js';
 export type { DeliverOptions, DeliveryCredentials, DeliveryProgress, DeliverySummary } from '../../engine/delivery/delivery-types.js';
 export { PERMANENT_RECORD_CODES, isTransientRecordCode } from './record-codes.js';

@@ -1,15 +1,19 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { uploadUrl } from './credentials.js';
+import { credentialRedactor, uploadUrl } from './credentials.js';
 import type { DeliveryCredentials } from '../../engine/delivery/delivery-types.js';
 
-/** What became of one POST: an HTTP answer, or no answer at all. */
+/**
+ * What became of one POST: an HTTP answer, or no answer at all. `sent` tells whether the whole
+ * request had been handed to the network when the answer failed to come: if it had, CleverTap may
+ * have processed it (the outcome is unknown); if not, it cannot have (the request was incomplete).
+ */
 export type UploadOutcome =
   | { kind: 'response'; status: number; body: string; retryAfterMs: number | null }
-  | { kind: 'timeout' }
-  | { kind: 'network'; message: string }
-  | { kind: 'aborted' };
+  | { kind: 'timeout'; sent: boolean }
+  | { kind: 'network'; message: string; sent: boolean }
+  | { kind: 'aborted'; sent: boolean };
 
 /** Error answers can be large HTML pages; only this much is kept (for the dead-letter reason). */
 const MAX_BODY_BYTES = 64 << 20;
@@ -26,12 +30,18 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 /**
  * POSTs upload bodies to `{endpoint}/1/upload` over kept-alive connections (one per concurrent
  * request). Never throws for transport problems: they are outcomes the retry logic classifies.
- * The credentials go into headers only; no error message built here can contain them.
+ * The credentials go into headers only; `redact` blanks them out of what the server sends back.
+ *
+ * A request that times out or is aborted is cut (its socket destroyed) and `post` resolves only
+ * once that socket is closed: the caller's next request cannot overlap it, so no more than
+ * `concurrency` connections ever carry requests, even against a server slower than the timeout.
  */
 export class UploadClient {
   private readonly url: URL;
   private readonly agent: HttpAgent;
   private readonly headers: Record<string, string>;
+  /** Blanks the credentials out of a server-provided text (see credentialRedactor). */
+  readonly redact: (text: string) => string;
 
   constructor(
     credentials: DeliveryCredentials,
@@ -39,6 +49,7 @@ export class UploadClient {
     private readonly timeoutMs: number,
   ) {
     this.url = uploadUrl(credentials.endpoint);
+    this.redact = credentialRedactor(credentials);
     const options = { keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency };
     this.agent = this.url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
     this.headers = {
@@ -54,35 +65,34 @@ export class UploadClient {
   }
 
   post(body: Buffer, signal?: AbortSignal): Promise<UploadOutcome> {
+    if (signal?.aborted === true) return Promise.resolve({ kind: 'aborted', sent: false });
     return new Promise((resolve) => {
-      let settled = false;
-      const finish = (outcome: UploadOutcome): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(outcome);
+      const cut = new AbortController();
+      let outcome: UploadOutcome | null = null;
+      let sent = false;
+      const settle = (o: UploadOutcome): void => {
+        outcome ??= o;
       };
+      const giveUp = (o: UploadOutcome): void => {
+        settle(o);
+        cut.abort();
+      };
+      // Built first: should it throw, no timer or listener is left behind.
       const send = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(this.url, {
         method: 'POST',
         agent: this.agent,
         headers: { ...this.headers, 'Content-Length': String(body.length) },
+        signal: cut.signal,
       });
-      const timer = setTimeout(() => {
-        finish({ kind: 'timeout' });
-        req.destroy();
-      }, this.timeoutMs);
-      const onAbort = (): void => {
-        finish({ kind: 'aborted' });
-        req.destroy();
-      };
-      if (signal?.aborted === true) {
-        onAbort();
-        return;
-      }
+      const timer = setTimeout(() => giveUp({ kind: 'timeout', sent }), this.timeoutMs);
+      const onAbort = (): void => giveUp({ kind: 'aborted', sent });
       signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (err: NodeJS.ErrnoException) => finish({ kind: 'network', message: err.code ?? err.message }));
+      // 'finish': the last byte of the request was handed to the OS, so the server may have it all.
+      req.on('finish', () => {
+        sent = true;
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => settle({ kind: 'network', message: err.code ?? this.redact(err.message), sent }));
       req.on('response', (res: IncomingMessage) => {
         const parts: Buffer[] = [];
         let size = 0;
@@ -90,17 +100,23 @@ export class UploadClient {
           if (size < MAX_BODY_BYTES) parts.push(part);
           size += part.length;
         });
-        res.on('error', (err: NodeJS.ErrnoException) => finish({ kind: 'network', message: err.code ?? err.message }));
-        res.on('aborted', () => finish({ kind: 'network', message: 'response cut short' }));
+        res.on('error', (err: NodeJS.ErrnoException) => settle({ kind: 'network', message: err.code ?? this.redact(err.message), sent: true }));
+        res.on('aborted', () => settle({ kind: 'network', message: 'response cut short', sent: true }));
         res.on('end', () => {
           const retryAfter = res.headers['retry-after'];
-          finish({
+          settle({
             kind: 'response',
             status: res.statusCode ?? 0,
             body: Buffer.concat(parts).toString('utf8'),
             retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
           });
         });
+      });
+      // 'close' comes last, once the socket is released or destroyed: only then is the slot free.
+      req.on('close', () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(outcome ?? { kind: 'network', message: 'connection closed without an answer', sent });
       });
       req.end(body);
     });

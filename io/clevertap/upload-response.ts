@@ -32,13 +32,18 @@ function matchKey(identity: string, profileId: unknown): string {
   return `${identity}\u0000${String(profileId)}`;
 }
 
+/** Longest server-provided message kept (for a dead-letter reason or a stop message). */
+const MAX_MESSAGE = 200;
+
 /**
  * Reads a 200 answer of `/1/upload`: `{"status":"success","processed":N,"unprocessed":[{"status":
  * "fail","code":C,"error":"…","record":{…}}]}`. CleverTap echoes each refused record but not its
  * index, so entries are matched back by the echoed identity and evtData.profile_id (unique per
  * account), falling back to identity alone when it is unique among the unmatched records.
+ * Every message taken from the answer goes through `redact` (before it is cut to length).
  */
-export function readUploadAnswer(body: string, batch: BatchIdentities): UploadAnswer {
+export function readUploadAnswer(body: string, batch: BatchIdentities, redact: (text: string) => string): UploadAnswer {
+  const message = (text: string): string => redact(text).slice(0, MAX_MESSAGE);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -50,7 +55,7 @@ export function readUploadAnswer(body: string, batch: BatchIdentities): UploadAn
   const unprocessed = answer['unprocessed'] ?? [];
   if ((answer['status'] !== 'success' && answer['status'] !== 'partial') || !Array.isArray(unprocessed)) {
     const error = typeof answer['error'] === 'string' ? answer['error'] : `status ${JSON.stringify(answer['status'])}`;
-    return { kind: 'failed', message: error.slice(0, 200) };
+    return { kind: 'failed', message: message(error) };
   }
   const processed = answer['processed'];
   let ambiguous = typeof processed === 'number' && processed + unprocessed.length !== batch.size;
@@ -86,8 +91,7 @@ export function readUploadAnswer(body: string, batch: BatchIdentities): UploadAn
     }
     claimed.add(position);
     const code = typeof entry['code'] === 'number' && Number.isInteger(entry['code']) ? entry['code'] : null;
-    const message = typeof entry['error'] === 'string' ? entry['error'].slice(0, 200) : 'unprocessed';
-    failures.push({ position, code, message, transient: isTransientRecordCode(code) });
+    failures.push({ position, code, message: typeof entry['error'] === 'string' ? message(entry['error']) : 'unprocessed', transient: isTransientRecordCode(code) });
   }
   return { kind: 'records', failures, ambiguous };
 }

@@ -17,7 +17,11 @@ export type JournalOp =
   | { op: 'accept'; ids: number[] }
   /** Definitively not accepted (error response, or never sent): safe to send again. */
   | { op: 'release'; ids: number[] }
-  | { op: 'hold'; ids: number[] }
+  /**
+   * Kept for review, never re-sent automatically (`in_flight_policy: hold`): whether CleverTap has
+   * them is unknown. `reason` says why (absent in journals written before it existed).
+   */
+  | { op: 'hold'; ids: number[]; reason?: string }
   | { op: 'dead'; ids: number[]; code: number | null; reason: string };
 
 export function registerRow(info: RecordInfo): RegisterRow {
@@ -49,7 +53,8 @@ export function applyOp(table: LedgerTable, op: JournalOp): number | null {
         table.setStatus(row, 'pending');
         break;
       case 'hold':
-        table.setStatus(row, 'held');
+        if (op.reason === undefined) table.setStatus(row, 'held');
+        else table.setOutcome(row, 'held', null, op.reason);
         break;
       case 'dead':
         table.setOutcome(row, 'dead_letter', op.code, op.reason);

@@ -15,10 +15,11 @@ export interface SandboxFaults {
   serverError?: RequestFault & { status?: number };
   /**
    * Wait `ms` before answering. By default before processing, and a client that gave up (timed
-   * out) meanwhile gets nothing processed; `afterProcessing` records first, then waits, like a
-   * server whose answer is slow to come back.
+   * out) meanwhile gets nothing processed; `processLate` processes the records after the wait even
+   * then, like a server whose queue is slower than the client's timeout; `afterProcessing` records
+   * first, then waits, like a server whose answer is slow to come back.
    */
-  slow?: RequestFault & { ms: number; afterProcessing?: boolean };
+  slow?: RequestFault & { ms: number; afterProcessing?: boolean; processLate?: boolean };
   /** Destroy the socket mid-request; `afterProcessing` destroys it after the records were accepted. */
   drop?: RequestFault & { afterProcessing?: boolean };
   /**
@@ -52,6 +53,7 @@ const KEYS: Record<string, string> = {
   status: 'status',
   ms: 'ms',
   'after-processing': 'afterProcessing',
+  'process-late': 'processLate',
   transient: 'transient',
   permanent: 'permanent',
   'transient-code': 'transientCode',
@@ -59,9 +61,11 @@ const KEYS: Record<string, string> = {
   after: 'afterRecords',
 };
 
+const FLAGS: ReadonlySet<string> = new Set(['afterProcessing', 'processLate']);
+
 /**
  * Parses the `--faults` text of `campaign sandbox-clevertap`: a JSON object of SandboxFaults, or
- * `name:key=value,…;name:…`, e.g. `429:next=20,retry-after=1;5xx:p=0.05;slow:ms=500,p=0.1;
+ * `name:key=value,…;name:…`, e.g. `429:next=20,retry-after=1;5xx:p=0.05;slow:ms=500,p=0.1,process-late;
  * drop:next=2;unprocessed:transient=0.01,permanent=0.001;crash:after=50000;seed:7`.
  * Throws an Error naming the part it cannot read.
  */
@@ -82,7 +86,7 @@ export function parseFaultSpec(text: string): SandboxFaults {
       const [k, v] = kv.split('=', 2) as [string, string?];
       const key = KEYS[k.trim()];
       if (key === undefined) throw new Error(`unknown setting '${k}' in '${part}'`);
-      args[key] = key === 'afterProcessing' ? v === undefined || v === 'true' || v === '1' : toNumber(v ?? '', part);
+      args[key] = FLAGS.has(key) ? v === undefined || v === 'true' || v === '1' : toNumber(v ?? '', part);
     }
     faults[name] = args;
   }

@@ -257,7 +257,7 @@ export class Sandbox {
     const slow = this.hits('slow', f.slow) ? (f.slow?.ms ?? 0) : 0;
     if (slow > 0 && f.slow?.afterProcessing !== true) {
       await sleep(slow);
-      if (gone) return;
+      if (gone && f.slow?.processLate !== true) return;
     }
     // Injected refusals echo the record, so they need the parsed records here, not in a worker.
     const parsed: ParsedUpload = this.pool === null || f.unprocessed !== undefined ? parseUpload(body, f.unprocessed !== undefined) : await this.pool.parse(body);
@@ -276,7 +276,8 @@ export class Sandbox {
       req.socket.destroy();
       return;
     }
-    if (slow > 0) await sleep(slow);
+    if (slow > 0 && f.slow?.afterProcessing === true) await sleep(slow);
+    if (gone) return;
     sendJson(res, 200, answer);
   }
 

@@ -1,5 +1,5 @@
 import { test } from 'node:test';
-import { fullJitterDelay } from '../../../engine/delivery/backoff.js';
+import { fullJitterDelay, outageWindowMs } from '../../../engine/delivery/backoff.js';
 import { parseRetryAfter } from '../../../io/clevertap/upload-client.js';
 import { expectEqual } from '../../support/expect-equal.js';
 
@@ -16,4 +16,10 @@ test('Retry-After is read as seconds or as an HTTP date', () => {
   expectEqual(parseRetryAfter('Sun, 22 Nov 2026 00:00:10 GMT', now), 10_000);
   expectEqual(parseRetryAfter('Sat, 21 Nov 2026 00:00:00 GMT', now), 0);
   expectEqual([parseRetryAfter(undefined), parseRetryAfter(''), parseRetryAfter('soon')], [null, null, null]);
+});
+
+test('the outage window adds up the ceilings of the first four retries, each capped', () => {
+  expectEqual(outageWindowMs(200, 20_000), 200 + 400 + 800 + 1600);
+  expectEqual(outageWindowMs(200, 500), 200 + 400 + 500 + 500);
+  expectEqual(outageWindowMs(0, 20_000), 0);
 });

@@ -117,15 +117,17 @@ test('partial unprocessed: transient codes are retried, permanent ones dead-lett
 
 test('a server crash mid-stream stops the delivery cleanly; a resume delivers the rest exactly once', async () => {
   const s = await setup({ crash: { afterRecords: 200 } });
-  const first = await stopped(deliver(s, { circuit_failures: 5 }), /stopped: the endpoint failed 5 requests in a row.*run deliver again to resume/);
+  const first = await stopped(deliver(s, { circuit_failures: 5 }), /stopped: the endpoint failed \d+ requests in a row.*run deliver again to resume/);
   const crashed = s.sandbox.stats();
-  expectEqual([crashed.crashed, first.accepted, first.dead_letter.total, first.pending], [true, crashed.accepted, 0, 450 - crashed.accepted]);
-  expectEqual(first.ledger, { accepted: crashed.accepted, dead_letter: 0, held: 0, pending: 450 - crashed.accepted, in_flight: 0 });
+  expectEqual([crashed.crashed, first.accepted, first.dead_letter.total, first.pending + first.in_flight], [true, crashed.accepted, 0, 450 - crashed.accepted]);
+  // The requests the crash cut had been sent whole: their outcome is unknown, so they stay in flight.
+  assert.ok(first.in_flight > 0 && first.unknown_outcomes > 0, `${first.in_flight} in flight`);
+  expectEqual(first.ledger, { accepted: crashed.accepted, dead_letter: 0, held: 0, pending: first.pending, in_flight: first.in_flight });
 
   const restarted = await Sandbox.start();
   after(() => restarted.close());
   const second = await deliver(s, {}, { credentials: { ...s.credentials, endpoint: restarted.url } });
-  expectEqual([second.already_accepted, second.accepted], [crashed.accepted, 450 - crashed.accepted]);
+  expectEqual([second.already_accepted, second.accepted, second.recovered_in_flight.resent, second.possible_duplicates], [crashed.accepted, 450 - crashed.accepted, first.in_flight, first.in_flight]);
   const both = new Map(s.sandbox.acceptedCounts());
   for (const [key, n] of restarted.acceptedCounts()) both.set(key, (both.get(key) ?? 0) + n);
   assertDelivered(s, both);
@@ -142,8 +144,27 @@ test('401 opens the circuit at once: nothing accepted, everything pending, the p
 
 test('an endpoint that keeps failing opens the circuit before records are dead-lettered', async () => {
   const s = await setup({ serverError: { probability: 1 } });
-  const summary = await stopped(deliver(s, { circuit_failures: 6 }), /failed 6 requests in a row \(last: HTTP 503\)/);
+  const summary = await stopped(deliver(s, { circuit_failures: 6 }), /failed \d+ requests in a row .*\(last: HTTP 503\)/);
   expectEqual([summary.accepted, summary.dead_letter.total, summary.ledger.pending], [0, 0, 450]);
+});
+
+// 15 requests out and 20 × 503 in a row: the first 15 fail together, the next 5 before any backoff.
+const burst: Partial<DeliveryConfig> = { batch_size: 10, concurrency: 15, circuit_failures: 20, backoff_base_ms: 300, backoff_max_ms: 20_000 };
+
+test('a short burst of 503s (20 in a row, all at once) is ridden out by the backoff: every record delivered once', async () => {
+  const s = await setup({ serverError: { next: 20 } });
+  const summary = await deliver(s, burst);
+  expectEqual([summary.stopped, summary.accepted, summary.dead_letter.total, s.sandbox.stats().serverErrors], [null, 450, 0, 20]);
+  assertDelivered(s, s.sandbox.acceptedCounts());
+});
+
+test('an outage that outlasts the backoff still opens the circuit, with every record pending', async () => {
+  const s = await setup({ serverError: { probability: 1 } });
+  // It opens once the failures span 300 + 600 + 1200 + 2400 ms = 4.5 s, or earlier if a batch used
+  // up its 8 attempts meanwhile: then the endpoint is down, not the batch, and nothing is dead-lettered.
+  const summary = await stopped(deliver(s, burst), /stopped: the endpoint failed \d+ requests in a row over \d+\.\d s \(last: HTTP 503\)/);
+  expectEqual([summary.accepted, summary.dead_letter.total, summary.ledger.pending, summary.ledger.in_flight], [0, 0, 450, 0]);
+  assert.ok(summary.requests >= 20, `${summary.requests} requests`);
 });
 
 test('an exhausted retry budget stops the delivery', async () => {
@@ -165,7 +186,8 @@ test('a batch that fails max_attempts times is dead-lettered as retries_exhauste
   expectEqual((await readAcceptedSends(join(s.out, 'state'))).length, 450);
 });
 
-async function abortMidway(s: Setup, extra: Partial<DeliveryConfig>): Promise<number> {
+/** Cuts a delivery's requests while they are out; returns how many records were out (in flight under resend, held under hold). */
+async function abortMidway(s: Setup, extra: Partial<DeliveryConfig> & Pick<DeliveryConfig, 'in_flight_policy'>): Promise<number> {
   const abort = new AbortController();
   const promise = deliverRun({
     outDir: s.out,
@@ -173,23 +195,24 @@ async function abortMidway(s: Setup, extra: Partial<DeliveryConfig>): Promise<nu
     config: testDelivery({ concurrency: 2, ...extra }),
     credentials: s.credentials,
     signal: abort.signal,
+    cutSignal: abort.signal,
     onProgress: (p) => {
       // Every request takes 150 ms: 50 ms after a response, the next ones are surely out.
       if (p.accepted >= 100 && !abort.signal.aborted) setTimeout(() => abort.abort(), 50);
     },
   });
   await assert.rejects(promise, AbortedError);
-  const inFlight = await listLedgerRecords(join(s.out, 'state'), s.fx.date, ['in_flight']);
-  assert.ok(inFlight.length > 0, 'requests were out when the abort came');
-  return inFlight.length;
+  const cut = await listLedgerRecords(join(s.out, 'state'), s.fx.date, [extra.in_flight_policy === 'hold' ? 'held' : 'in_flight']);
+  assert.ok(cut.length > 0, 'requests were out when the abort came');
+  return cut.length;
 }
 
-test('in_flight_policy hold: records in flight when a delivery died are held, listed, and sent only on request', async () => {
+test('in_flight_policy hold: records out when a delivery was cut are held, listed, and sent only on request', async () => {
   const s = await setup({ slow: { ms: 150, probability: 1 } });
   const inFlight = await abortMidway(s, { in_flight_policy: 'hold' });
   s.sandbox.setFaults({});
   const resumed = await deliver(s, { in_flight_policy: 'hold' });
-  expectEqual(resumed.recovered_in_flight, { resent: 0, held: inFlight });
+  expectEqual([resumed.recovered_in_flight, resumed.ledger.held], [{ resent: 0, held: 0 }, inFlight]);
   const held = await listLedgerRecords(join(s.out, 'state'), s.fx.date, ['held']);
   expectEqual(held.length, inFlight);
   const counts = s.sandbox.acceptedCounts();

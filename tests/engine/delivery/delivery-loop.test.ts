@@ -15,6 +15,7 @@ import { testDelivery, writeRunFixture } from './run-fixture.js';
 function scripted(answer: (records: { identity: string; evtData: { profile_id: number } }[], call: number) => UploadOutcome): Uploader & { calls: number } {
   const uploader = {
     calls: 0,
+    redact: (text: string): string => text,
     post(body: Buffer): Promise<UploadOutcome> {
       const records = (JSON.parse(body.toString()) as { d: { identity: string; evtData: { profile_id: number } }[] }).d;
       return Promise.resolve(answer(records, uploader.calls++));
@@ -61,9 +62,9 @@ test('an answer that cannot be matched to the batch accepts nothing it does not 
   await ledger.close();
 });
 
-test('connection errors and timeouts are retried; the ledger counts every attempt', async () => {
+test('connection errors and timeouts before the request was whole are retried; the ledger counts every attempt', async () => {
   const { run, ledger, toSend } = await prepare(20);
-  const uploader = scripted((records, call) => (call === 0 ? { kind: 'network', message: 'ECONNRESET' } : call === 1 ? { kind: 'timeout' } : ok(records.length)));
+  const uploader = scripted((records, call) => (call === 0 ? { kind: 'network', message: 'ECONNREFUSED', sent: false } : call === 1 ? { kind: 'timeout', sent: false } : ok(records.length)));
   const stats = await new DeliveryLoop({ campaignDate: '2026-11-22', ledger, run, toSend, config: testDelivery({ concurrency: 1 }), uploader }).run();
   expectEqual([stats.accepted, stats.retries], [18, 2]);
   expectEqual(ledger.get(1)!.attempts, 3);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DeliveryError } from '../../../engine/errors.js';
-import { credentialsFromEnv, regionEndpoint, uploadUrl } from '../../../io/clevertap/credentials.js';
+import { checkCredentials, credentialRedactor, credentialsFromEnv, regionEndpoint, uploadUrl } from '../../../io/clevertap/credentials.js';
 import { expectEqual } from '../../support/expect-equal.js';
 
 test('the region picks the base URL; an explicit endpoint wins', () => {
@@ -26,4 +26,33 @@ test('the upload URL appends /1/upload and refuses other schemes and embedded cr
   assert.throws(() => uploadUrl('ftp://x'), /must be an http\(s\) URL/);
   assert.throws(() => uploadUrl('https://user:SECRET@host'), (err: unknown) => err instanceof DeliveryError && !err.message.includes('SECRET'));
   assert.throws(() => uploadUrl('not a url'), /not a valid URL/);
+});
+
+test('credentials that cannot be HTTP header values are refused, naming the variable and position, never the value', () => {
+  const ok = { accountId: 'ACCT-7731', passcode: 'PASS-9924', endpoint: 'http://127.0.0.1:9' };
+  checkCredentials(ok);
+  const cases: [Partial<typeof ok>, RegExp][] = [
+    [{ passcode: 'PASS-9924\n' }, /^CLEVERTAP_PASSCODE contains a line break \(character 10 of 10\); CleverTap credentials are printable ASCII$/],
+    [{ passcode: 'PA\rSS' }, /^CLEVERTAP_PASSCODE contains a carriage return \(character 3 of 5\)/],
+    [{ accountId: 'ACCT\u00077731' }, /^CLEVERTAP_ACCOUNT_ID contains a control character \(character 5 of 9\)/],
+    [{ passcode: 'PASS€9924' }, /^CLEVERTAP_PASSCODE contains a non-ASCII character \(character 5 of 9\)/],
+    [{ passcode: 'PASSé9924' }, /^CLEVERTAP_PASSCODE contains a non-ASCII character/],
+    [{ passcode: 'PASS-😀' }, /^CLEVERTAP_PASSCODE contains a non-ASCII character \(character 6 of 6\)/],
+    [{ passcode: ' PASS-9924' }, /^CLEVERTAP_PASSCODE starts or ends with a space/],
+    [{ accountId: '' }, /set CLEVERTAP_ACCOUNT_ID$/],
+    [{ endpoint: 'ftp://x' }, /must be an http\(s\) URL/],
+  ];
+  for (const [change, message] of cases) {
+    const bad = { ...ok, ...change };
+    assert.throws(() => checkCredentials(bad), (err: unknown) => err instanceof DeliveryError && message.test(err.message) && !err.message.includes('9924') && !err.message.includes('7731'), JSON.stringify(change));
+  }
+  assert.throws(() => credentialsFromEnv({ CLEVERTAP_ACCOUNT_ID: 'a', CLEVERTAP_PASSCODE: 'x\ny', CLEVERTAP_ENDPOINT: 'http://127.0.0.1:9' }), /CLEVERTAP_PASSCODE contains a line break/);
+});
+
+test('the redactor blanks both secrets out, raw, JSON-escaped and URL-encoded', () => {
+  const redact = credentialRedactor({ accountId: 'ACCT-7731', passcode: 'PA"SS\\9 24' });
+  expectEqual(redact('ok'), 'ok');
+  expectEqual(redact('id ACCT-7731, pass PA"SS\\9 24.'), 'id [redacted], pass [redacted].');
+  expectEqual(redact(JSON.stringify({ h: 'PA"SS\\9 24', a: 'ACCT-7731' })), '{"h":"[redacted]","a":"[redacted]"}');
+  expectEqual(redact(`q=${encodeURIComponent('PA"SS\\9 24')}`), 'q=[redacted]');
 });

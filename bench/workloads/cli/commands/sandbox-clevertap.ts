@@ -20,7 +20,8 @@ worker threads (default 0: on the main thread), so the sandbox keeps up with fas
 --faults injects failures: JSON, or 'name:key=value,…' parts joined by ';':
   429:next=N,p=P,retry-after=S    rate-limit the next N requests and/or with probability P
   5xx:next=N,p=P,status=503       server errors
-  slow:ms=M,next=N,p=P[,after-processing]   delay answers (before processing by default)
+  slow:ms=M,next=N,p=P[,after-processing|,process-late]   delay answers (before processing by
+                                  default; process-late: process even if the client gave up)
   drop:next=N,p=P[,after-processing]        destroy the socket mid-request
   unprocessed:transient=P,permanent=P[,transient-code=555,permanent-code=512]
   crash:after=N                   exit (status 3) once N records were accepted
