@@ -125,7 +125,7 @@ async function deliveredCounts(stateDir: string, date: string): Promise<{ accept
  * on since does not change who was in which arm or region. Plays are read as they are now — the
  * conversions happen after the run — and so are tombstones, whose deletions apply now.
  */
-export function reportDeltaVersions(runs: readonly PublishedRun[]): DeltaVersions {
+function reportDeltaVersions(runs: readonly PublishedRun[]): DeltaVersions {
   const versions: DeltaVersions = {};
   for (const run of [...runs].sort((a, b) => a.day - b.day)) {
     for (const [table, version] of Object.entries(run.deltaVersions)) {
