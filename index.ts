@@ -1,26 +1,24 @@
-/** The library surface: what a job runner embedding the engine may import. */
+/**
+ * The library surface: what a job runner embedding the engine may import. The synthetic workloads
+ * (generateDataset, simulateOutcomes, Sandbox) are not product code: `crm-campaign-engine/workloads`.
+ */
 export { runCampaign } from './engine/run-campaign.js';
 export type { RunCampaignOptions, RunCampaignResult } from './engine/run-campaign.js';
 export type { ProgressEvent, ProgressListener, RunPhase } from './engine/progress.js';
-export { AbortedError, CampaignError, ConfigError, DeliveryError, DriftError, InputError, LockError, ValidationError } from './engine/errors.js';
+export { AbortedError, CampaignError, ConfigError, DeliveryError, DriftError, InputError, LockError, RunDirError, ValidationError } from './engine/errors.js';
 export type { DriftCheck, DriftResult, DriftStatus } from './engine/drift/drift-types.js';
 export { defaultConfig } from './engine/config/default-config.js';
 export { configFromObject, effectiveConfig, loadConfigFile, parseConfig } from './engine/config/resolve-config.js';
 export type { CampaignConfig, EffectiveConfig, ScenarioName } from './engine/config/config-types.js';
 export { SCENARIOS } from './engine/config/config-types.js';
-export { generateDataset } from './bench/workloads/generate/generate-dataset.js';
-export type { GenerateOptions, GenerateSummary } from './bench/workloads/generate/generate-dataset.js';
-export { acceptHeldRecords, deliverRun } from './io/clevertap/index.js';
-export type { DeliverOptions, DeliverySummary } from './io/clevertap/index.js';
+export { acceptHeldRecords, deliverRun } from './engine/delivery/index.js';
+export type { DeliverOptions, DeliverySummary } from './engine/delivery/index.js';
 export { readAcceptedSends, purgeLedger } from './io/ledger/index.js';
 export { explainAccount } from './engine/explain/explain-account.js';
 export type { ExplainOptions } from './engine/explain/explain-account.js';
 export type { Explanation } from './engine/explain/explanation.js';
-export { Sandbox } from './io/clevertap/index.js';
 export { buildCampaignReport } from './engine/report/build-campaign-report.js';
 export type { CampaignReportOptions } from './engine/report/build-campaign-report.js';
 export { writeCampaignReport } from './engine/report/write-campaign-report.js';
 export type { WrittenReport } from './engine/report/write-campaign-report.js';
 export type { BreakdownDimension, BreakdownRow, Breakdowns, CampaignReport, DateReport, Estimate, Lift, OverlapRow, RateCell } from './engine/report/report-types.js';
-export { simulateOutcomes } from './bench/workloads/outcomes/simulate-outcomes.js';
-export type { SimulateOutcomesOptions, SimulateOutcomesSummary, SimulatedArm } from './bench/workloads/outcomes/simulate-outcomes.js';

@@ -25,7 +25,7 @@ import type { SandboxStats } from './workloads/sandbox/sandbox-server.js';
 
 const DATE = '2026-11-22';
 const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(here, '..', 'cli', 'main.js');
+const workloadsCli = join(here, 'workloads', 'cli', 'main.js');
 
 async function writeFixture(outDir: string, records: number): Promise<void> {
   const runDir = join(outDir, DATE);
@@ -50,7 +50,7 @@ async function writeFixture(outDir: string, records: number): Promise<void> {
 
 function startSandbox(): Promise<{ child: ChildProcess; url: string }> {
   // Parse threads stand in for CleverTap's server fleet: the delivering process is what is measured.
-  const child = spawn(process.execPath, [cli, 'sandbox-clevertap', '--port', '0', '--parse-threads', '2'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CLEVERTAP_ACCOUNT_ID: '', CLEVERTAP_PASSCODE: '' } });
+  const child = spawn(process.execPath, [workloadsCli, 'sandbox-clevertap', '--port', '0', '--parse-threads', '2'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CLEVERTAP_ACCOUNT_ID: '', CLEVERTAP_PASSCODE: '' } });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('sandbox did not start within 30 s')), 30_000);
     createInterface({ input: child.stdout! }).once('line', (line) => {

@@ -24,6 +24,7 @@ const sizes = values.sizes.split(',').map(Number);
 const workerCounts = values.workers.split(',').map(Number);
 const runs = Number(values.runs);
 const cli = resolve('dist/cli/main.js');
+const workloadsCli = resolve('dist/bench/workloads/cli/main.js');
 
 interface Measure {
   wallS: number;
@@ -63,7 +64,7 @@ for (const size of sizes) {
   const data = resolve(values.data, `p${size}`);
   if (!existsSync(join(data, 'dataset.json'))) {
     console.log(`generating ${size} profiles into ${data}`);
-    timed(['node', cli, 'generate', '--profiles', String(size), '--seed', '1', '--date', values.date, '--out', data]);
+    timed(['node', workloadsCli, 'generate', '--profiles', String(size), '--seed', '1', '--date', values.date, '--out', data]);
   }
   const meta = JSON.parse(readFileSync(join(data, 'dataset.json'), 'utf8')) as { rows: Record<string, number> };
   const entry: Record<string, unknown> = { profiles: size, plays: meta.rows['plays'], engine: {} };

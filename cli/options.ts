@@ -4,9 +4,12 @@ export function optionError(message: string, usage: string): number {
   return 2;
 }
 
-/** Parses a worker count; null when it is not a whole number ≥ 0. */
-export function workersOption(text: string): number | null {
-  return /^\d+$/.test(text) ? Number(text) : null;
+/**
+ * A whole number ≥ 0 written in digits only (no sign, exponent, fraction or spaces) that a double
+ * holds exactly; null otherwise. Every numeric option of the CLI is read through it.
+ */
+export function wholeNumberOption(text: string): number | null {
+  return /^\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : null;
 }
 
 /** Parses repeated `--delta-version TABLE=VERSION`; a string is the usage error. */

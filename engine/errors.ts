@@ -1,28 +1,13 @@
+import { CampaignError } from '../io/errors.js';
 import type { DriftResult } from './drift/drift-types.js';
 
-/** Base of every error the engine throws on purpose; `code` is stable for job runners to branch on. */
-export class CampaignError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+/** The adapters' errors are the engine's too: one import for every error a run can throw. */
+export { CampaignError, DeliveryError, InputError, LockError } from '../io/errors.js';
 
 /** A configuration file or value that breaks SPEC §9; the message names the key. */
 export class ConfigError extends CampaignError {
   constructor(message: string) {
     super('CONFIG', message);
-  }
-}
-
-/** An input that breaks the SPEC §2 contract; the message names the file, column and problem. */
-export class InputError extends CampaignError {
-  readonly file: string;
-  constructor(file: string, message: string) {
-    super('INPUT', `${file}: ${message}`);
-    this.file = file;
   }
 }
 
@@ -35,10 +20,19 @@ export class ValidationError extends CampaignError {
   }
 }
 
-/** Another run holds the lock for the same output date. */
-export class LockError extends CampaignError {
-  constructor(message: string) {
-    super('LOCKED', message);
+/**
+ * A published run directory `<out>/<D>/` that is not there (`NO_RUN`) or is not a whole run
+ * (`BAD_RUN`: unreadable manifest, a field or file missing). The engine publishes atomically, so
+ * a partial run directory is damage, not absence. `path` is the file or directory at fault and
+ * `reason` what is wrong with it.
+ */
+export class RunDirError extends CampaignError {
+  readonly path: string;
+  readonly reason: string;
+  constructor(code: 'NO_RUN' | 'BAD_RUN', path: string, reason: string, message: string) {
+    super(code, message);
+    this.path = path;
+    this.reason = reason;
   }
 }
 
@@ -50,19 +44,6 @@ export class AbortedError extends CampaignError {
   readonly summary: unknown;
   constructor(message = 'run aborted', summary?: unknown) {
     super('ABORTED', message);
-    this.summary = summary;
-  }
-}
-
-/**
- * Delivery to CleverTap stopped before every record had an outcome (circuit open, bad credentials,
- * unusable endpoint) or its inputs are unusable. The ledger is intact; re-running `deliver` resumes.
- * `summary` (when present) is the delivery summary at the moment it stopped.
- */
-export class DeliveryError extends CampaignError {
-  readonly summary: unknown;
-  constructor(message: string, summary?: unknown) {
-    super('DELIVERY', message);
     this.summary = summary;
   }
 }

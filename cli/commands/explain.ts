@@ -3,7 +3,7 @@ import { tryParseDay } from '../../engine/dates.js';
 import { explainAccount } from '../../engine/explain/explain-account.js';
 import { formatExplanation } from '../../engine/explain/explanation-text.js';
 import type { Command } from '../command.js';
-import { optionError } from '../options.js';
+import { optionError, wholeNumberOption } from '../options.js';
 
 const usage = `usage: campaign explain --out DIR --date YYYY-MM-DD (--account ID | --profile ID) [options]
 
@@ -43,8 +43,8 @@ export const explainCommand: Command = {
     if (tryParseDay(values.date!) === null) return optionError(`--date must be a calendar date YYYY-MM-DD, got '${values.date}'`, usage);
     if ((values.account === undefined) === (values.profile === undefined)) return optionError('give exactly one of --account and --profile', usage);
     const [option, text] = values.account === undefined ? ['--profile', values.profile!] : ['--account', values.account];
-    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) return optionError(`${option} must be a whole number below 2^53, got '${text}'`, usage);
-    const id = Number(text);
+    const id = wholeNumberOption(text);
+    if (id === null) return optionError(`${option} must be a whole number below 2^53, got '${text}'`, usage);
     const explanation = await explainAccount({
       outDir: values.out!,
       date: values.date!,

@@ -5,7 +5,7 @@ import type { CampaignReport, Estimate, Lift } from '../../engine/report/report-
 import { writeCampaignReport } from '../../engine/report/write-campaign-report.js';
 import type { WrittenReport } from '../../engine/report/write-campaign-report.js';
 import type { Command } from '../command.js';
-import { optionError } from '../options.js';
+import { optionError, wholeNumberOption } from '../options.js';
 
 const usage = `usage: campaign report --out DIR --data DIR --from YYYY-MM-DD --to YYYY-MM-DD [options]
 
@@ -47,9 +47,9 @@ export const reportCommand: Command = {
       allowPositionals: false,
     });
     for (const required of ['out', 'data', 'from', 'to'] as const) if (values[required] === undefined) return optionError(`--${required} is required`, usage);
-    const windowDays = values['window-days'] === undefined ? DEFAULT_WINDOW_DAYS : wholeNumber(values['window-days']);
+    const windowDays = values['window-days'] === undefined ? DEFAULT_WINDOW_DAYS : wholeNumberOption(values['window-days']);
     if (windowDays === null || windowDays < 1 || windowDays > MAX_WINDOW_DAYS) return optionError(`--window-days must be a whole number from 1 to ${MAX_WINDOW_DAYS}, got '${values['window-days']}'`, usage);
-    const minAccounts = values['min-accounts'] === undefined ? DEFAULT_MIN_ACCOUNTS : wholeNumber(values['min-accounts']);
+    const minAccounts = values['min-accounts'] === undefined ? DEFAULT_MIN_ACCOUNTS : wholeNumberOption(values['min-accounts']);
     if (minAccounts === null || minAccounts < 1) return optionError(`--min-accounts must be a whole number ≥ 1, got '${values['min-accounts']}'`, usage);
     const report = await buildCampaignReport({
       outDir: values.out!,
@@ -66,10 +66,6 @@ export const reportCommand: Command = {
     return 0;
   },
 };
-
-function wholeNumber(text: string): number | null {
-  return /^\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : null;
-}
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const percent = (x: number | null): string => (x === null ? '–' : `${(x * 100).toFixed(2)}%`);

@@ -6,7 +6,7 @@ import { driftWarnings, formatRunSummary } from '../run-summary.js';
 import { credentialsFromEnv } from '../../io/clevertap/credentials.js';
 import { deliverAndReport } from '../delivery-report.js';
 import { catchInterrupts, DRAINING } from '../interrupts.js';
-import { deltaVersionsOption, optionError, workersOption } from '../options.js';
+import { deltaVersionsOption, optionError, wholeNumberOption } from '../options.js';
 
 const usage = `usage: campaign run --data DIR --date YYYY-MM-DD --out DIR [options]
 
@@ -52,7 +52,7 @@ export const runCommand: Command = {
       strict: true,
     });
     for (const required of ['data', 'date', 'out'] as const) if (values[required] === undefined) return optionError(`--${required} is required`, usage);
-    const workers = values.workers === undefined ? undefined : workersOption(values.workers);
+    const workers = values.workers === undefined ? undefined : wholeNumberOption(values.workers);
     if (workers === null) return optionError(`--workers must be a whole number ≥ 0, got '${values.workers}'`, usage);
     const deltaVersions = deltaVersionsOption(values['delta-version'] ?? []);
     if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);

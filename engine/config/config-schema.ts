@@ -83,3 +83,6 @@ const overridableSchema: Rule = { kind: 'object', fields: configFields, optional
 const overrideSchema: Rule = object({ name: str, from: { kind: 'date' }, to: { kind: 'date' }, set: overridableSchema });
 
 export const configSchema: Rule = object({ ...configFields, overrides: { kind: 'array', item: overrideSchema, minLength: 0 } });
+
+/** The delivery block alone: deliverRun checks the config it is given (or the run manifest's) against it. */
+export const deliverySchema: Rule = configFields['delivery']!;

@@ -1,10 +1,15 @@
 import { join } from 'node:path';
 import type { DeliveryConfig } from '../config/config-types.js';
+import { deliverySchema } from '../config/config-schema.js';
 import { defaultConfig } from '../config/default-config.js';
+import { validateValue } from '../config/validate-config.js';
 import { parseDay } from '../dates.js';
 import { driftGate } from '../drift/drift-gate.js';
 import type { DriftResult } from '../drift/drift-types.js';
-import { AbortedError, DeliveryError } from '../errors.js';
+import { AbortedError, DeliveryError, RunDirError } from '../errors.js';
+import { runDirOf } from '../run-dir/run-layout.js';
+import { mergeDeliveryIntoManifest, readManifest } from '../run-dir/run-manifest.js';
+import type { StoredManifest } from '../run-dir/run-manifest.js';
 import { DateLedger } from '../../io/ledger/date-ledger.js';
 import type { LedgerTable } from '../../io/ledger/ledger-table.js';
 import { openForReading } from '../../io/ledger/read-accepted-sends.js';
@@ -15,7 +20,7 @@ import type { LoopStats } from './delivery-loop.js';
 import { planDelivery } from './delivery-plan.js';
 import type { DeliveryPlan } from './delivery-plan.js';
 import type { DeliverOptions, DeliverySummary } from './delivery-types.js';
-import { loadRunRecords, mergeDeliveryIntoManifest, readRunManifest } from './run-files.js';
+import { loadRunRecords } from './run-records.js';
 import { UploadClient } from '../../io/clevertap/upload-client.js';
 
 /** The ledger directory used when none is given: `<out>/state`. */
@@ -23,25 +28,22 @@ export function defaultStateDir(outDir: string): string {
   return join(outDir, 'state');
 }
 
-function deliveryConfigOf(manifest: Record<string, unknown>, given: DeliveryConfig | undefined): DeliveryConfig {
-  const fromManifest = (manifest['effective_config'] as { delivery?: Partial<DeliveryConfig> } | undefined)?.delivery;
+function deliveryConfigOf(manifest: StoredManifest, given: DeliveryConfig | undefined): DeliveryConfig {
+  const fromManifest = (manifest.effective_config as { delivery?: Partial<DeliveryConfig> } | undefined)?.delivery;
   const config: DeliveryConfig = { ...defaultConfig().delivery, ...(given ?? fromManifest ?? {}) };
-  const limits: [keyof DeliveryConfig, number, number][] = [
-    ['batch_size', 1, 1000],
-    ['concurrency', 1, 15],
-    ['max_attempts', 1, Infinity],
-    ['retry_budget', 0, Infinity],
-    ['circuit_failures', 1, Infinity],
-    ['timeout_ms', 1, Infinity],
-    ['backoff_base_ms', 0, Infinity],
-    ['backoff_max_ms', 0, Infinity],
-  ];
-  for (const [key, min, max] of limits) {
-    const v = config[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new DeliveryError(`delivery.${key} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
-  }
-  if (config.in_flight_policy !== 'resend' && config.in_flight_policy !== 'hold') throw new DeliveryError(`delivery.in_flight_policy must be resend or hold`);
+  const problems = validateValue(config, deliverySchema, 'delivery', false);
+  if (problems.length > 0) throw new DeliveryError(problems.join('; '));
   return config;
+}
+
+/** The run's manifest; a missing or damaged one is a DeliveryError, as every unusable input of a delivery is. */
+function manifestToDeliver(runDir: string): StoredManifest {
+  try {
+    return readManifest(runDir);
+  } catch (err) {
+    if (!(err instanceof RunDirError)) throw err;
+    throw new DeliveryError(err.code === 'NO_RUN' ? `${err.message}; is ${runDir} the output of a run?` : err.message);
+  }
 }
 
 function ledgerCounts(table: LedgerTable): DeliverySummary['ledger'] {
@@ -116,12 +118,12 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
   const started = performance.now();
   const { outDir, date } = options;
   parseDay(date, 'campaign date');
-  const runDir = join(outDir, date);
+  const runDir = runDirOf(outDir, date);
   const stateDir = options.stateDir ?? defaultStateDir(outDir);
-  const manifest = await readRunManifest(runDir);
+  const manifest = manifestToDeliver(runDir);
   const driftAccepted = driftGate(manifest, runDir, options.acceptDrift === true);
   const config = deliveryConfigOf(manifest, options.config);
-  const runId = typeof manifest['run_id'] === 'string' ? manifest['run_id'] : null;
+  const runId = typeof manifest.run_id === 'string' ? manifest.run_id : null;
   // Missing or unusable credentials, or a bad endpoint, fail before the (long) validation of a
   // large run, and before anything is journalled.
   const dryRun = options.dryRun === true;

@@ -4,7 +4,7 @@ import type { DateLedger } from '../../io/ledger/date-ledger.js';
 import type { JournalOp } from '../../io/ledger/journal-ops.js';
 import { fullJitterDelay, MAX_RETRY_AFTER_MS, outageWindowMs, Wakeup } from './backoff.js';
 import type { DeliveryProgress } from './delivery-types.js';
-import type { RunRecords } from './run-files.js';
+import type { RunRecords } from './run-records.js';
 import type { UploadOutcome } from '../../io/clevertap/upload-client.js';
 import { readUploadAnswer } from '../../io/clevertap/upload-response.js';
 import { isUnknownOutcome, isUnknownOutcomeReason, unknownOutcomeReason } from './unknown-outcome.js';

@@ -2,7 +2,7 @@ import type { InFlightPolicy } from '../config/config-types.js';
 import type { JournalOp } from '../../io/ledger/journal-ops.js';
 import type { LedgerTable } from '../../io/ledger/ledger-table.js';
 import type { RecordInfo } from '../../io/ledger/ledger-types.js';
-import { recordInfo } from './run-files.js';
+import { recordInfo } from './run-records.js';
 import { isUnknownOutcomeReason, unknownOutcomeReason } from './unknown-outcome.js';
 import type { SendRowsView } from './payload-check.js';
 

@@ -1,13 +1,6 @@
 import type { DeliveryConfig } from '../config/config-types.js';
 import type { DriftResult } from '../drift/drift-types.js';
-
-/** Where and as whom to upload. Secret: never logged, written or put in an error message. */
-export interface DeliveryCredentials {
-  accountId: string;
-  passcode: string;
-  /** Base URL without the `/1/upload` path, e.g. `https://in1.api.clevertap.com`. */
-  endpoint: string;
-}
+import type { DeliveryCredentials } from '../../io/clevertap/credentials.js';
 
 export interface DeliverOptions {
   /** The output root: the run's files are in `<outDir>/<date>/`. */

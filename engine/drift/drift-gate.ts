@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { isPlainObject } from '../config/validate-config.js';
 import { DriftError } from '../errors.js';
+import type { StoredManifest } from '../run-dir/run-manifest.js';
 import type { DriftResult } from './drift-types.js';
 
 /** The error runCampaign throws after publishing a run whose drift verdict is `failed`. */
@@ -19,8 +20,8 @@ export function runDriftError(drift: DriftResult, outputDir: string): DriftError
  * DriftError unless `accept` is set. Returns the verdict that was accepted (for the delivery
  * summary), or null when there was nothing to accept.
  */
-export function driftGate(manifest: Record<string, unknown>, runDir: string, accept: boolean): DriftResult | null {
-  const drift = manifest['drift'];
+export function driftGate(manifest: StoredManifest, runDir: string, accept: boolean): DriftResult | null {
+  const drift = manifest.drift;
   if (!isPlainObject(drift) || drift['status'] !== 'failed') return null;
   const recorded = drift as unknown as DriftResult;
   if (accept) return recorded;

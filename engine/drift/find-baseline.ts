@@ -1,7 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPlainObject } from '../config/validate-config.js';
-import { tryParseDay } from '../dates.js';
+import { RunDirError } from '../errors.js';
+import { MANIFEST_FILE, runDatesBefore, runDirOf } from '../run-dir/run-layout.js';
+import { readManifest } from '../run-dir/run-manifest.js';
+import type { StoredManifest } from '../run-dir/run-manifest.js';
 import { driftCounts } from './drift-counts.js';
 import type { DriftCounts } from './drift-types.js';
 
@@ -27,47 +29,31 @@ export interface BaselineSearch {
  */
 export async function findBaseline(outDir: string, date: string): Promise<BaselineSearch> {
   const ignored: string[] = [];
-  let entries;
-  try {
-    entries = await readdir(outDir, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { baseline: null, ignored };
-    throw err;
-  }
-  const earlier = entries
-    .filter((e) => e.isDirectory() && tryParseDay(e.name) !== null && e.name < date)
-    .map((e) => e.name)
-    .sort()
-    .reverse();
-  for (const candidate of earlier) {
-    const path = join(outDir, candidate, 'manifest.json');
-    let manifest: unknown;
+  for (const candidate of await runDatesBefore(outDir, date)) {
+    let manifest: StoredManifest;
     try {
-      manifest = JSON.parse(await readFile(path, 'utf8'));
+      manifest = readManifest(runDirOf(outDir, candidate));
     } catch (err) {
-      ignored.push(`ignored ${path} as a baseline: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      if (!(err instanceof RunDirError)) throw err;
+      ignored.push(`ignored ${err.path} as a baseline: ${err.reason}`);
       continue;
     }
-    if (!isPlainObject(manifest)) {
-      ignored.push(`ignored ${path} as a baseline: not a JSON object`);
-      continue;
-    }
-    const counts = driftCounts(manifest['counts']);
+    const counts = driftCounts(manifest.counts);
     if (typeof counts === 'string') {
-      ignored.push(`ignored ${path} as a baseline: ${counts}`);
+      ignored.push(`ignored ${join(runDirOf(outDir, candidate), MANIFEST_FILE)} as a baseline: ${counts}`);
       continue;
     }
-    const drift = manifest['drift'];
-    if (isPlainObject(drift) && drift['status'] === 'failed' && manifest['delivery'] === undefined) {
+    const drift = manifest.drift;
+    if (isPlainObject(drift) && drift['status'] === 'failed' && manifest.delivery === undefined) {
       ignored.push(`passed over the run of ${candidate} as a baseline: it failed the drift guard and was never delivered`);
       continue;
     }
-    const config = manifest['effective_config'];
+    const config = manifest.effective_config;
     const selection = isPlainObject(config) && isPlainObject(config['selection']) ? config['selection'] : {};
     return {
       baseline: {
         date: candidate,
-        runId: typeof manifest['run_id'] === 'string' ? manifest['run_id'] : null,
+        runId: typeof manifest.run_id === 'string' ? manifest.run_id : null,
         counts,
         selectionMode: typeof selection['mode'] === 'string' ? selection['mode'] : null,
       },

@@ -1,8 +1,10 @@
-import { fnv1a32 } from '../../kernels/fnv1a.js';
 import { atLeastScore, recencyScore, segmentIndex } from '../../kernels/rfm-score.js';
+import { SCENARIOS } from '../config/config-types.js';
 import type { CampaignConfig, ScenarioName } from '../config/config-types.js';
 import { formatDay } from '../dates.js';
+import { STATUSES } from '../phases/phase-params.js';
 import type { PhaseParams } from '../phases/phase-params.js';
+import { holdoutBucket, preferredScenario, rollupKey, rotationSlot, selectionStatus, treatmentReason } from '../rules/decision-rules.js';
 import type { RankedShow, RfmExplanation, RollupCandidate, RollupExplanation, SelectionExplanation } from './explanation.js';
 import type { ProfileActivity } from './play-facts.js';
 
@@ -13,7 +15,7 @@ export function activityOf(activity: ReadonlyMap<number, ProfileActivity>, profi
 }
 
 /** SPEC §4.5 over all the account's profiles (eligible or not): R, F, M, their scores, the first matching segment rule, the treatment. */
-export function scoreAccount(params: PhaseParams, plan: string, activities: readonly ProfileActivity[], activeDays30: number, day: number): RfmExplanation {
+export function explainRfm(params: PhaseParams, plan: string, activities: readonly ProfileActivity[], activeDays30: number, day: number): RfmExplanation {
   let rDays: number | null = null;
   let seconds = 0;
   for (const a of activities) {
@@ -25,7 +27,7 @@ export function scoreAccount(params: PhaseParams, plan: string, activities: read
   const f = atLeastScore(activeDays30, params.fDays);
   const m = atLeastScore(mHours, params.mHours);
   const segment = segmentIndex(params.segments, r, f, m);
-  const treatmentReason = plan === 'avod' ? 'avod_plan' : params.avodSegment[segment] === 1 ? 'avod_segment' : 'svod';
+  const reason = treatmentReason(plan === 'avod', params.avodSegment[segment] === 1);
   return {
     rDays,
     fDays: activeDays30,
@@ -35,8 +37,8 @@ export function scoreAccount(params: PhaseParams, plan: string, activities: read
     m,
     segment: params.segmentNames[segment]!,
     segmentRule: segment === params.segments.length ? null : segment,
-    treatment: treatmentReason === 'svod' ? 'svod' : 'avod',
-    treatmentReason,
+    treatment: reason === 'svod' ? 'svod' : 'avod',
+    treatmentReason: reason,
   };
 }
 
@@ -47,9 +49,9 @@ export interface RollupInput {
 }
 
 /** SPEC §6 among the eligible profiles (ascending profile_id): the competing one with the best value wins; ties → smallest profile_id. */
-export function rollUp(config: CampaignConfig, eligible: readonly RollupInput[]): RollupExplanation {
+export function rollUp(config: CampaignConfig, params: PhaseParams, day: number, eligible: readonly RollupInput[]): RollupExplanation {
   const method = config.rollup.method;
-  const key = (a: ProfileActivity): number => (method === 'primary' ? a.watchSeconds : method === 'dominant' ? a.activeDays28 : (a.lastDay ?? -Infinity));
+  const key = (a: ProfileActivity): number => rollupKey(params.rollup, a.watchSeconds, a.activeDays28, a.lastDay === null ? null : day - a.lastDay);
   let best: RollupInput | null = null;
   for (const p of eligible) if (p.hasRecommendations && (best === null || key(p.activity) > key(best.activity))) best = p;
   const candidates: RollupCandidate[] = eligible.map((p) => ({
@@ -86,15 +88,10 @@ export function selectScenario(params: PhaseParams, config: CampaignConfig, day:
     tried.push({ scenario: 'avod', rows: rows('avod') });
     if (rows('avod') > 0) scenario = 'avod';
   } else {
-    if (params.calendar) {
-      basis = 'calendar';
-      basisValue = day % params.rotation.length;
-      preferred = config.selection.rotation[basisValue]!;
-    } else {
-      basis = 'days_since_last_play';
-      basisValue = s.activity.lastDay === null ? null : day - s.activity.lastDay;
-      preferred = basisValue === null || basisValue > 30 ? 'cluster_discovery' : basisValue <= 7 ? 're_engagement' : 'trending';
-    }
+    const daysSinceLastPlay = s.activity.lastDay === null ? null : day - s.activity.lastDay;
+    basis = params.calendar ? 'calendar' : 'days_since_last_play';
+    basisValue = params.calendar ? rotationSlot(params, day) : daysSinceLastPlay;
+    preferred = SCENARIOS[preferredScenario(params, day, daysSinceLastPlay)]!;
     for (const candidate of [preferred, ...config.selection.fallback.filter((f) => f !== preferred)]) {
       tried.push({ scenario: candidate, rows: rows(candidate) });
       if (rows(candidate) > 0) {
@@ -104,9 +101,8 @@ export function selectScenario(params: PhaseParams, config: CampaignConfig, day:
     }
   }
   const chosen = scenario === null ? undefined : s.top(scenario)[0];
-  const holdoutHash = fnv1a32(`${params.holdoutSalt}:${s.accountId}`) % 10000;
-  const status =
-    params.maxSends7d > 0 && s.sends7d >= params.maxSends7d ? 'frequency_capped' : scenario === null ? 'no_candidates' : holdoutHash < params.holdoutBps ? 'holdout' : 'send';
+  const holdoutHash = holdoutBucket(params.holdoutSalt, s.accountId);
+  const status = STATUSES[selectionStatus(params, s.sends7d, scenario !== null, s.accountId)]!;
   return {
     profileId: s.profileId,
     preferred,

@@ -1,7 +1,9 @@
 import { sqlString } from '../../io/input/duckdb-session.js';
 import type { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { CampaignError } from '../errors.js';
+import { INELIGIBLE_REASONS } from '../model/campaign-model.js';
 import type { IneligibleReason } from '../model/campaign-model.js';
+import { ineligibility } from '../rules/decision-rules.js';
 import type { AccountFacts, ProfileExplanation } from './explanation.js';
 
 /** Who to explain: an account, or a profile (which names its account). */
@@ -59,8 +61,9 @@ export async function readAccountProfiles(session: DuckDBSession, account: Omit<
   const rows = await session.rows(`SELECT profile_id, is_kids, status, cluster_id, country, region FROM kept_profiles WHERE account_id = ${account.accountId} ORDER BY profile_id`);
   return rows.map((row) => {
     const [profileId, isKids, status, clusterId, country, region] = row as [number, boolean, string, number | null, string, string];
-    const ineligibleReason: IneligibleReason | null =
-      status !== 'active' ? 'inactive' : isKids ? 'kids' : account.crmId === null ? 'no_crm_id' : !account.pushOptIn ? 'no_consent' : null;
+    // The account exists (resolveAccount checked), so a profile here is never an orphan.
+    const reason = ineligibility(status === 'active', isKids, true, account.crmId !== null, account.pushOptIn);
+    const ineligibleReason: IneligibleReason | null = reason === 0 ? null : INELIGIBLE_REASONS[reason - 1]!;
     return { profileId, isKids, status, clusterId, country, region, ineligibleReason };
   });
 }

@@ -5,7 +5,7 @@ import type { ScenarioName } from '../config/config-types.js';
 import { formatDay, parseDay } from '../dates.js';
 import { CampaignError } from '../errors.js';
 import { phaseParams } from '../phases/phase-params.js';
-import { activityOf, rollUp, scoreAccount, selectScenario } from './account-decision.js';
+import { activityOf, explainRfm, rollUp, selectScenario } from './account-decision.js';
 import { createKeptProfiles, readAccountProfiles, resolveAccount } from './account-people.js';
 import type { AccountProfile, ExplainTarget } from './account-people.js';
 import type { Explanation, PoolFacts, ProfileExplanation, ScenarioExplanation } from './explanation.js';
@@ -16,7 +16,7 @@ import { scanPlays } from './play-facts.js';
 import type { PlayedShow } from './play-facts.js';
 import { readRecordedRun } from './recorded-run.js';
 import { compareWithRun } from './run-comparison.js';
-import { changedInputs, readRunManifest } from './run-manifest.js';
+import { changedInputs, readExplainedRun } from './explained-run.js';
 import { poolMisses, walkPool, walkReEngagement } from './scenario-walk.js';
 import type { WalkResult } from './scenario-walk.js';
 import { readLedgerWindow, readSendHistory } from './send-history.js';
@@ -50,7 +50,7 @@ const EXCLUDED_LIMIT = 10;
 export async function explainAccount(options: ExplainOptions): Promise<Explanation> {
   const target = explainTarget(options);
   const day = parseDay(options.date, 'campaign date');
-  const manifest = readRunManifest(options.outDir, options.date);
+  const manifest = readExplainedRun(options.outDir, options.date);
   const config = manifest.config;
   const params = phaseParams(config);
   const sc = config.scenarios;
@@ -75,7 +75,7 @@ export async function explainAccount(options: ExplainOptions): Promise<Explanati
       groups: { clusters, regions },
       poolWindowDays: Math.max(0, ...poolWindows),
     });
-    const rfm = scoreAccount(params, accountRow.plan, people.map((p) => activityOf(plays.profiles, p.profileId)), plays.accountActiveDays30, day);
+    const rfm = explainRfm(params, accountRow.plan, people.map((p) => activityOf(plays.profiles, p.profileId)), plays.accountActiveDays30, day);
     await createLastSeen(session);
     const pools: Record<PooledScenario, Map<number | string, GroupPool>> = {
       cluster_discovery: await groupPools(session, 'cluster_discovery', sc.cluster_discovery, day, clusters, MISS_LIMIT),
@@ -136,6 +136,8 @@ export async function explainAccount(options: ExplainOptions): Promise<Explanati
     const topOf = (profileId: number) => (name: ScenarioName) => profiles.find((p) => p.profileId === profileId)!.scenarios.find((s) => s.scenario === name)!.top;
     const rollup = rollUp(
       config,
+      params,
+      day,
       profiles.filter((p) => p.eligible).map((p) => ({ profileId: p.profileId, activity: activityOf(plays.profiles, p.profileId), hasRecommendations: p.scenarios.some((s) => s.top.length > 0) })),
     );
     const chosen = rollup.chosenProfileId;

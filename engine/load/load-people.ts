@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { INELIGIBLE_REASONS } from '../model/campaign-model.js';
 import type { CampaignModel } from '../model/campaign-model.js';
 import { sharedFloat64, sharedInt32, sharedUint8, toShared } from '../model/shared-arrays.js';
+import { ineligibility } from '../rules/decision-rules.js';
 import { count, sortedCodes, table } from './load-context.js';
 import type { LoadContext } from './load-context.js';
 import type { Tombstones } from './load-tombstones.js';
@@ -129,8 +130,7 @@ export async function loadPeople(ctx: LoadContext, tombstones: Tombstones): Prom
     profileRegion[p] = regionCode.get(regionName[p]!)!;
     profileAvodPlan[p] = a >= 0 ? accountAvodPlan[a]! : 0;
     // SPEC §4.4: the first failing reason in this order.
-    const reason =
-      status[i] !== 'active' ? 1 : isKids[i] === 1 ? 2 : a < 0 ? 3 : accountCrmIds[a] === null ? 4 : accountOptIn[a] === 0 ? 5 : 0;
+    const reason = ineligibility(status[i] === 'active', isKids[i] === 1, a >= 0, a >= 0 && accountCrmIds[a] !== null, a >= 0 && accountOptIn[a] !== 0);
     profileIneligible[p] = reason;
     reasons[reason]!++;
     p++;

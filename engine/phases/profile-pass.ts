@@ -2,6 +2,7 @@ import { createTopK, offerTopK } from '../../kernels/top-k.js';
 import { atLeastScore, recencyScore, segmentIndex } from '../../kernels/rfm-score.js';
 import { CONTENT_AVAILABLE, CONTENT_NEW } from '../model/campaign-model.js';
 import type { CampaignModel } from '../model/campaign-model.js';
+import { treatmentReason } from '../rules/decision-rules.js';
 import type { CampaignResults } from './campaign-results.js';
 import { AVOD, CLUSTER, RE_ENGAGEMENT, RECS_PER_PROFILE, TRENDING } from './phase-params.js';
 import type { PhaseParams } from './phase-params.js';
@@ -158,5 +159,5 @@ function scoreAccount(model: CampaignModel, params: PhaseParams, results: Campai
   results.accountM[a] = m;
   const segment = segmentIndex(params.segments, r, f, m);
   results.accountSegment[a] = segment;
-  results.accountTreatment[a] = model.accountAvodPlan[a] === 1 || params.avodSegment[segment] === 1 ? 1 : 0;
+  results.accountTreatment[a] = treatmentReason(model.accountAvodPlan[a] === 1, params.avodSegment[segment] === 1) === 'svod' ? 0 : 1;
 }

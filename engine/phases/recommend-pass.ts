@@ -1,21 +1,8 @@
 import { firstUnexcluded } from '../../kernels/build-pool.js';
-import { fnv1a32 } from '../../kernels/fnv1a.js';
 import type { CampaignModel } from '../model/campaign-model.js';
 import type { CampaignResults } from './campaign-results.js';
-import {
-  AVOD,
-  CLUSTER,
-  RECS_PER_PROFILE,
-  ROLLUP_DOMINANT,
-  ROLLUP_LAST_ACTIVE,
-  ROLLUP_PRIMARY,
-  RE_ENGAGEMENT,
-  STATUS_CAPPED,
-  STATUS_HOLDOUT,
-  STATUS_NO_CANDIDATES,
-  STATUS_SEND,
-  TRENDING,
-} from './phase-params.js';
+import { preferredScenario, rollupKey, selectionStatus } from '../rules/decision-rules.js';
+import { AVOD, CLUSTER, RECS_PER_PROFILE, TRENDING } from './phase-params.js';
 import type { PhaseParams } from './phase-params.js';
 import type { Pool, ScenarioPools } from './pools.js';
 import { writeRecs } from './profile-pass.js';
@@ -73,23 +60,8 @@ function rollup(model: CampaignModel, params: PhaseParams, results: CampaignResu
   for (let k = model.accountProfileOffsets[a]!; k < model.accountProfileOffsets[a + 1]!; k++) {
     const p = model.accountProfiles[k]!;
     if (model.profileIneligible[p] !== 0 || !hasRecs(results, P, p)) continue;
-    let key: number;
-    switch (params.rollup) {
-      case ROLLUP_PRIMARY:
-        key = results.profileSeconds[p]!;
-        break;
-      case ROLLUP_DOMINANT:
-        key = results.profileActiveDays28[p]!;
-        break;
-      case ROLLUP_LAST_ACTIVE: {
-        // Latest last play = fewest days ago; no plays sorts last.
-        const d = results.profileLastDaysAgo[p]!;
-        key = d === 0 ? -Infinity : -d;
-        break;
-      }
-      default:
-        throw new Error(`unknown rollup method ${params.rollup}`);
-    }
+    const d = results.profileLastDaysAgo[p]!;
+    const key = rollupKey(params.rollup, results.profileSeconds[p]!, results.profileActiveDays28[p]!, d === 0 ? null : d);
     // Profiles come in ascending profile_id, so a strict > keeps the smallest id on ties.
     if (best < 0 || key > bestKey) {
       best = p;
@@ -107,20 +79,11 @@ function select(model: CampaignModel, params: PhaseParams, results: CampaignResu
   if (results.accountTreatment[a] === 1) {
     if (has(AVOD)) scenario = AVOD;
   } else {
-    let preferred: number;
-    if (params.calendar) preferred = params.rotation[model.day % params.rotation.length]!;
-    else {
-      const d = results.profileLastDaysAgo[p]!;
-      preferred = d === 0 || d > 30 ? CLUSTER : d <= 7 ? RE_ENGAGEMENT : TRENDING;
-    }
+    const d = results.profileLastDaysAgo[p]!;
+    const preferred = preferredScenario(params, model.day, d === 0 ? null : d);
     if (has(preferred)) scenario = preferred;
     else scenario = params.fallback.find(has) ?? -1;
   }
   results.accountScenario[a] = scenario;
-  let status: number;
-  if (params.maxSends7d > 0 && model.accountSends7d[a]! >= params.maxSends7d) status = STATUS_CAPPED;
-  else if (scenario < 0) status = STATUS_NO_CANDIDATES;
-  else if (fnv1a32(`${params.holdoutSalt}:${accountId}`) % 10000 < params.holdoutBps) status = STATUS_HOLDOUT;
-  else status = STATUS_SEND;
-  results.accountStatus[a] = status;
+  results.accountStatus[a] = selectionStatus(params, model.accountSends7d[a]!, scenario >= 0, accountId);
 }

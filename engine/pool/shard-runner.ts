@@ -1,11 +1,12 @@
 import { Piscina } from 'piscina';
 import { runTask } from './worker-protocol.js';
-import type { WorkerReply, WorkerTask } from './worker-protocol.js';
+import type { TaskKind, WorkerReply, WorkerTask } from './worker-protocol.js';
 
 /** Runs shard tasks: on a Piscina pool of worker threads, or inline on this thread (`workers: 0`). */
 export interface ShardRunner {
   readonly threads: number;
-  run(task: WorkerTask): Promise<WorkerReply>;
+  /** Runs one task; the reply's type follows the task's kind. */
+  run<K extends TaskKind>(task: WorkerTask<K>): Promise<WorkerReply<K>>;
   close(): Promise<void>;
 }
 
@@ -21,7 +22,8 @@ export function createShardRunner(workers: number): ShardRunner {
   });
   return {
     threads: workers,
-    run: (task) => pool.run(task) as Promise<WorkerReply>,
+    // Piscina's run() is untyped; the worker answers each task with runTask's reply to it.
+    run: <K extends TaskKind>(task: WorkerTask<K>) => pool.run(task) as Promise<WorkerReply<K>>,
     close: () => pool.destroy(),
   };
 }

@@ -11,33 +11,50 @@ import { recommendPass } from '../phases/recommend-pass.js';
 import type { PoolCounts, Shard } from '../phases/shard.js';
 
 /**
- * The messages a shard worker accepts. Every typed array in them sits on a SharedArrayBuffer,
- * so posting a task shares the columns instead of copying them.
+ * Each task kind with its message and its reply. Every typed array in a message sits on a
+ * SharedArrayBuffer, so posting a task shares the columns instead of copying them. A profile pass
+ * answers with its three partial count matrices packed in one buffer, which the worker transfers
+ * (not copies) back: cluster, then trending, then avod.
  */
-export type WorkerTask =
-  | { kind: 'profile-pass'; model: CampaignModel; params: PhaseParams; results: CampaignResults; shard: Shard }
-  | { kind: 'recommend-pass'; model: CampaignModel; params: PhaseParams; results: CampaignResults; pools: ScenarioPools; accountIds: Float64Array; shard: Shard }
-  | { kind: 'validate-profiles'; model: CampaignModel; profileIds: Float64Array; showIds: Float64Array; results: CampaignResults; from: number; to: number }
-  | ({ kind: 'write-scenario' } & ScenarioFileTask);
+interface Protocol {
+  'profile-pass': {
+    task: { model: CampaignModel; params: PhaseParams; results: CampaignResults; shard: Shard };
+    reply: { packed: Uint32Array };
+  };
+  'recommend-pass': {
+    task: { model: CampaignModel; params: PhaseParams; results: CampaignResults; pools: ScenarioPools; accountIds: Float64Array; shard: Shard };
+    reply: object;
+  };
+  'validate-profiles': {
+    task: { model: CampaignModel; profileIds: Float64Array; showIds: Float64Array; results: CampaignResults; from: number; to: number };
+    reply: ProfileChecks;
+  };
+  'write-scenario': { task: ScenarioFileTask; reply: ScenarioFileReport };
+}
 
-/**
- * A profile pass answers with its three partial count matrices packed in one buffer, which the
- * worker transfers (not copies) back: cluster, then trending, then avod.
- */
-export type WorkerReply = { kind: 'profile-pass'; packed: Uint32Array } | { kind: 'recommend-pass' } | ({ kind: 'validate-profiles' } & ProfileChecks) | ({ kind: 'write-scenario' } & ScenarioFileReport);
+export type TaskKind = keyof Protocol;
 
-export async function runTask(task: WorkerTask): Promise<WorkerReply> {
-  switch (task.kind) {
-    case 'profile-pass':
-      return { kind: 'profile-pass', packed: packCounts(profilePass(task.model, task.params, task.results, task.shard)) };
-    case 'recommend-pass':
-      recommendPass(task.model, task.params, task.results, task.pools, task.accountIds, task.shard);
-      return { kind: 'recommend-pass' };
-    case 'validate-profiles':
-      return { kind: 'validate-profiles', ...validateProfiles(task.model, task.profileIds, task.showIds, task.results, task.from, task.to) };
-    case 'write-scenario':
-      return { kind: 'write-scenario', ...(await writeScenarioFile(task)) };
-  }
+/** A task of kind K (any kind by default). */
+export type WorkerTask<K extends TaskKind = TaskKind> = { [P in K]: { kind: P } & Protocol[P]['task'] }[K];
+
+/** The reply to a task of kind K: the runner returns exactly this type for the task it was given. */
+export type WorkerReply<K extends TaskKind = TaskKind> = { [P in K]: { kind: P } & Protocol[P]['reply'] }[K];
+
+type Handlers = { [P in TaskKind]: (task: WorkerTask<P>) => Promise<WorkerReply<P>> };
+
+const handlers: Handlers = {
+  'profile-pass': async (task) => ({ kind: 'profile-pass', packed: packCounts(profilePass(task.model, task.params, task.results, task.shard)) }),
+  'recommend-pass': async (task) => {
+    recommendPass(task.model, task.params, task.results, task.pools, task.accountIds, task.shard);
+    return { kind: 'recommend-pass' };
+  },
+  'validate-profiles': async (task) => ({ kind: 'validate-profiles', ...validateProfiles(task.model, task.profileIds, task.showIds, task.results, task.from, task.to) }),
+  'write-scenario': async (task) => ({ kind: 'write-scenario', ...(await writeScenarioFile(task)) }),
+};
+
+export function runTask<K extends TaskKind>(task: WorkerTask<K>): Promise<WorkerReply<K>> {
+  const handler: Handlers[K] = handlers[task.kind];
+  return handler(task);
 }
 
 function packCounts(c: PoolCounts): Uint32Array {

@@ -7,7 +7,8 @@ import { sourceSql } from '../../io/input/table-files.js';
 import type { TableSource } from '../../io/input/table-files.js';
 import { formatDay } from '../dates.js';
 import { InputError } from '../errors.js';
-import type { PublishedRun } from './published-runs.js';
+import type { PublishedRun } from '../run-dir/published-runs.js';
+import { SELECTION_FILE } from '../run-dir/run-layout.js';
 
 /** The statuses whose accounts form the two arms: intent to treat (`send`) and control (`holdout`). */
 export const ARM_STATUSES = ['send', 'holdout'] as const;
@@ -120,7 +121,7 @@ export class ReportSession {
     try {
       await this.session.run(`CREATE TEMP TABLE r_sel AS ${union}`);
     } catch (err) {
-      throw new InputError('selection.parquet', `cannot read a run's selection: ${(err as Error).message.split('\n')[0]}`);
+      throw new InputError(SELECTION_FILE, `cannot read a run's selection: ${(err as Error).message.split('\n')[0]}`);
     }
     await this.session.run(`CREATE TEMP TABLE r_rows AS
       SELECT s.day, s.account_id, s.profile_id, s.rfm_segment, s.treatment, s.scenario, s.show_id, s.status, s.min_play,

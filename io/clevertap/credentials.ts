@@ -1,5 +1,12 @@
-import { DeliveryError } from '../../engine/errors.js';
-import type { DeliveryCredentials } from '../../engine/delivery/delivery-types.js';
+import { DeliveryError } from '../errors.js';
+
+/** Where and as whom to upload. Secret: never logged, written or put in an error message. */
+export interface DeliveryCredentials {
+  accountId: string;
+  passcode: string;
+  /** Base URL without the `/1/upload` path, e.g. `https://in1.api.clevertap.com`. */
+  endpoint: string;
+}
 
 const REGION = /^[a-z0-9-]*$/i;
 

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { DeliveryError } from '../../engine/errors.js';
+import { DeliveryError } from '../errors.js';
 
 const CHUNK_BYTES = 64 << 20;
 

@@ -2,7 +2,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { credentialRedactor, uploadUrl } from './credentials.js';
-import type { DeliveryCredentials } from '../../engine/delivery/delivery-types.js';
+import type { DeliveryCredentials } from './credentials.js';
 
 /**
  * What became of one POST: an HTTP answer, or no answer at all. `sent` tells whether the whole

@@ -1,4 +1,4 @@
-import { formatDay } from '../../engine/dates.js';
+import { formatDay } from '../../kernels/day-number.js';
 
 /**
  * A SQL literal for `day` 00:00 UTC in the raw type of a `ts` column (TIMESTAMP, TIMESTAMPTZ or

@@ -1,4 +1,4 @@
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../errors.js';
 import { sqlString } from './duckdb-session.js';
 import type { Chunk, ColumnKind, DuckDBSession } from './duckdb-session.js';
 import type { ContractColumn, ContractType } from './input-schema.js';

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { InputError } from '../../engine/errors.js';
 import { DeltaError } from '../delta/delta-error.js';
 import { prepareDeltaScan } from '../delta/scan-sql.js';
 import type { DeltaScan } from '../delta/scan-sql.js';
 import { readSnapshot } from '../delta/snapshot.js';
+import { InputError } from '../errors.js';
 import { sqlString } from './duckdb-session.js';
 import type { DuckDBSession } from './duckdb-session.js';
 

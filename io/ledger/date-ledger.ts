@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tryParseDay } from '../../engine/dates.js';
+import { tryParseDay } from '../../kernels/day-number.js';
 import { forEachLine, fsyncDir } from './durable-files.js';
 import { applyOp, parseOp, registerRow } from './journal-ops.js';
 import type { JournalOp } from './journal-ops.js';

@@ -1,4 +1,4 @@
-import { CampaignError } from '../../engine/errors.js';
+import { CampaignError } from '../errors.js';
 import { forEachLineBytes, writeFileAtomic } from './durable-files.js';
 import type { LedgerTable } from './ledger-table.js';
 import { LEDGER_STATUSES } from './ledger-types.js';

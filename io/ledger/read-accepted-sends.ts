@@ -1,4 +1,4 @@
-import { formatDay, parseDay } from '../../engine/dates.js';
+import { formatDay, tryParseDay } from '../../kernels/day-number.js';
 import { compactedSnapshot, DateLedger, ledgerDates } from './date-ledger.js';
 import { scanAcceptedRows } from './ledger-snapshot.js';
 import type { AcceptedSend } from './ledger-types.js';
@@ -56,7 +56,7 @@ export async function readAcceptedSendColumns(stateDir: string, range: DateRange
   const scenarios: string[] = [];
   const dates = (await ledgerDates(stateDir)).filter((d) => (range.from === undefined || d >= range.from) && (range.to === undefined || d <= range.to));
   for (const date of dates) {
-    const day = parseDay(date);
+    const day = tryParseDay(date)!;
     const before = accounts.length;
     const collect = (account: number, profile: number, show: number, scenario: string): void => {
       days.push(day);

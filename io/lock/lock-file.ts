@@ -1,7 +1,7 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { LockError } from '../../engine/errors.js';
+import { LockError } from '../errors.js';
 
 interface LockOwner {
   pid: number;

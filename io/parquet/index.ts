@@ -1,4 +1,4 @@
-export type { ColumnData, ColumnValues, Compression, ParquetField, ParquetType } from './parquet-column.js';
+export type { ColumnArray, ColumnValues, Compression, ParquetField, ParquetType } from './parquet-column.js';
 export type { EncodedColumnChunk } from './encode/column-chunk.js';
 export { type EncodedRowGroup, encodeRowGroup } from './encode/row-group.js';
 export { ParquetFileWriter } from './encode/file-writer.js';

@@ -12,14 +12,14 @@ export interface ParquetField {
  * (exact up to ±(2^53 - 1)), bool is 0/1, date is days since 1970-01-01, timestamp_ms is epoch
  * milliseconds. Strings are JS strings, with null for a missing value.
  */
-export type ColumnData = ArrayLike<number> | ArrayLike<string | null>;
+export type ColumnArray = ArrayLike<number> | ArrayLike<string | null>;
 
 /**
  * One column's data. `valid` marks presence per row (1 = value, 0 = null) for nullable numeric
  * columns, whose `values` entry is then ignored; a string column may use null entries instead.
  */
 export interface ColumnValues {
-  values: ColumnData;
+  values: ColumnArray;
   valid?: Uint8Array;
 }
 

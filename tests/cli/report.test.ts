@@ -1,36 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { mock, test } from 'node:test';
+import { test } from 'node:test';
 import { reportCommand } from '../../cli/commands/report.js';
-import { simulateOutcomesCommand } from '../../bench/workloads/cli/commands/simulate-outcomes.js';
-import type { Command } from '../../cli/command.js';
 import { expectEqual } from '../support/expect-equal.js';
+import { runCli, PRODUCT_CLI } from '../support/run-cli.js';
+import { usageErrors } from '../support/usage-errors.js';
 import { tempDir } from '../support/temp-dir.js';
 
-const MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
-
-function campaign(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-async function usageErrors(command: Command, cases: [string[], RegExp][]): Promise<void> {
-  const stderr = mock.method(console, 'error', () => undefined);
-  try {
-    for (const [args, message] of cases) {
-      stderr.mock.resetCalls();
-      expectEqual(await command.run(args), 2, `exit code for ${args.join(' ')}`);
-      const printed = stderr.mock.calls.map((c) => String(c.arguments[0])).join('\n');
-      assert.match(printed, message);
-      assert.match(printed, new RegExp(`usage: campaign ${command.name}`));
-    }
-  } finally {
-    stderr.mock.restore();
-  }
-}
+const campaign = (...args: string[]): ReturnType<typeof runCli> => runCli(PRODUCT_CLI, ...args);
 
 test('report: missing or malformed options exit 2 naming the option', async () => {
   const ok = ['--out', 'o', '--data', 'd', '--from', '2026-11-22', '--to', '2026-11-23'];
@@ -63,23 +41,7 @@ test('report: a range with no published run, or a reversed range, exits 1 with o
   assert.match(badDate.stderr, /^campaign: from date must be a calendar date YYYY-MM-DD, got '2026-11-31'\n$/);
 });
 
-test('simulate-outcomes: option errors exit 2; a missing run exits 1', async () => {
-  const ok = ['--data', 'd', '--out', 'o', '--date', '2026-11-22', '--uplift', '0.3'];
-  await usageErrors(simulateOutcomesCommand, [
-    [ok.slice(2), /--data is required/],
-    [ok.slice(0, 6), /--uplift is required/],
-    [[...ok.slice(0, 6), '--uplift', 'lots'], /--uplift must be a number, got 'lots'/],
-    [[...ok, '--seed', '1.5'], /--seed must be a whole number, got '1.5'/],
-    [[...ok, '--base-rate', '1e-1'], /--base-rate must be a number/],
-  ]);
-  const root = tempDir();
-  const r = campaign('simulate-outcomes', '--data', join(root, 'data'), '--out', join(root, 'out'), '--date', '2026-11-22', '--uplift', '0.3');
-  expectEqual(r.status, 1);
-  assert.match(r.stderr, /^campaign: no published run for 2026-11-22 under .*out; run 'campaign run --date 2026-11-22' first\n$/);
-});
-
-test('--help prints the usage of both commands', () => {
+test('--help prints the usage', () => {
   assert.match(campaign('report', '--help').stdout, /--report-dir DIR/);
-  assert.match(campaign('simulate-outcomes', '--help').stdout, /--base-rate P/);
   assert.match(campaign('--help').stdout, /report +measure campaigns/);
 });

@@ -1,15 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { EncodedRowGroup } from '../../../io/parquet/encode/row-group.js';
-import type { PlaysWorkerData } from './plays-worker.js';
-
-export interface PlaysRequest {
-  id: number;
-  from: number;
-  to: number;
-}
-
-export type PlaysResponse = { id: number; rows: number; group: EncodedRowGroup } | { id: number; error: string };
+import type { PlaysRequest, PlaysResponse, PlaysWorkerData } from './plays-protocol.js';
 
 /** Most worker threads worth starting: generation and Snappy encoding are CPU-bound. */
 const MAX_WORKERS = 4;

@@ -1,19 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Compression } from '../../../io/parquet/parquet-column.js';
 import { encodeRowGroup } from '../../../io/parquet/encode/row-group.js';
 import { buildModel } from './dataset-model.js';
 import { PlaysGenerator } from './plays.js';
-import type { PlaysRequest, PlaysResponse } from './plays-pool.js';
+import type { PlaysRequest, PlaysResponse, PlaysWorkerData } from './plays-protocol.js';
 import { TABLE_SCHEMAS } from './table-schemas.js';
 
-/** Worker thread: rebuilds the dataset model, then generates and encodes plays row groups on request. */
-export interface PlaysWorkerData {
-  seed: number;
-  day: number;
-  profiles: number;
-  compression: Compression;
-}
-
+// Worker thread: rebuilds the dataset model, then generates and encodes plays row groups on request.
 const { seed, day, profiles, compression } = workerData as PlaysWorkerData;
 const model = buildModel(seed, day, profiles);
 const generator = new PlaysGenerator(seed, day, model.catalog, model.taste, model.households, model.ids);

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatDay, parseDay } from '../../../engine/dates.js';
 import { CampaignError } from '../../../engine/errors.js';
-import { findPublishedRuns, readRun } from '../../../engine/report/published-runs.js';
-import type { PublishedRun } from '../../../engine/report/published-runs.js';
+import { findPublishedRuns, readRun } from '../../../engine/run-dir/published-runs.js';
+import type { PublishedRun } from '../../../engine/run-dir/published-runs.js';
+import { runDirOf } from '../../../engine/run-dir/run-layout.js';
 import { ReportSession } from '../../../engine/report/report-session.js';
 import { sqlString } from '../../../io/input/duckdb-session.js';
 import type { ParquetField } from '../../../io/parquet/parquet-column.js';
@@ -113,9 +114,9 @@ export async function simulateOutcomes(options: SimulateOutcomesOptions): Promis
   check(Number.isSafeInteger(seed) && seed >= 0, `seed must be a non-negative integer, got ${seed}`);
   check(Number.isFinite(noiseRate) && noiseRate >= 0 && noiseRate <= 1, `noise rate must be in [0, 1], got ${noiseRate}`);
 
-  const runDir = join(resolve(options.outDir), date);
+  const runDir = runDirOf(resolve(options.outDir), date);
   if (!existsSync(runDir)) throw new CampaignError('OUTCOMES', `no published run for ${date} under ${resolve(options.outDir)}; run 'campaign run --date ${date}' first`);
-  const run = readRun(runDir, date);
+  const run = readRun(resolve(options.outDir), date);
   const minPlay = run.minPlaySeconds;
 
   const session = await ReportSession.open(options.dataDir);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DeliveryError } from '../../../engine/errors.js';
 import { deliverRun } from '../../../engine/delivery/deliver-run.js';
-import type { DeliveryCredentials } from '../../../engine/delivery/delivery-types.js';
+import type { DeliveryCredentials } from '../../../io/clevertap/credentials.js';
 import { Sandbox, SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../../../bench/workloads/sandbox/sandbox-server.js';
 import { listLedgerRecords } from '../../../io/ledger/list-ledger.js';
 import { readAcceptedSends } from '../../../io/ledger/read-accepted-sends.js';

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { runCampaign } from '../../../../engine/run-campaign.js';
 import { generateDataset } from '../../generate/generate-dataset.js';
 import type { Command } from '../../../../cli/command.js';
-import { optionError, workersOption } from '../../../../cli/options.js';
+import { optionError, wholeNumberOption } from '../../../../cli/options.js';
 import { progressReporter } from '../../../../cli/progress-reporter.js';
 import { formatRunSummary } from '../../../../cli/run-summary.js';
 
@@ -38,7 +38,7 @@ export const demoCommand: Command = {
     });
     const profiles = Number(values.profiles);
     if (!Number.isInteger(profiles) || profiles < 1) return optionError(`--profiles must be a whole number ≥ 1, got '${values.profiles}'`, usage);
-    const workers = values.workers === undefined ? undefined : workersOption(values.workers);
+    const workers = values.workers === undefined ? undefined : wholeNumberOption(values.workers);
     if (workers === null) return optionError(`--workers must be a whole number ≥ 0, got '${values.workers}'`, usage);
 
     const wanted = { profiles, seed: SEED, date: values.date };

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { tryParseDay } from '../../../../engine/dates.js';
 import { MAX_PLAYS_FILES, MAX_PROFILES, generateDataset } from '../../generate/generate-dataset.js';
 import type { Command } from '../../../../cli/command.js';
+import { wholeNumberOption } from '../../../../cli/options.js';
 
 const USAGE = `usage: campaign generate --profiles N --seed S --date YYYY-MM-DD --out DIR [--plays-files K]
 
@@ -79,7 +80,7 @@ function required(option: string, value: string | undefined): string {
 }
 
 function integer(option: string, text: string, min: number, max: number): number {
-  const value = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw new UsageError(`${option} must be an integer from ${min} to ${max}, got '${text}'`);
+  const value = wholeNumberOption(text);
+  if (value === null || value < min || value > max) throw new UsageError(`${option} must be an integer from ${min} to ${max}, got '${text}'`);
   return value;
 }

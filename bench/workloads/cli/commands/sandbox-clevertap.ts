@@ -3,7 +3,7 @@ import { parseFaultSpec } from '../../sandbox/sandbox-faults.js';
 import type { SandboxFaults } from '../../sandbox/sandbox-faults.js';
 import { Sandbox } from '../../sandbox/sandbox-server.js';
 import type { Command } from '../../../../cli/command.js';
-import { optionError } from '../../../../cli/options.js';
+import { optionError, wholeNumberOption } from '../../../../cli/options.js';
 
 const usage = `usage: campaign sandbox-clevertap [--port P] [--host H] [--faults SPEC] [--dump FILE]
                                   [--account-id ID] [--passcode CODE] [--max-concurrent N]
@@ -46,9 +46,11 @@ export const sandboxClevertapCommand: Command = {
       strict: true,
       allowPositionals: false,
     });
-    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) return optionError(`--port must be a port number, got '${values.port}'`, usage);
+    const port = wholeNumberOption(values.port);
+    if (port === null || port > 65535) return optionError(`--port must be a port number, got '${values.port}'`, usage);
     if (!/^[1-9]\d*$/.test(values['max-concurrent'])) return optionError(`--max-concurrent must be a positive integer, got '${values['max-concurrent']}'`, usage);
-    if (!/^\d+$/.test(values['parse-threads']) || Number(values['parse-threads']) > 64) return optionError(`--parse-threads must be an integer from 0 to 64, got '${values['parse-threads']}'`, usage);
+    const parseThreads = wholeNumberOption(values['parse-threads']);
+    if (parseThreads === null || parseThreads > 64) return optionError(`--parse-threads must be an integer from 0 to 64, got '${values['parse-threads']}'`, usage);
     let faults: SandboxFaults = {};
     if (values.faults !== undefined) {
       try {
@@ -62,9 +64,9 @@ export const sandboxClevertapCommand: Command = {
     const dump = values.dump;
     const sandbox: Sandbox = await Sandbox.start({
       host: values.host,
-      port: Number(values.port),
+      port,
       maxConcurrent: Number(values['max-concurrent']),
-      parseThreads: Number(values['parse-threads']),
+      parseThreads,
       faults,
       ...(accountId === undefined || accountId === '' ? {} : { accountId }),
       ...(passcode === undefined || passcode === '' ? {} : { passcode }),

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { simulateOutcomes } from '../../outcomes/simulate-outcomes.js';
 import type { SimulateOutcomesSummary, SimulatedArm } from '../../outcomes/simulate-outcomes.js';
 import type { Command } from '../../../../cli/command.js';
-import { optionError } from '../../../../cli/options.js';
+import { optionError, wholeNumberOption } from '../../../../cli/options.js';
 
 const usage = `usage: campaign simulate-outcomes --data DIR --out DIR --date YYYY-MM-DD --uplift X [options]
 
@@ -49,7 +49,7 @@ export const simulateOutcomesCommand: Command = {
     for (const [option, whole] of [['uplift', false], ['base-rate', false], ['window-days', true], ['seed', true], ['noise-rate', false]] as const) {
       const text = values[option];
       if (text === undefined) continue;
-      const value = whole ? (/^\d+$/.test(text) ? Number(text) : NaN) : /^-?(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : NaN;
+      const value = whole ? (wholeNumberOption(text) ?? NaN) : /^-?(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : NaN;
       if (!Number.isFinite(value)) return optionError(`--${option} must be ${whole ? 'a whole number' : 'a number'}, got '${text}'`, usage);
       numbers[option] = value;
     }

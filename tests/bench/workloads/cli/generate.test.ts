@@ -1,4 +1,4 @@
-import { mock, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { generateCommand } from '../../../../bench/workloads/cli/commands/generate.js';
 import { expectEqual } from '../../../support/expect-equal.js';
 import { tempDir } from '../../../support/temp-dir.js';
+import { usageErrors } from '../../../support/usage-errors.js';
 
-const MAIN = fileURLToPath(new URL('../../../../cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../../../bench/workloads/cli/main.js', import.meta.url));
 
 function campaign(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [MAIN, 'generate', ...args], { encoding: 'utf8' });
@@ -45,18 +46,7 @@ test('bad arguments exit 2 with a message naming the option', async () => {
     [[...ok, '--rows', '5'], /--rows/],
     [[...ok, 'extra'], /extra/],
   ];
-  const stderr = mock.method(console, 'error', () => undefined);
-  try {
-    for (const [args, message] of cases) {
-      stderr.mock.resetCalls();
-      expectEqual(await generateCommand.run(args), 2, `exit code for ${args.join(' ')}`);
-      const printed = stderr.mock.calls.map((c) => String(c.arguments[0])).join('\n');
-      assert.match(printed, message);
-      assert.match(printed, /usage: campaign generate/);
-    }
-  } finally {
-    stderr.mock.restore();
-  }
+  await usageErrors(generateCommand, cases);
   assert.throws(() => readdirSync(out), /ENOENT/);
   // Through the real entry point too: the process exit code is 2.
   const r = campaign('--profiles', 'x');
@@ -78,4 +68,11 @@ test('--help prints the usage', () => {
   const r = campaign('--help');
   expectEqual(r.status, 0);
   assert.match(r.stdout, /--plays-files K/);
+});
+
+test('the product CLI has no generate: it names the workloads entry instead (exit 2)', () => {
+  const product = fileURLToPath(new URL('../../../../cli/main.js', import.meta.url));
+  const r = spawnSync(process.execPath, [product, 'generate', '--profiles', '10'], { encoding: 'utf8' });
+  expectEqual(r.status, 2);
+  assert.match(r.stderr, /^campaign: 'generate' serves the synthetic workloads, not the product: run it as 'node dist\/bench\/workloads\/cli\/main\.js generate'\n$/);
 });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { expectEqual } from '../../../support/expect-equal.js';
 import { tempDir } from '../../../support/temp-dir.js';
 
-const MAIN = fileURLToPath(new URL('../../../../cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../../../bench/workloads/cli/main.js', import.meta.url));
 
 interface Running {
   url: string;

@@ -1,17 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { dayToUnixSeconds, parseDay } from '../dates.js';
 import { DeliveryError } from '../errors.js';
-import { writeFileAtomic } from '../../io/ledger/durable-files.js';
 import type { RecordInfo } from '../../io/ledger/ledger-types.js';
 import type { SendRowsView } from './payload-check.js';
 import { PayloadLines } from '../../io/clevertap/payload-file.js';
+import { DuckDBSession, sqlString } from '../../io/input/duckdb-session.js';
+import type { Chunk } from '../../io/input/duckdb-session.js';
+import { PAYLOADS_FILE, SELECTION_FILE } from '../run-dir/run-layout.js';
 import { validatePayloads } from './validate-payloads.js';
-
-export const PAYLOADS_FILE = 'payloads.ndjson';
-export const SELECTION_FILE = 'selection.parquet';
-export const MANIFEST_FILE = 'manifest.json';
 
 /**
  * The run's `send` records in payload order, column by column (a day can hold millions: no object
@@ -25,58 +21,29 @@ export function recordInfo(run: SendRowsView, i: number): RecordInfo {
   return { account_id: run.accountIds[i]!, profile_id: run.profileIds[i]!, show_id: run.showIds[i]!, scenario: run.scenarios[i]!, crm_id: run.crmIds[i]! };
 }
 
-export async function readRunManifest(runDir: string): Promise<Record<string, unknown>> {
-  const path = join(runDir, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new DeliveryError(`${path}: cannot read the run manifest (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); is ${runDir} the output of a run?`);
-  }
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new DeliveryError(`${path}: not a JSON object`);
-}
-
-/** Sets the manifest's `delivery` key, atomically (temp file + rename): the manifest is never half-written. */
-export async function mergeDeliveryIntoManifest(runDir: string, delivery: unknown): Promise<void> {
-  const manifest = await readRunManifest(runDir);
-  manifest['delivery'] = delivery;
-  await writeFileAtomic(join(runDir, MANIFEST_FILE), [`${JSON.stringify(manifest, null, 2)}\n`]);
-}
-
 async function readSendRows(path: string): Promise<SendRowsView> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const connection = await instance.connect();
-  const ids: number[][] = [[], [], []];
+  const session = await DuckDBSession.open(1);
+  const ids: (number | null)[][] = [[], [], []];
   const crmIds: (string | null)[] = [];
   const scenarios: (string | null)[] = [];
   const interned = new Map<string, string>();
   try {
     // A plain filtered scan keeps the file's row order, which is what pairs rows with payload lines.
-    const result = await connection.run(
-      `SELECT account_id::DOUBLE, profile_id::DOUBLE, show_id::DOUBLE, crm_id::VARCHAR, scenario::VARCHAR FROM read_parquet($path) WHERE status = 'send'`,
-      { path },
+    await session.stream(
+      `SELECT account_id::DOUBLE, profile_id::DOUBLE, show_id::DOUBLE, crm_id::VARCHAR, scenario::VARCHAR FROM read_parquet(${sqlString(path)}) WHERE status = 'send'`,
+      (chunk) => {
+        for (let c = 0; c < 3; c++) pushIds(chunk, c, ids[c]!);
+        crmIds.push(...chunk.str(3));
+        // A handful of scenario names over millions of rows: keep one string per name.
+        for (const name of chunk.str(4)) scenarios.push(name === null ? null : (interned.get(name) ?? interned.set(name, name).get(name)!));
+      },
     );
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (chunk === null || chunk.rowCount === 0) break;
-      for (let c = 0; c < 3; c++) ids[c]!.push(...(chunk.getColumnValues(c) as number[]));
-      crmIds.push(...(chunk.getColumnValues(3) as (string | null)[]));
-      // A handful of scenario names over millions of rows: keep one string per name.
-      for (const name of chunk.getColumnValues(4) as (string | null)[]) scenarios.push(name === null ? null : (interned.get(name) ?? interned.set(name, name).get(name)!));
-    }
   } catch (err) {
     throw new DeliveryError(`${path}: cannot read the selection: ${(err as Error).message.split('\n')[0]}`);
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    session.close();
   }
-  const [accounts, profiles, shows] = ids as [number[], number[], number[]];
+  const [accounts, profiles, shows] = ids as [(number | null)[], (number | null)[], (number | null)[]];
   for (let i = 0; i < accounts.length; i++) {
     const row = `${path}: send row ${i + 1} (account_id ${accounts[i]})`;
     if (accounts[i] === null || profiles[i] === null) throw new DeliveryError(`${row}: null account_id or profile_id`);
@@ -84,7 +51,22 @@ async function readSendRows(path: string): Promise<SendRowsView> {
     if (shows[i] === null || scenarios[i] === null) throw new DeliveryError(`${row}: a send row without show_id or scenario`);
     if (i > 0 && accounts[i]! <= accounts[i - 1]!) throw new DeliveryError(`${row}: not sorted by account_id (or a duplicate account)`);
   }
-  return { count: accounts.length, accountIds: Float64Array.from(accounts), profileIds: Float64Array.from(profiles), showIds: Float64Array.from(shows), crmIds: crmIds as string[], scenarios: scenarios as string[] };
+  return {
+    count: accounts.length,
+    accountIds: Float64Array.from(accounts as number[]),
+    profileIds: Float64Array.from(profiles as number[]),
+    showIds: Float64Array.from(shows as number[]),
+    crmIds: crmIds as string[],
+    scenarios: scenarios as string[],
+  };
+}
+
+/** Appends column `c` of the chunk, a null where the row has none. */
+function pushIds(chunk: Chunk, c: number, out: (number | null)[]): void {
+  const values = chunk.f64(c);
+  const valid = chunk.validity(c);
+  // valid bit i set = row i present
+  for (let i = 0; i < chunk.size; i++) out.push(valid === null || (valid[i >> 3]! & (1 << (i & 7))) !== 0 ? values[i]! : null);
 }
 
 /**

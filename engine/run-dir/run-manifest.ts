@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../io/ledger/durable-files.js';
+import type { CampaignConfig, EffectiveConfig } from '../config/config-types.js';
+import type { DeliverySummary } from '../delivery/delivery-types.js';
+import type { DriftResult } from '../drift/drift-types.js';
+import { RunDirError } from '../errors.js';
+import type { DeltaInput, InputFile } from '../../io/input/table-files.js';
+import type { ValidationReport } from '../output/validate-outputs.js';
+import { ENGINE_VERSION } from '../version.js';
+import { MANIFEST_FILE, PAYLOADS_FILE, SELECTION_FILE, scenarioFileName } from './run-layout.js';
+
+/** `manifest.json` of a published run, as runCampaign writes it (SPEC §10); `delivery` is merged in by each delivery. */
+export interface RunManifest {
+  run_id: string;
+  campaign_date: string;
+  engine_version: string;
+  effective_config: CampaignConfig;
+  active_overrides: string[];
+  /** `delta`: each Delta table's version and live files (describeDeltaInputs). */
+  inputs: { dataset: string; files: InputFile[]; delta: Record<string, DeltaInput>; ledger_accepted_sends: number };
+  counts: Record<string, Record<string, number>>;
+  outputs: { scenarios: Record<string, number>; [SELECTION_FILE]: number; [PAYLOADS_FILE]: number };
+  validation: { passed: boolean; checks: readonly string[]; rows_checked: number; violations: string[] };
+  timings_ms: Record<string, number>;
+  workers: number;
+  drift: DriftResult;
+  delivery?: DeliverySummary;
+}
+
+/** A manifest read back from disk: the keys are known, the values unchecked (another version, or damage, may have written them). */
+export type StoredManifest = { readonly [K in keyof RunManifest]?: unknown };
+
+/** Rows written per output file, by scenario name for the scenario files. */
+export interface WrittenOutputs {
+  scenarios: Record<string, number>;
+  selection: number;
+  payloads: number;
+}
+
+export interface ManifestParts {
+  runId: string;
+  effective: EffectiveConfig;
+  dataDir: string;
+  inputFiles: InputFile[];
+  deltaInputs: Record<string, DeltaInput>;
+  ledgerRows: number;
+  counts: Record<string, Record<string, number>>;
+  outputs: WrittenOutputs;
+  validation: ValidationReport;
+  timingsMs: Record<string, number>;
+  workers: number;
+  drift: DriftResult;
+}
+
+export function buildManifest(p: ManifestParts): RunManifest {
+  return {
+    run_id: p.runId,
+    campaign_date: p.effective.date,
+    engine_version: ENGINE_VERSION,
+    effective_config: p.effective.config,
+    active_overrides: p.effective.activeOverrides,
+    inputs: { dataset: resolve(p.dataDir), files: p.inputFiles, delta: p.deltaInputs, ledger_accepted_sends: p.ledgerRows },
+    counts: p.counts,
+    outputs: {
+      scenarios: Object.fromEntries(Object.entries(p.outputs.scenarios).map(([k, v]) => [scenarioFileName(k), v])),
+      [SELECTION_FILE]: p.outputs.selection,
+      [PAYLOADS_FILE]: p.outputs.payloads,
+    },
+    validation: { passed: p.validation.violations.length === 0, checks: p.validation.checks, rows_checked: p.validation.rowsChecked, violations: p.validation.violations },
+    timings_ms: p.timingsMs,
+    workers: p.workers,
+    drift: p.drift,
+  };
+}
+
+function manifestText(manifest: RunManifest | StoredManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** Writes the manifest into a run directory being staged (publishing renames the whole directory). */
+export async function writeManifest(runDir: string, manifest: RunManifest): Promise<void> {
+  await writeFile(join(runDir, MANIFEST_FILE), manifestText(manifest));
+}
+
+/**
+ * Reads `<runDir>/manifest.json`. A missing file is RunDirError `NO_RUN`; an unreadable file, bad
+ * JSON or anything but an object is `BAD_RUN`. Either names the file (`path`) and says why (`reason`).
+ */
+export function readManifest(runDir: string): StoredManifest {
+  const path = join(runDir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new RunDirError(reason === 'ENOENT' ? 'NO_RUN' : 'BAD_RUN', path, reason, `${path}: cannot read the run manifest (${reason})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const reason = `not valid JSON (${(err as Error).message})`;
+    throw new RunDirError('BAD_RUN', path, reason, `${path}: ${reason}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RunDirError('BAD_RUN', path, 'not a JSON object', `${path}: not a JSON object`);
+  return value as StoredManifest;
+}
+
+/** Sets the manifest's `delivery` key, atomically (temp file + rename): the manifest is never half-written. */
+export async function mergeDeliveryIntoManifest(runDir: string, delivery: DeliverySummary): Promise<void> {
+  const manifest = { ...readManifest(runDir), delivery };
+  await writeFileAtomic(join(runDir, MANIFEST_FILE), [manifestText(manifest)]);
+}

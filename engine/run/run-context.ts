@@ -1,0 +1,104 @@
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { DeltaVersions } from '../../io/input/bind-tables.js';
+import { INPUT_TABLES } from '../../io/input/input-schema.js';
+import type { CampaignConfig, EffectiveConfig } from '../config/config-types.js';
+import { defaultConfig } from '../config/default-config.js';
+import { effectiveConfig, loadConfigFile } from '../config/resolve-config.js';
+import { parseDay } from '../dates.js';
+import { AbortedError, CampaignError } from '../errors.js';
+import type { ProgressListener, RunPhase } from '../progress.js';
+
+export interface RunCampaignOptions {
+  /** Dataset directory (SPEC §2). */
+  dataDir: string;
+  /** Campaign date D, YYYY-MM-DD. */
+  date: string;
+  /** Output root; the run is published as `<outDir>/<date>/`. */
+  outDir: string;
+  /** A config object, a YAML/JSON file path, or nothing for the SPEC defaults. */
+  config?: CampaignConfig | string;
+  /** Worker threads; 0 runs the shard passes on the calling thread. Default: the core count. */
+  workers?: number;
+  /** Delivery state (the ledger) whose accepted sends join the dedup history. Default `<outDir>/state`. */
+  stateDir?: string;
+  /**
+   * Delta table versions to read, by table name (`{ plays: 41 }`), for re-runs on the data an
+   * earlier run read; other Delta tables are read at their latest version.
+   */
+  deltaVersions?: Readonly<Record<string, number>>;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+}
+
+/** One run's checked options, its effective config, and the clock its phases report against. */
+export interface RunContext {
+  date: string;
+  day: number;
+  effective: EffectiveConfig;
+  config: CampaignConfig;
+  workers: number;
+  dataDir: string;
+  outDir: string;
+  stateDir: string;
+  deltaVersions: DeltaVersions;
+  signal: AbortSignal | undefined;
+  emit: ProgressListener;
+  started: number;
+  timingsMs: Record<string, number>;
+}
+
+/** Checks the options and resolves the config for the date: nothing is read or locked yet. */
+export function startRun(options: RunCampaignOptions): RunContext {
+  const started = performance.now();
+  const day = parseDay(options.date, 'campaign date');
+  const base = typeof options.config === 'string' ? loadConfigFile(options.config) : (options.config ?? defaultConfig());
+  const effective = effectiveConfig(base, options.date);
+  const workers = options.workers ?? availableParallelism();
+  if (!Number.isInteger(workers) || workers < 0) throw new CampaignError('BAD_OPTION', `workers must be a whole number ≥ 0, got ${workers}`);
+  const outDir = resolve(options.outDir);
+  return {
+    date: options.date,
+    day,
+    effective,
+    config: effective.config,
+    workers,
+    dataDir: options.dataDir,
+    outDir,
+    stateDir: resolve(options.stateDir ?? join(outDir, 'state')),
+    deltaVersions: checkDeltaVersions(options.deltaVersions ?? {}),
+    signal: options.signal,
+    emit: options.onProgress ?? (() => undefined),
+    started,
+    timingsMs: {},
+  };
+}
+
+function checkDeltaVersions(versions: Readonly<Record<string, number>>): DeltaVersions {
+  for (const [table, version] of Object.entries(versions)) {
+    if (!(table in INPUT_TABLES)) throw new CampaignError('BAD_OPTION', `a Delta version is pinned for '${table}', which is not an input table (${Object.keys(INPUT_TABLES).join(', ')})`);
+    if (!Number.isInteger(version) || version < 0) throw new CampaignError('BAD_OPTION', `the Delta version pinned for '${table}' must be a whole number ≥ 0, got ${version}`);
+  }
+  return versions as DeltaVersions;
+}
+
+export function checkAbort(run: RunContext): void {
+  if (run.signal?.aborted === true) throw new AbortedError();
+}
+
+/** Runs one phase: stops first if the run was aborted, reports its start and end, records its time. */
+export async function phase<T>(run: RunContext, name: RunPhase, work: () => Promise<T> | T): Promise<T> {
+  checkAbort(run);
+  const start = performance.now();
+  run.emit({ phase: name, state: 'start' });
+  const result = await work();
+  const elapsedMs = Math.round(performance.now() - start);
+  run.timingsMs[name] = elapsedMs;
+  run.emit({ phase: name, state: 'end', elapsedMs });
+  return result;
+}
+
+/** Reports progress within a phase: `done` of `total` shards. */
+export function shardDone(run: RunContext, name: RunPhase, done: number, total: number): void {
+  run.emit({ phase: name, state: 'progress', done, total });
+}

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeParquet } from '../../io/parquet/index.js';
+import { SCENARIOS } from '../config/config-types.js';
+import type { CampaignConfig } from '../config/config-types.js';
+import { checkDrift } from '../drift/check-drift.js';
+import type { DriftResult } from '../drift/drift-types.js';
+import { ValidationError } from '../errors.js';
+import type { SendRecord } from '../load/load-sends.js';
+import { payloadBlocks } from '../output/payload-lines.js';
+import type { ShardRunner } from '../pool/shard-runner.js';
+import { PAYLOADS_FILE, runDirOf, scenarioPath, SCENARIOS_DIR, SELECTION_FILE } from '../run-dir/run-layout.js';
+import { buildManifest, writeManifest } from '../run-dir/run-manifest.js';
+import type { RunManifest, WrittenOutputs } from '../run-dir/run-manifest.js';
+import { ENGINE_VERSION } from '../version.js';
+import type { RunInputs } from './load-inputs.js';
+import { runCounts } from './run-counts.js';
+import type { RunContext } from './run-context.js';
+import { checkAbort } from './run-context.js';
+import type { RunStaging } from './run-staging.js';
+import type { ShardPlan } from './shard-passes.js';
+import type { CheckedSelection } from './validate-run.js';
+
+export interface WrittenRun {
+  runId: string;
+  outputs: WrittenOutputs;
+  counts: Record<string, Record<string, number>>;
+  drift: DriftResult;
+}
+
+/**
+ * Phase `write`: the run's files into the staging directory — the four scenario files built,
+ * checked and encoded on the workers while this thread writes the selection and the payloads —
+ * then the counts and the drift guard's verdict against the previous run.
+ */
+export async function writeRun(run: RunContext, runner: ShardRunner, staging: RunStaging, plan: ShardPlan, input: RunInputs, checked: CheckedSelection): Promise<WrittenRun> {
+  const { model, params, results } = plan;
+  const { labels } = input.loaded;
+  const { selection, validation } = checked;
+  const stagingDir = staging.create();
+  await mkdir(join(stagingDir, SCENARIOS_DIR));
+  const scenarioWrites = Promise.all(
+    SCENARIOS.map((name, k) => runner.run({ kind: 'write-scenario', scenario: k, path: scenarioPath(stagingDir, name), profileIds: labels.profileIds, showIds: labels.showIds, results })),
+  );
+  staging.track(scenarioWrites);
+
+  const runId = runIdOf(run.date, run.config, input);
+  await writeParquet(join(stagingDir, SELECTION_FILE), selection.fields, selection.columns, selection.rows);
+  const payloads = await writeLines(join(stagingDir, PAYLOADS_FILE), payloadBlocks(model, labels, results, params.segmentNames, run.config.delivery.event_name, runId));
+  const scenarioRows: Record<string, number> = {};
+  for (const [k, reply] of (await scenarioWrites).entries()) {
+    scenarioRows[SCENARIOS[k]!] = reply.rows;
+    validation.violations.push(...reply.violations);
+  }
+  if (validation.violations.length > 0) throw new ValidationError(validation.violations);
+  const counts = runCounts(input.loaded.counts, plan, selection.rows);
+  const drift = await checkDrift(run.outDir, run.date, run.config, counts);
+  return { runId, outputs: { scenarios: scenarioRows, selection: selection.rows, payloads }, counts, drift };
+}
+
+/** Writes the manifest and renames the staged run into place as `<out>/<D>/` (SPEC §10). */
+export async function publishRun(run: RunContext, staging: RunStaging, input: RunInputs, checked: CheckedSelection, written: WrittenRun): Promise<{ outputDir: string; manifest: RunManifest }> {
+  run.timingsMs['total'] = Math.round(performance.now() - run.started);
+  const manifest = buildManifest({
+    runId: written.runId,
+    effective: run.effective,
+    dataDir: run.dataDir,
+    inputFiles: input.loaded.inputFiles,
+    deltaInputs: input.loaded.deltaInputs,
+    ledgerRows: input.ledgerSends.length,
+    counts: written.counts,
+    outputs: written.outputs,
+    validation: checked.validation,
+    timingsMs: run.timingsMs,
+    workers: run.workers,
+    drift: written.drift,
+  });
+  await writeManifest(staging.dir, manifest);
+  checkAbort(run);
+  const outputDir = runDirOf(run.outDir, run.date);
+  staging.publish(outputDir);
+  return { outputDir, manifest };
+}
+
+/**
+ * `<D>-` + 16 hex digits of SHA-256 over the engine version, the date, the effective config (minus
+ * `drift`, which changes no output byte), every input file's hash, the ledger's accepted sends and
+ * the Delta versions and deletion vectors read (an inline deletion vector changes no file).
+ */
+function runIdOf(date: string, config: CampaignConfig, input: RunInputs): string {
+  const delta = input.loaded.deltaInputs;
+  // Datasets without Delta tables keep the run ids they always had.
+  const deltaPart = Object.keys(delta).length === 0 ? {} : { delta };
+  const inputDigest = createHash('sha256')
+    .update(JSON.stringify({ engine: ENGINE_VERSION, date, config: { ...config, drift: undefined }, files: input.loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: ledgerDigest(input.ledgerSends), ...deltaPart }))
+    .digest('hex');
+  return `${date}-${inputDigest.slice(0, 16)}`;
+}
+
+function ledgerDigest(sends: readonly SendRecord[]): string {
+  const rows = sends.map((s) => `${s.send_date}|${s.account_id}|${s.profile_id}|${s.show_id}|${s.scenario}`).sort();
+  return createHash('sha256').update(rows.join('\n')).digest('hex');
+}
+
+/** Streams NDJSON blocks to `path`; returns the number of lines. */
+async function writeLines(path: string, blocks: Iterable<string>): Promise<number> {
+  const stream = createWriteStream(path);
+  let lines = 0;
+  for (const block of blocks) {
+    for (let i = block.indexOf('\n'); i >= 0; i = block.indexOf('\n', i + 1)) lines++;
+    if (!stream.write(block)) await once(stream, 'drain');
+  }
+  stream.end();
+  await once(stream, 'finish');
+  return lines;
+}
