@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBSession } from '../io/input/duckdb-session.js';
 import { readSnapshot } from '../io/delta/snapshot.js';
-import { DeltaTableWriter } from '../tests/support/delta-writer.js';
+import { DeltaTableWriter } from './workloads/delta/delta-writer.js';
 
 /**
  * Delta Lake benchmarks (issue 9):

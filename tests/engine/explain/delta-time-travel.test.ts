@@ -16,8 +16,8 @@ import { buildCampaignReport } from '../../../engine/report/build-campaign-repor
 import { runCampaign } from '../../../engine/run-campaign.js';
 import type { RunCampaignResult } from '../../../engine/run-campaign.js';
 import { query } from '../../io/parquet/duckdb-query.js';
-import { DeltaTableWriter, SPEC_FIELDS, deletionVectorFile, removeOf } from '../../support/delta-writer.js';
-import type { AddAction } from '../../support/delta-writer.js';
+import { DeltaTableWriter, SPEC_FIELDS, deletionVectorFile, removeOf } from '../../../bench/workloads/delta/delta-writer.js';
+import type { AddAction } from '../../../bench/workloads/delta/delta-writer.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { DeltaError } from '../../../io/delta/delta-error.js';
 import { deletionVectorFile, deletionVectorId, readDeletionVector } from '../../../io/delta/deletion-vector.js';
 import { decodeZ85 } from '../../../io/delta/z85.js';
-import { deletionVectorFile as writeDeletionVectors, encodeZ85, inlineDeletionVector } from '../../support/delta-writer.js';
+import { deletionVectorFile as writeDeletionVectors, encodeZ85, inlineDeletionVector } from '../../../bench/workloads/delta/delta-writer.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { CampaignError, InputError } from '../../../engine/errors.js';
 import { query } from '../parquet/duckdb-query.js';
-import { DeltaTableWriter, SPEC_FIELDS, deletionVectorFile, removeOf } from '../../support/delta-writer.js';
+import { DeltaTableWriter, SPEC_FIELDS, deletionVectorFile, removeOf } from '../../../bench/workloads/delta/delta-writer.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { checkMessage } from './contract-cases.js';
