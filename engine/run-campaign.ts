@@ -1,6 +1,7 @@
 import { runDriftError } from './drift/drift-gate.js';
 import type { DriftResult } from './drift/drift-types.js';
 import { acquireRunLock } from './output/run-lock.js';
+import { recoverRunDir } from './output/staging-dir.js';
 import type { ValidationReport } from './output/validate-outputs.js';
 import { createShardRunner } from './pool/shard-runner.js';
 import type { RunManifest } from './run-dir/run-manifest.js';
@@ -40,6 +41,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   const staging = new RunStaging(run.outDir, run.date);
   const runner = createShardRunner(run.workers);
   try {
+    await recoverRunDir(run.outDir, run.date);
     const input = await phase(run, 'load', () => loadRunInputs(run));
     const plan = planPasses(run, input.loaded.model);
     const partials = await phase(run, 'profiles', () => runProfilePass(run, runner, plan));

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runCampaign } from '../../engine/run-campaign.js';
 import type { Command } from '../command.js';
@@ -16,7 +17,7 @@ Runs SPEC phases 1–4 for the date and publishes <out>/<date>/ (scenarios, sele
   --date D          campaign date (UTC)
   --out DIR         output root
   --config FILE     YAML or JSON config (default: SPEC defaults)
-  --workers N       worker threads (default: number of cores; 0 = run on the main thread)
+  --workers N       worker threads (default and most: number of cores; 0 = run on the main thread)
   --state DIR       delivery state / ledger (default: <out>/state)
   --delta-version TABLE=V
                     read the Delta table TABLE at version V instead of its latest (repeatable),
@@ -54,6 +55,7 @@ export const runCommand: Command = {
     for (const required of ['data', 'date', 'out'] as const) if (values[required] === undefined) return optionError(`--${required} is required`, usage);
     const workers = values.workers === undefined ? undefined : wholeNumberOption(values.workers);
     if (workers === null) return optionError(`--workers must be a whole number ≥ 0, got '${values.workers}'`, usage);
+    if (workers !== undefined && workers > availableParallelism()) console.error(`campaign: --workers ${workers} is more than the ${availableParallelism()} cores of this machine; using ${availableParallelism()}`);
     const deltaVersions = deltaVersionsOption(values['delta-version'] ?? []);
     if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);
     // Missing credentials fail before an hour of work, not after.
@@ -77,7 +79,7 @@ export const runCommand: Command = {
       if (credentials !== undefined) {
         delivering = true;
         await deliverAndReport(
-          { outDir: values.out!, date: values.date!, ...(values.state === undefined ? {} : { stateDir: values.state }), credentials, signal: interrupts.stop, cutSignal: interrupts.cut },
+          { outDir: values.out!, date: values.date!, ...(values.state === undefined ? {} : { stateDir: values.state }), credentials, runId: result.runId, signal: interrupts.stop, cutSignal: interrupts.cut },
           values.json,
         );
       }

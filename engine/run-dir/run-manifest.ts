@@ -52,6 +52,8 @@ export interface ManifestParts {
   timingsMs: Record<string, number>;
   workers: number;
   drift: DriftResult;
+  /** Kept from the published manifest when the same run is published again after a delivery. */
+  delivery?: DeliverySummary;
 }
 
 export function buildManifest(p: ManifestParts): RunManifest {
@@ -72,6 +74,7 @@ export function buildManifest(p: ManifestParts): RunManifest {
     timings_ms: p.timingsMs,
     workers: p.workers,
     drift: p.drift,
+    ...(p.delivery === undefined ? {} : { delivery: p.delivery }),
   };
 }
 

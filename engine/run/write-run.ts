@@ -10,9 +10,12 @@ import { checkDrift } from '../drift/check-drift.js';
 import type { DriftResult } from '../drift/drift-types.js';
 import { ValidationError } from '../errors.js';
 import type { SendRecord } from '../load/load-sends.js';
+import type { DeliverySummary } from '../delivery/delivery-types.js';
+import { checkDeliveredRerun } from '../output/delivered-rerun.js';
+import { writingTo } from '../output/output-error.js';
 import { payloadBlocks } from '../output/payload-lines.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
-import { PAYLOADS_FILE, runDirOf, scenarioPath, SCENARIOS_DIR, SELECTION_FILE } from '../run-dir/run-layout.js';
+import { MANIFEST_FILE, PAYLOADS_FILE, runDirOf, scenarioPath, SCENARIOS_DIR, SELECTION_FILE } from '../run-dir/run-layout.js';
 import { buildManifest, writeManifest } from '../run-dir/run-manifest.js';
 import type { RunManifest, WrittenOutputs } from '../run-dir/run-manifest.js';
 import { ENGINE_VERSION } from '../version.js';
@@ -29,6 +32,8 @@ export interface WrittenRun {
   outputs: WrittenOutputs;
   counts: Record<string, Record<string, number>>;
   drift: DriftResult;
+  /** The delivery summary of this same run, published before and (partly) delivered: kept in the manifest. */
+  priorDelivery?: DeliverySummary;
 }
 
 /**
@@ -41,15 +46,20 @@ export async function writeRun(run: RunContext, runner: ShardRunner, staging: Ru
   const { labels } = input.loaded;
   const { selection, validation } = checked;
   const stagingDir = staging.create();
-  await mkdir(join(stagingDir, SCENARIOS_DIR));
-  const scenarioWrites = Promise.all(
-    SCENARIOS.map((name, k) => runner.run({ kind: 'write-scenario', scenario: k, path: scenarioPath(stagingDir, name), profileIds: labels.profileIds, showIds: labels.showIds, results })),
-  );
-  staging.track(scenarioWrites);
+  await writingTo(join(stagingDir, SCENARIOS_DIR), mkdir(join(stagingDir, SCENARIOS_DIR)));
+  const scenarioTasks = SCENARIOS.map((name, k) => {
+    const path = scenarioPath(stagingDir, name);
+    return writingTo(path, runner.run({ kind: 'write-scenario', scenario: k, path, profileIds: labels.profileIds, showIds: labels.showIds, results }));
+  });
+  const scenarioWrites = Promise.all(scenarioTasks);
+  staging.track(scenarioWrites, ...scenarioTasks);
 
   const runId = runIdOf(run.date, run.config, input);
-  await writeParquet(join(stagingDir, SELECTION_FILE), selection.fields, selection.columns, selection.rows);
-  const payloads = await writeLines(join(stagingDir, PAYLOADS_FILE), payloadBlocks(model, labels, results, params.segmentNames, run.config.delivery.event_name, runId));
+  const priorDelivery = await checkDeliveredRerun(run.stateDir, run.outDir, run.date, runId);
+  const selectionPath = join(stagingDir, SELECTION_FILE);
+  await writingTo(selectionPath, writeParquet(selectionPath, selection.fields, selection.columns, selection.rows));
+  const payloadsPath = join(stagingDir, PAYLOADS_FILE);
+  const payloads = await writingTo(payloadsPath, writeLines(payloadsPath, payloadBlocks(model, labels, results, params.segmentNames, run.config.delivery.event_name, runId)));
   const scenarioRows: Record<string, number> = {};
   for (const [k, reply] of (await scenarioWrites).entries()) {
     scenarioRows[SCENARIOS[k]!] = reply.rows;
@@ -58,7 +68,7 @@ export async function writeRun(run: RunContext, runner: ShardRunner, staging: Ru
   if (validation.violations.length > 0) throw new ValidationError(validation.violations);
   const counts = runCounts(input.loaded.counts, plan, selection.rows);
   const drift = await checkDrift(run.outDir, run.date, run.config, counts);
-  return { runId, outputs: { scenarios: scenarioRows, selection: selection.rows, payloads }, counts, drift };
+  return { runId, outputs: { scenarios: scenarioRows, selection: selection.rows, payloads }, counts, drift, ...(priorDelivery === undefined ? {} : { priorDelivery }) };
 }
 
 /** Writes the manifest and renames the staged run into place as `<out>/<D>/` (SPEC §10). */
@@ -77,11 +87,12 @@ export async function publishRun(run: RunContext, staging: RunStaging, input: Ru
     timingsMs: run.timingsMs,
     workers: run.workers,
     drift: written.drift,
+    ...(written.priorDelivery === undefined ? {} : { delivery: written.priorDelivery }),
   });
-  await writeManifest(staging.dir, manifest);
+  await writingTo(join(staging.dir, MANIFEST_FILE), writeManifest(staging.dir, manifest));
   checkAbort(run);
   const outputDir = runDirOf(run.outDir, run.date);
-  staging.publish(outputDir);
+  await staging.publish();
   return { outputDir, manifest };
 }
 
