@@ -7,7 +7,7 @@ import { driftWarnings, formatRunSummary } from '../run-summary.js';
 import { credentialsFromEnv } from '../../io/clevertap/credentials.js';
 import { deliverAndReport } from '../delivery-report.js';
 import { catchInterrupts, DRAINING } from '../interrupts.js';
-import { optionError, wholeNumberOption } from '../options.js';
+import { deltaVersionsOption, optionError, wholeNumberOption } from '../options.js';
 
 const usage = `usage: campaign run --data DIR --date YYYY-MM-DD --out DIR [options]
 
@@ -19,6 +19,9 @@ Runs SPEC phases 1–4 for the date and publishes <out>/<date>/ (scenarios, sele
   --config FILE     YAML or JSON config (default: SPEC defaults)
   --workers N       worker threads (default and most: number of cores; 0 = run on the main thread)
   --state DIR       delivery state / ledger (default: <out>/state)
+  --delta-version TABLE=V
+                    read the Delta table TABLE at version V instead of its latest (repeatable),
+                    e.g. to re-run a date on the versions its manifest records (inputs.delta)
   --deliver         then deliver the run's payloads to CleverTap (see 'campaign deliver --help';
                     credentials from CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, CLEVERTAP_REGION or
                     CLEVERTAP_ENDPOINT, checked before the run starts)
@@ -42,6 +45,7 @@ export const runCommand: Command = {
         config: { type: 'string' },
         workers: { type: 'string' },
         state: { type: 'string' },
+        'delta-version': { type: 'string', multiple: true },
         deliver: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -52,6 +56,8 @@ export const runCommand: Command = {
     const workers = values.workers === undefined ? undefined : wholeNumberOption(values.workers);
     if (workers === null) return optionError(`--workers must be a whole number ≥ 0, got '${values.workers}'`, usage);
     if (workers !== undefined && workers > availableParallelism()) console.error(`campaign: --workers ${workers} is more than the ${availableParallelism()} cores of this machine; using ${availableParallelism()}`);
+    const deltaVersions = deltaVersionsOption(values['delta-version'] ?? []);
+    if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);
     // Missing credentials fail before an hour of work, not after.
     const credentials = values.deliver ? credentialsFromEnv() : undefined;
     let delivering = false;
@@ -64,6 +70,7 @@ export const runCommand: Command = {
         ...(values.config === undefined ? {} : { config: values.config }),
         ...(workers === undefined ? {} : { workers }),
         ...(values.state === undefined ? {} : { stateDir: values.state }),
+        deltaVersions,
         signal: interrupts.stop,
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
       });

@@ -74,7 +74,8 @@ async function ingestRange(task: PlaysRangeTask): Promise<PlaysRangeReport> {
   }
 }
 
-async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promise<PlaysRangeReport> {
+/** The ingest of one range through a given session (a Delta table's, which holds its deletion vectors). */
+export async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promise<PlaysRangeReport> {
   const { day: D, minSeconds, staging, start, removedProfileIds } = task;
   const { profile, content, daysAgo, seconds } = staging;
   const perProfile = new Int32Array(new SharedArrayBuffer(Math.max(1, task.profileCount) * 4));

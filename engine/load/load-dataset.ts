@@ -1,6 +1,8 @@
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { bindTables } from '../../io/input/bind-tables.js';
-import type { InputFile } from '../../io/input/table-files.js';
+import type { DeltaVersions } from '../../io/input/bind-tables.js';
+import { describeDeltaInputs } from '../../io/input/table-files.js';
+import type { DeltaInput, InputFile } from '../../io/input/table-files.js';
 import type { LedgerHistoryDate } from '../../io/ledger/index.js';
 import type { CampaignConfig } from '../config/config-types.js';
 import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
@@ -25,6 +27,8 @@ export interface LoadOptions {
   duckdbThreads: number;
   /** Decodes the plays on its threads (inline when it has none). */
   runner: ShardRunner;
+  /** Delta tables to read at a pinned version instead of their latest. */
+  deltaVersions?: DeltaVersions;
   onStep?: (step: string, rows?: number) => void;
 }
 
@@ -32,6 +36,8 @@ export interface LoadedDataset {
   model: CampaignModel;
   labels: ModelLabels;
   inputFiles: InputFile[];
+  /** The Delta tables read: version and live files, by table. */
+  deltaInputs: Record<string, DeltaInput>;
   counts: Record<string, Record<string, number>>;
   regionNames: string[];
   tombstones: { accountIds: number[]; profileIds: number[] };
@@ -46,7 +52,7 @@ export interface LoadedDataset {
 export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> {
   const session = await DuckDBSession.open(options.duckdbThreads);
   try {
-    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, options.dataDir), counts: {} };
+    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, options.dataDir, undefined, options.deltaVersions), counts: {} };
     const step = options.onStep ?? (() => undefined);
     const sources = Object.values(ctx.tables).map((t) => t.source);
     // The files are hashed (for the manifest and the run id) on a worker: the workers are idle
@@ -117,6 +123,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
       model,
       labels,
       inputFiles,
+      deltaInputs: describeDeltaInputs(options.dataDir, sources),
       counts: ctx.counts,
       regionNames: people.regionNames,
       tombstones: { accountIds: [...tombstones.accountIds], profileIds: [...tombstones.profileIds] },

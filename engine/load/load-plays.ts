@@ -4,12 +4,14 @@ import { rawTimestampLiteral } from '../../io/input/raw-timestamp.js';
 import { InputError } from '../errors.js';
 import { sharedInt32, sharedUint16 } from '../model/shared-arrays.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
-import type { PlaysRangeReport, PlaysStaging } from './ingest-plays.js';
+import { ingestWith } from './ingest-plays.js';
+import type { PlaysRangeReport, PlaysRangeTask, PlaysStaging } from './ingest-plays.js';
 import { count, table } from './load-context.js';
 import type { LoadContext } from './load-context.js';
 import type { LoadedCatalog } from './load-catalog.js';
 import type { ProfileKeys } from './load-people.js';
 import { planRanges } from './plays-ranges.js';
+import type { TableRange } from './plays-ranges.js';
 
 export interface LoadedPlays {
   playOffsets: Int32Array;
@@ -54,17 +56,36 @@ export async function startPlays(ctx: LoadContext, people: ProfileKeys, catalog:
   const select = bound.map((b) => b.sql).join(', ');
   const duckdbThreads = Math.max(1, Math.floor(availableParallelism() / readers));
   let start = 0;
-  const tasks = plan.ranges.map((range) => {
-    const segment = start;
-    start += range.rows;
-    const sql = `SELECT ${select} FROM ${plan.from} WHERE ${window}${range.where === '' ? '' : ` AND ${range.where}`}`;
-    return runner
-      .run({ kind: 'ingest-plays', sql, duckdbThreads, profileIndex: people.profileIndex, contentIndex: catalog.contentIndex, removedProfileIds, profileCount: P, day: D, minSeconds: ctx.config.min_play_seconds, staging, start: segment, capacity: range.rows })
-      .then((reply) => {
-        if (reply.kind !== 'ingest-plays') throw new Error('unexpected worker reply');
-        return { ...reply.report, start: segment };
-      });
+  const task = (range: TableRange, segment: number): PlaysRangeTask => ({
+    sql: `SELECT ${select} FROM ${plan.from} WHERE ${window}${range.where === '' ? '' : ` AND ${range.where}`}`,
+    duckdbThreads,
+    profileIndex: people.profileIndex,
+    contentIndex: catalog.contentIndex,
+    removedProfileIds,
+    profileCount: P,
+    day: D,
+    minSeconds: ctx.config.min_play_seconds,
+    staging,
+    start: segment,
+    capacity: range.rows,
   });
+  let tasks: Promise<PlaysRangeReport & { start: number }>[];
+  if (source.delta !== null) {
+    // A Delta table's SQL reads the deletion vectors this session holds: decoded here, in one slice.
+    let report: PlaysRangeReport;
+    try {
+      report = await ingestWith(ctx.session, task(plan.ranges[0]!, 0));
+    } catch (err) {
+      throw new InputError(source.label, `cannot read: ${firstLine(err)}`);
+    }
+    tasks = [Promise.resolve({ ...report, start: 0 })];
+  } else {
+    tasks = plan.ranges.map((range) => {
+      const segment = start;
+      start += range.rows;
+      return runner.run({ kind: 'ingest-plays', ...task(range, segment) }).then((reply) => ({ ...reply.report, start: segment }));
+    });
+  }
   // Keep a failed slice from being reported as unhandled before finish() awaits it.
   const all = Promise.all(tasks);
   all.catch(() => undefined);

@@ -14,13 +14,13 @@ export interface TableRange {
 /**
  * Cuts a Parquet source into about `parts` slices of whole row groups (never across files), so
  * several readers decode it at once. DuckDB skips the other files and row groups of a slice by
- * its `filename` and `file_row_number` filters. A source that is not a plain read_parquet (a
- * table expression with its own filters) is one slice.
+ * its `filename` and `file_row_number` filters. A Delta table (a table expression with its own
+ * filters over the session's deletion vectors) is one slice.
  */
 export async function planRanges(session: DuckDBSession, source: TableSource, parts: number): Promise<{ from: string; ranges: TableRange[] }> {
   const plain = sourceSql(source);
   const [[total]] = (await session.rows(`SELECT count(*) FROM ${plain}`)) as [[bigint]];
-  if (!plain.startsWith('read_parquet(') || parts <= 1) return { from: plain, ranges: [{ where: '', rows: Number(total) }] };
+  if (source.delta !== null || parts <= 1) return { from: plain, ranges: [{ where: '', rows: Number(total) }] };
   const groups = (await session.rows(
     `SELECT DISTINCT file_name, row_group_id, row_group_num_rows FROM parquet_metadata([${source.files.map(sqlString).join(', ')}]) ORDER BY file_name, row_group_id`,
   )) as [string, bigint, bigint][];
@@ -47,5 +47,5 @@ export async function planRanges(session: DuckDBSession, source: TableSource, pa
     if (sliceRows >= target) flush();
   }
   flush();
-  return { from: sourceSql(source, ', filename = true, file_row_number = true'), ranges };
+  return { from: sourceSql(source, true), ranges };
 }

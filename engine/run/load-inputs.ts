@@ -35,6 +35,7 @@ export async function loadRunInputs(run: RunContext, runner: ShardRunner): Promi
     // the history, first while the workers wait for the profile index: it gets every core.
     duckdbThreads: availableParallelism(),
     runner,
+    deltaVersions: run.deltaVersions,
     onStep: (detail, rows) => run.emit({ phase: 'load', state: 'progress', detail, ...(rows === undefined ? {} : { done: rows }) }),
   });
   if (existsSync(stateDir) && (loaded.tombstones.accountIds.length > 0 || loaded.tombstones.profileIds.length > 0)) {

@@ -1,6 +1,8 @@
 import type { WorkerUseMeter } from '../pool/worker-use.js';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { DeltaVersions } from '../../io/input/bind-tables.js';
+import { INPUT_TABLES } from '../../io/input/input-schema.js';
 import type { CampaignConfig, EffectiveConfig } from '../config/config-types.js';
 import { defaultConfig } from '../config/default-config.js';
 import { effectiveConfig, loadConfigFile } from '../config/resolve-config.js';
@@ -21,6 +23,11 @@ export interface RunCampaignOptions {
   workers?: number;
   /** Delivery state (the ledger) whose accepted sends join the dedup history. Default `<outDir>/state`. */
   stateDir?: string;
+  /**
+   * Delta table versions to read, by table name (`{ plays: 41 }`), for re-runs on the data an
+   * earlier run read; other Delta tables are read at their latest version.
+   */
+  deltaVersions?: Readonly<Record<string, number>>;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -35,6 +42,7 @@ export interface RunContext {
   dataDir: string;
   outDir: string;
   stateDir: string;
+  deltaVersions: DeltaVersions;
   signal: AbortSignal | undefined;
   emit: ProgressListener;
   started: number;
@@ -63,11 +71,20 @@ export function startRun(options: RunCampaignOptions): RunContext {
     dataDir: options.dataDir,
     outDir,
     stateDir: resolve(options.stateDir ?? join(outDir, 'state')),
+    deltaVersions: checkDeltaVersions(options.deltaVersions ?? {}),
     signal: options.signal,
     emit: options.onProgress ?? (() => undefined),
     started,
     timingsMs: {},
   };
+}
+
+function checkDeltaVersions(versions: Readonly<Record<string, number>>): DeltaVersions {
+  for (const [table, version] of Object.entries(versions)) {
+    if (!(table in INPUT_TABLES)) throw new CampaignError('BAD_OPTION', `a Delta version is pinned for '${table}', which is not an input table (${Object.keys(INPUT_TABLES).join(', ')})`);
+    if (!Number.isInteger(version) || version < 0) throw new CampaignError('BAD_OPTION', `the Delta version pinned for '${table}' must be a whole number ≥ 0, got ${version}`);
+  }
+  return versions as DeltaVersions;
 }
 
 export function checkAbort(run: RunContext): void {

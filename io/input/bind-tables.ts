@@ -14,20 +14,24 @@ export interface BoundTable {
   columns: BoundColumn[];
 }
 
+/** Delta table versions to read instead of the latest, by table (a run's pins, or a past run's versions). */
+export type DeltaVersions = Partial<Record<TableName, number>>;
+
 /**
- * Finds each of `names` in the dataset (SPEC §2: a file or a directory) and checks its columns
- * (presence, type, one type across its files, no Hive key shadowing a column, the range of ids
- * and INT64 timestamps) before anything large is read. A missing required table is an
- * InputError; absent optional tables are left out of the result.
+ * Finds each of `names` in the dataset (SPEC §2: a file, a directory or a Delta table) and checks
+ * its columns (presence, type, one type across its files, no Hive key shadowing a column, the
+ * range of ids and INT64 timestamps) before anything large is read. A missing required table is
+ * an InputError; absent optional tables are left out of the result.
  */
 export async function bindTables(
   session: DuckDBSession,
   dataDir: string,
   names: readonly TableName[] = Object.keys(INPUT_TABLES) as TableName[],
+  deltaVersions: DeltaVersions = {},
 ): Promise<Partial<Record<TableName, BoundTable>>> {
   const tables: Partial<Record<TableName, BoundTable>> = {};
   for (const name of names) {
-    const source = findTable(dataDir, name, !OPTIONAL_TABLES.includes(name));
+    const source = await findTable(session, dataDir, name, !OPTIONAL_TABLES.includes(name), deltaVersions[name]);
     if (source === null) continue;
     await checkFileSchemas(session, dataDir, source, INPUT_TABLES[name]);
     const columns = await bindColumns(session, source, INPUT_TABLES[name]);

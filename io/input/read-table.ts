@@ -138,11 +138,12 @@ export async function probeNulls(session: DuckDBSession, source: TableSource, bo
 /** The error for a null in non-nullable column `name`, naming the file and row of the first one. */
 export async function nullError(session: DuckDBSession, source: TableSource, name: string): Promise<InputError> {
   const rows = await session.rows(
-    `SELECT filename, file_row_number FROM ${sourceSql(source, ', filename = true, file_row_number = true')} WHERE "${name}" IS NULL ORDER BY filename, file_row_number LIMIT 1`,
+    `SELECT filename, file_row_number FROM ${sourceSql(source, true)} WHERE "${name}" IS NULL ORDER BY filename, file_row_number LIMIT 1`,
   );
   const [file, row] = rows[0] ?? [source.label, '?'];
-  if (source.files.length > 1) {
-    // Reading several files by name fills a column one of them lacks with nulls: say so.
+  if (source.files.length > 1 && source.delta === null) {
+    // Reading several files by name fills a column one of them lacks with nulls: say so. (In a
+    // Delta table the log's schema decides, and a file without a column reads it as null.)
     const columns = await session.rows(`DESCRIBE SELECT * FROM read_parquet(${sqlString(String(file))})`);
     if (!columns.some((c) => String(c[0]) === name)) return new InputError(source.label, `required column '${name}' is missing in ${String(file)}`);
   }

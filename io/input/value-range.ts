@@ -51,7 +51,7 @@ export async function checkValueRanges(session: DuckDBSession, source: TableSour
     if (found.length === 0) continue;
     const [file, row, value] = (
       await session.rows(
-        `SELECT filename, file_row_number, CAST("${b.column.name}" AS VARCHAR) FROM ${sourceSql(source, ', filename = true, file_row_number = true')} WHERE ${outside} ORDER BY filename, file_row_number LIMIT 1`,
+        `SELECT filename, file_row_number, CAST("${b.column.name}" AS VARCHAR) FROM ${sourceSql(source, true)} WHERE ${outside} ORDER BY filename, file_row_number LIMIT 1`,
       )
     )[0]!;
     const where = source.files.length > 1 ? ` in ${String(file)}` : '';
