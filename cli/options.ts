@@ -11,3 +11,15 @@ export function optionError(message: string, usage: string): number {
 export function wholeNumberOption(text: string): number | null {
   return /^\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : null;
 }
+
+/** Parses repeated `--delta-version TABLE=VERSION`; a string is the usage error. */
+export function deltaVersionsOption(pins: readonly string[]): Record<string, number> | string {
+  const versions: Record<string, number> = {};
+  for (const pin of pins) {
+    const m = /^([a-z_]+)=(\d+)$/.exec(pin);
+    if (m === null) return `--delta-version must be TABLE=VERSION (e.g. plays=12), got '${pin}'`;
+    if (m[1]! in versions) return `--delta-version pins '${m[1]}' twice`;
+    versions[m[1]!] = Number(m[2]);
+  }
+  return versions;
+}

@@ -1,8 +1,10 @@
 import { runDriftError } from './drift/drift-gate.js';
 import type { DriftResult } from './drift/drift-types.js';
 import { acquireRunLock } from './output/run-lock.js';
+import { recoverRunDir } from './output/staging-dir.js';
 import type { ValidationReport } from './output/validate-outputs.js';
 import { createShardRunner } from './pool/shard-runner.js';
+import { WorkerUseMeter } from './pool/worker-use.js';
 import type { RunManifest } from './run-dir/run-manifest.js';
 import { computeRun } from './run/compute-run.js';
 import { loadRunInputs } from './run/load-inputs.js';
@@ -38,8 +40,10 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   const lock = await acquireRunLock(run.outDir, run.date);
   const staging = new RunStaging(run.outDir, run.date);
   const runner = createShardRunner(run.workers);
+  run.phaseMeter = new WorkerUseMeter(runner);
   try {
-    const input = await phase(run, 'load', () => loadRunInputs(run));
+    await recoverRunDir(run.outDir, run.date);
+    const input = await phase(run, 'load', () => loadRunInputs(run, runner));
     const { checked, written } = await computeRun(run, runner, staging, input);
     const { outputDir, manifest } = await publishRun(run, staging, input, checked, written);
     if (written.drift.status === 'failed') throw runDriftError(written.drift, outputDir);

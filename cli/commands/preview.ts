@@ -4,7 +4,7 @@ import { previewCampaign } from '../../engine/preview/preview-campaign.js';
 import { writePreviewHtml } from '../../engine/preview/write-preview-html.js';
 import type { Command } from '../command.js';
 import { catchInterrupts } from '../interrupts.js';
-import { optionError, wholeNumberOption } from '../options.js';
+import { deltaVersionsOption, optionError, wholeNumberOption } from '../options.js';
 import { formatPreview } from '../preview-summary.js';
 import { progressReporter } from '../progress-reporter.js';
 
@@ -32,6 +32,8 @@ the ledger are only read (no lock is taken).
   --scratch DIR       keep the two runs as DIR/old/<D>/ and DIR/new/<D>/ (a new or empty
                       directory; 'campaign explain --out DIR/new' explains them); default: a temp
                       directory, removed
+  --delta-version TABLE=V
+                      read a Delta table at version V (repeatable), as 'campaign run' does
   --html FILE         also write the comparison as a self-contained HTML page
   --sample N          changed accounts listed with their reason (default 20)
   --workers N         worker threads (default: number of cores; 0 = run on the main thread)
@@ -55,6 +57,7 @@ export const previewCommand: Command = {
         state: { type: 'string' },
         scratch: { type: 'string' },
         html: { type: 'string' },
+        'delta-version': { type: 'string', multiple: true },
         sample: { type: 'string' },
         workers: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -72,6 +75,8 @@ export const previewCommand: Command = {
     if (workers === null) return optionError(`--workers must be a whole number ≥ 0, got '${values.workers}'`, usage);
     const sampleSize = values.sample === undefined ? undefined : wholeNumberOption(values.sample);
     if (sampleSize === null) return optionError(`--sample must be a whole number ≥ 0, got '${values.sample}'`, usage);
+    const deltaVersions = deltaVersionsOption(values['delta-version'] ?? []);
+    if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);
     const interrupts = catchInterrupts(() => 'aborting the preview');
     try {
       const preview = await previewCampaign({
@@ -85,6 +90,7 @@ export const previewCommand: Command = {
         ...(values.state === undefined ? {} : { stateDir: values.state }),
         ...(values.scratch === undefined ? {} : { scratchDir: values.scratch }),
         ...(workers === undefined ? {} : { workers }),
+        deltaVersions,
         ...(sampleSize === undefined ? {} : { sampleSize }),
         signal: interrupts.stop,
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runCampaign } from '../../engine/run-campaign.js';
 import type { Command } from '../command.js';
@@ -6,7 +7,7 @@ import { driftWarnings, formatRunSummary } from '../run-summary.js';
 import { credentialsFromEnv } from '../../io/clevertap/credentials.js';
 import { deliverAndReport } from '../delivery-report.js';
 import { catchInterrupts, DRAINING } from '../interrupts.js';
-import { optionError, wholeNumberOption } from '../options.js';
+import { deltaVersionsOption, optionError, wholeNumberOption } from '../options.js';
 
 const usage = `usage: campaign run --data DIR --date YYYY-MM-DD --out DIR [options]
 
@@ -16,8 +17,11 @@ Runs SPEC phases 1–4 for the date and publishes <out>/<date>/ (scenarios, sele
   --date D          campaign date (UTC)
   --out DIR         output root
   --config FILE     YAML or JSON config (default: SPEC defaults)
-  --workers N       worker threads (default: number of cores; 0 = run on the main thread)
+  --workers N       worker threads (default and most: number of cores; 0 = run on the main thread)
   --state DIR       delivery state / ledger (default: <out>/state)
+  --delta-version TABLE=V
+                    read the Delta table TABLE at version V instead of its latest (repeatable),
+                    e.g. to re-run a date on the versions its manifest records (inputs.delta)
   --deliver         then deliver the run's payloads to CleverTap (see 'campaign deliver --help';
                     credentials from CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, CLEVERTAP_REGION or
                     CLEVERTAP_ENDPOINT, checked before the run starts)
@@ -41,6 +45,7 @@ export const runCommand: Command = {
         config: { type: 'string' },
         workers: { type: 'string' },
         state: { type: 'string' },
+        'delta-version': { type: 'string', multiple: true },
         deliver: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -50,6 +55,9 @@ export const runCommand: Command = {
     for (const required of ['data', 'date', 'out'] as const) if (values[required] === undefined) return optionError(`--${required} is required`, usage);
     const workers = values.workers === undefined ? undefined : wholeNumberOption(values.workers);
     if (workers === null) return optionError(`--workers must be a whole number ≥ 0, got '${values.workers}'`, usage);
+    if (workers !== undefined && workers > availableParallelism()) console.error(`campaign: --workers ${workers} is more than the ${availableParallelism()} cores of this machine; using ${availableParallelism()}`);
+    const deltaVersions = deltaVersionsOption(values['delta-version'] ?? []);
+    if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);
     // Missing credentials fail before an hour of work, not after.
     const credentials = values.deliver ? credentialsFromEnv() : undefined;
     let delivering = false;
@@ -62,6 +70,7 @@ export const runCommand: Command = {
         ...(values.config === undefined ? {} : { config: values.config }),
         ...(workers === undefined ? {} : { workers }),
         ...(values.state === undefined ? {} : { stateDir: values.state }),
+        deltaVersions,
         signal: interrupts.stop,
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
       });
@@ -70,7 +79,7 @@ export const runCommand: Command = {
       if (credentials !== undefined) {
         delivering = true;
         await deliverAndReport(
-          { outDir: values.out!, date: values.date!, ...(values.state === undefined ? {} : { stateDir: values.state }), credentials, signal: interrupts.stop, cutSignal: interrupts.cut },
+          { outDir: values.out!, date: values.date!, ...(values.state === undefined ? {} : { stateDir: values.state }), credentials, runId: result.runId, signal: interrupts.stop, cutSignal: interrupts.cut },
           values.json,
         );
       }

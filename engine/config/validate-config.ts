@@ -38,14 +38,17 @@ export function validateValue(value: unknown, rule: Rule, path: string, partial:
     }
     case 'map': {
       if (!isPlainObject(value)) return [`${at}: expected a mapping, got ${describe(value)}`];
-      return Object.entries(value).flatMap(([k, v]) => validateValue(v, rule.value, join(path, k), partial));
+      // Any name is data here (boosts: {constructor: 2} boosts a category), except the one a merge
+      // would turn into the object's prototype.
+      return Object.entries(value).flatMap(([k, v]) => (k === '__proto__' ? [`${join(path, k)}: not allowed as a key`] : validateValue(v, rule.value, join(path, k), partial)));
     }
     case 'object': {
       if (!isPlainObject(value)) return [`${at}: expected a mapping, got ${describe(value)}`];
       const problems: string[] = [];
       const keysOptional = partial || rule.alwaysPartial === true;
       for (const key of Object.keys(value)) {
-        if (!(key in rule.fields)) problems.push(`${join(path, key)}: unknown config key`);
+        // Own fields only: `in` would also find constructor, toString, __proto__ … on Object.prototype.
+        if (!Object.hasOwn(rule.fields, key)) problems.push(`${join(path, key)}: unknown config key`);
       }
       for (const [key, fieldRule] of Object.entries(rule.fields)) {
         const present = Object.hasOwn(value, key) && value[key] !== undefined;

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DeliveryConfig } from '../config/config-types.js';
 import { deliverySchema } from '../config/config-schema.js';
 import { defaultConfig } from '../config/default-config.js';
@@ -7,6 +7,8 @@ import { parseDay } from '../dates.js';
 import { driftGate } from '../drift/drift-gate.js';
 import type { DriftResult } from '../drift/drift-types.js';
 import { AbortedError, DeliveryError, RunDirError } from '../errors.js';
+import { acquireRunLock } from '../output/run-lock.js';
+import { recoverRunDir } from '../output/staging-dir.js';
 import { runDirOf } from '../run-dir/run-layout.js';
 import { mergeDeliveryIntoManifest, readManifest } from '../run-dir/run-manifest.js';
 import type { StoredManifest } from '../run-dir/run-manifest.js';
@@ -18,6 +20,7 @@ import { checkCredentials, credentialsFromEnv } from '../../io/clevertap/credent
 import { DeliveryLoop } from './delivery-loop.js';
 import type { LoopStats } from './delivery-loop.js';
 import { planDelivery } from './delivery-plan.js';
+import { PublishedRunGuard } from './published-run-guard.js';
 import type { DeliveryPlan } from './delivery-plan.js';
 import type { DeliverOptions, DeliverySummary } from './delivery-types.js';
 import { loadRunRecords } from './run-records.js';
@@ -113,13 +116,32 @@ function summarize(p: SummaryParts): DeliverySummary {
  * out have been answered or timed out (or cut by `cutSignal`) and recorded. Dead letters are an outcome, not an
  * error: they are in the summary and `campaign dead-letters`. Throws DriftError, sending nothing,
  * when the run failed the drift guard and `acceptDrift` is not set.
+ *
+ * Holds the date's run lock (`<out>/.<D>.lock`, shared with `run`) from before it reads the run
+ * until the summary is in its manifest: LockError while a run or another delivery of the date is
+ * in progress. Should the published run change anyway, it stops with DeliveryError before the
+ * next batch and does not touch the new run's manifest (PublishedRunGuard). A dry run takes no lock.
  */
 export async function deliverRun(options: DeliverOptions): Promise<DeliverySummary> {
+  parseDay(options.date, 'campaign date');
+  if (options.dryRun === true) return deliverPublishedRun(options);
+  // The date's run lock: no re-run of the date publishes while this delivery reads and sends.
+  const outDir = resolve(options.outDir);
+  const lock = await acquireRunLock(outDir, options.date, `deliver ${options.date}`);
+  try {
+    await recoverRunDir(outDir, options.date);
+    return await deliverPublishedRun(options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function deliverPublishedRun(options: DeliverOptions): Promise<DeliverySummary> {
   const started = performance.now();
   const { outDir, date } = options;
-  parseDay(date, 'campaign date');
   const runDir = runDirOf(outDir, date);
   const stateDir = options.stateDir ?? defaultStateDir(outDir);
+  const guard = await PublishedRunGuard.capture(runDir, date);
   const manifest = manifestToDeliver(runDir);
   const driftAccepted = driftGate(manifest, runDir, options.acceptDrift === true);
   const config = deliveryConfigOf(manifest, options.config);
@@ -130,6 +152,7 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
   const credentials = dryRun ? null : (options.credentials ?? credentialsFromEnv());
   if (credentials !== null) checkCredentials(credentials);
   const run = await loadRunRecords(runDir, date, config.event_name);
+  await guard.confirmRead(runId, options.runId);
   const phases = { validate: Math.round(performance.now() - started), ledger: 0, send: 0, compact: 0 };
   let mark = performance.now();
   const lap = (): number => {
@@ -166,8 +189,8 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
       run,
       toSend: plan.toSend,
       config,
-      uploader: client,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      uploader: guard.uploader(client),
+      signal: options.signal === undefined ? guard.stopSignal : AbortSignal.any([options.signal, guard.stopSignal]),
       ...(options.cutSignal === undefined ? {} : { cutSignal: options.cutSignal }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
@@ -176,6 +199,7 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
     await ledger.compact();
     phases.compact = lap();
     const summary = summarize({ date, runId, driftAccepted, config, endpoint: client.host, records: run.count, plan, stats, ledger: ledgerCounts(ledger.table), wallMs: performance.now() - started, phases });
+    await guard.checkBeforeRecording(summary);
     await mergeDeliveryIntoManifest(runDir, summary);
     if (stats.aborted) {
       throw new AbortedError(

@@ -16,6 +16,8 @@ export interface DeliverOptions {
   dryRun?: boolean;
   /** Also re-attempt dead-lettered and held records of the date. */
   retryDeadLetters?: boolean;
+  /** The run id this delivery is for (`run --deliver`): refused, nothing sent, when another run of the date is published. */
+  runId?: string;
   /** Deliver a run that failed the drift guard (otherwise refused with DriftError); recorded in the summary. */
   acceptDrift?: boolean;
   /**

@@ -56,7 +56,7 @@ export async function explainAccount(options: ExplainOptions): Promise<Explanati
   const sc = config.scenarios;
   const dataDir = resolve(options.dataDir ?? manifest.dataset);
   const stateDir = resolve(options.stateDir ?? join(options.outDir, 'state'));
-  const { session, tables, files } = await openInputViews(dataDir, availableParallelism());
+  const { session, tables, files } = await openInputViews(dataDir, availableParallelism(), manifest.deltaVersions);
   try {
     await createKeptProfiles(session, config.default_region);
     const accountRow = await resolveAccount(session, target, dataDir);

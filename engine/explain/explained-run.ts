@@ -17,6 +17,8 @@ export interface ExplainedRun {
   dataset: string;
   /** Input files relative to the dataset directory, with their sizes at run time. */
   files: { path: string; bytes: number }[];
+  /** The version of each Delta table the run read: explain reads the same (time travel). */
+  deltaVersions: Record<string, number>;
 }
 
 /** The run of `date` under `outDir` (RunDirError `NO_RUN` when there is none, `BAD_RUN` when it is not whole). */
@@ -33,6 +35,7 @@ export function readExplainedRun(outDir: string, date: string): ExplainedRun {
     activeOverrides: Array.isArray(overrides) ? (overrides as string[]) : [],
     dataset: inputs.dataset,
     files: (inputs.files as { path: string; bytes: number }[]).map((f) => ({ path: f.path, bytes: f.bytes })),
+    deltaVersions: run.deltaVersions,
   };
 }
 

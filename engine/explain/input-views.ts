@@ -1,9 +1,9 @@
-import { relative } from 'node:path';
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { INPUT_TABLES } from '../../io/input/input-schema.js';
 import type { ContractType, TableName } from '../../io/input/input-schema.js';
-import { sourceSql } from '../../io/input/table-files.js';
+import { relativePath, sourceFiles, sourceSql } from '../../io/input/table-files.js';
 import { bindTables } from '../../io/input/bind-tables.js';
+import type { DeltaVersions } from '../../io/input/bind-tables.js';
 import type { BoundTable } from '../../io/input/bind-tables.js';
 
 /** The SQL type each contract type is bound to (see bindColumns). */
@@ -26,11 +26,12 @@ export interface InputViews {
   files: string[];
 }
 
-export async function openInputViews(dataDir: string, threads: number): Promise<InputViews> {
+/** Delta tables are read at `deltaVersions` (a past run's versions) where given, else at their latest. */
+export async function openInputViews(dataDir: string, threads: number, deltaVersions: DeltaVersions = {}): Promise<InputViews> {
   const session = await DuckDBSession.open(threads);
   try {
     const files: string[] = [];
-    const tables = await bindTables(session, dataDir);
+    const tables = await bindTables(session, dataDir, undefined, deltaVersions);
     for (const name of Object.keys(INPUT_TABLES) as TableName[]) {
       const table = tables[name];
       let select: string;
@@ -38,7 +39,7 @@ export async function openInputViews(dataDir: string, threads: number): Promise<
         select = `SELECT ${INPUT_TABLES[name].map((c) => `CAST(NULL AS ${SQL_TYPE[c.type]}) AS ${columnName(c.name)}`).join(', ')} WHERE false`;
       } else {
         select = `SELECT ${table.columns.map((b) => `${b.sql} AS ${columnName(b.column.name)}`).join(', ')} FROM ${sourceSql(table.source)}`;
-        files.push(...table.source.files.map((f) => relative(dataDir, f).split('\\').join('/')));
+        files.push(...sourceFiles(table.source).map((f) => relativePath(dataDir, f)));
       }
       await session.run(`CREATE TEMP VIEW in_${name} AS ${select}`);
     }

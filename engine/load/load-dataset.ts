@@ -1,24 +1,34 @@
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { bindTables } from '../../io/input/bind-tables.js';
-import { describeInputFiles } from '../../io/input/table-files.js';
-import type { InputFile } from '../../io/input/table-files.js';
+import type { DeltaVersions } from '../../io/input/bind-tables.js';
+import { describeDeltaInputs } from '../../io/input/table-files.js';
+import type { DeltaInput, InputFile } from '../../io/input/table-files.js';
+import type { LedgerHistoryDate } from '../../io/ledger/index.js';
 import type { CampaignConfig } from '../config/config-types.js';
 import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
 import { loadCatalog } from './load-catalog.js';
 import type { LoadContext } from './load-context.js';
 import { loadPeople } from './load-people.js';
-import { loadPlays } from './load-plays.js';
+import { startPlays } from './load-plays.js';
+import type { PlaysJob } from './load-plays.js';
+import type { ShardRunner } from '../pool/shard-runner.js';
 import { loadSends } from './load-sends.js';
-import type { SendRecord } from './load-sends.js';
+import { ledgerPurgeDates } from './ledger-purge-dates.js';
 import { loadTombstones } from './load-tombstones.js';
 
 export interface LoadOptions {
   dataDir: string;
   day: number;
   config: CampaignConfig;
-  /** Accepted sends from the delivery ledger, merged with the dataset's `sends` table. */
-  ledgerSends: readonly SendRecord[];
+  /** The delivery ledger's dates of the lookback window, whose accepted sends join the dataset's `sends` table. */
+  ledgerWindow: readonly LedgerHistoryDate[];
+  /** Every ledger date, checked against the tombstones. */
+  ledgerAll: readonly LedgerHistoryDate[];
   duckdbThreads: number;
+  /** Decodes the plays on its threads (inline when it has none). */
+  runner: ShardRunner;
+  /** Delta tables to read at a pinned version instead of their latest. */
+  deltaVersions?: DeltaVersions;
   onStep?: (step: string, rows?: number) => void;
 }
 
@@ -26,9 +36,13 @@ export interface LoadedDataset {
   model: CampaignModel;
   labels: ModelLabels;
   inputFiles: InputFile[];
+  /** The Delta tables read: version and live files, by table. */
+  deltaInputs: Record<string, DeltaInput>;
   counts: Record<string, Record<string, number>>;
   regionNames: string[];
   tombstones: { accountIds: number[]; profileIds: number[] };
+  /** Ledger dates holding a tombstoned row: the purge rewrites these only. */
+  purgeDates: string[];
 }
 
 /**
@@ -38,10 +52,15 @@ export interface LoadedDataset {
 export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> {
   const session = await DuckDBSession.open(options.duckdbThreads);
   try {
-    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, options.dataDir), counts: {} };
+    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, options.dataDir, undefined, options.deltaVersions), counts: {} };
     const step = options.onStep ?? (() => undefined);
     const sources = Object.values(ctx.tables).map((t) => t.source);
-    const hashing = describeInputFiles(options.dataDir, sources);
+    // The files are hashed (for the manifest and the run id) on a worker: the workers are idle
+    // until the plays start, and the main thread is the critical path until then.
+    const hashing = options.runner.run({ kind: 'describe-inputs', dataDir: options.dataDir, sources }).then((reply) => {
+      if (reply.kind !== 'describe-inputs') throw new Error('unexpected worker reply');
+      return reply.files;
+    });
     // Keep a rejected hash from being reported as unhandled while the loads below are awaited.
     hashing.catch(() => undefined);
 
@@ -50,11 +69,17 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     step('catalog');
     const catalog = await loadCatalog(ctx);
     step('accounts and profiles');
-    const people = await loadPeople(ctx, tombstones);
+    // The workers decode the plays (they need the profile and content indexes) while this thread
+    // loads the accounts and the send history.
+    let playsJob: PlaysJob | null = null;
+    const people = await loadPeople(ctx, tombstones, async (keys) => {
+      step('plays');
+      playsJob = await startPlays(ctx, keys, catalog, options.runner);
+    });
     step('sends');
-    const sends = await loadSends(ctx, people, catalog, tombstones, options.ledgerSends);
-    step('plays', 0);
-    const plays = await loadPlays(ctx, people, catalog, (rows) => step('plays', rows));
+    const sends = await loadSends(ctx, people, catalog, tombstones, options.ledgerWindow);
+    const purgeDates = await ledgerPurgeDates(ctx, options.ledgerAll);
+    const plays = await (playsJob as PlaysJob | null)!.finish();
     const inputFiles = await hashing;
 
     const model: CampaignModel = {
@@ -98,9 +123,11 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
       model,
       labels,
       inputFiles,
+      deltaInputs: describeDeltaInputs(options.dataDir, sources),
       counts: ctx.counts,
       regionNames: people.regionNames,
       tombstones: { accountIds: [...tombstones.accountIds], profileIds: [...tombstones.profileIds] },
+      purgeDates,
     };
   } finally {
     session.close();

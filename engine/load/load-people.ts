@@ -2,6 +2,11 @@ import { buildIdIndex, lookupId } from '../../kernels/id-index.js';
 import type { IdIndex } from '../../kernels/id-index.js';
 import { groupOffsets } from '../../kernels/group-offsets.js';
 import { readTable } from '../../io/input/read-table.js';
+import type { BoundColumn } from '../../io/input/read-table.js';
+import type { BoundTable } from '../../io/input/bind-tables.js';
+import { sqlString } from '../../io/input/duckdb-session.js';
+import type { ColumnKind } from '../../io/input/duckdb-session.js';
+import { sourceSql } from '../../io/input/table-files.js';
 import { InputError } from '../errors.js';
 import { INELIGIBLE_REASONS } from '../model/campaign-model.js';
 import type { CampaignModel } from '../model/campaign-model.js';
@@ -36,48 +41,25 @@ export interface LoadedPeople
   removedProfileIds: Set<number>;
 }
 
-/** SPEC §4.2–4.4: accounts, profiles, region mapping, deletions and eligibility. */
-export async function loadPeople(ctx: LoadContext, tombstones: Tombstones): Promise<LoadedPeople> {
+/** The profile keys the plays need: available before the accounts are read. */
+export type ProfileKeys = Pick<LoadedPeople, 'profileIndex' | 'profileIds' | 'removedProfileIds'>;
+
+/**
+ * SPEC §4.2–4.4: accounts, profiles, region mapping, deletions and eligibility. The profiles are
+ * read first: `onProfileKeys` gets their dense index as soon as it exists (the plays start
+ * decoding on the workers then), while this thread goes on with the accounts.
+ */
+export async function loadPeople(ctx: LoadContext, tombstones: Tombstones, onProfileKeys: (keys: ProfileKeys) => Promise<void> = async () => undefined): Promise<LoadedPeople> {
   const regionOf = await loadRegions(ctx);
 
   const acc = table(ctx, 'accounts');
-  const accounts = await readTable(ctx.session, acc.source, acc.columns, '', 'ORDER BY account_id');
-  const rawAccountIds = accounts.columns[0]!.values as Float64Array;
-  const keepAccount = new Uint8Array(accounts.rows);
-  let keptAccounts = 0;
-  for (let i = 0; i < accounts.rows; i++) {
-    if (i > 0 && rawAccountIds[i] === rawAccountIds[i - 1]) throw new InputError(acc.source.label, `account_id ${rawAccountIds[i]} appears more than once`);
-    if (!tombstones.accountIds.has(rawAccountIds[i]!)) keepAccount[i] = 1;
-    keptAccounts += keepAccount[i]!;
-  }
-  count(ctx, 'accounts', 'rows', accounts.rows);
-  count(ctx, 'accounts', 'tombstoned', accounts.rows - keptAccounts);
-
-  const accountIds = sharedFloat64(keptAccounts);
-  const accountCrmIds = new Array<string | null>(keptAccounts);
-  const accountAvodPlan = sharedUint8(keptAccounts);
-  const accountOptIn = new Uint8Array(keptAccounts);
-  const accountCountry = new Array<string>(keptAccounts);
-  {
-    const crm = accounts.columns[1]!.values as (string | null)[];
-    const plan = accounts.columns[2]!.values as (string | null)[];
-    const country = accounts.columns[3]!.values as (string | null)[];
-    const optIn = accounts.columns[4]!.values as Uint8Array;
-    for (let i = 0, a = 0; i < accounts.rows; i++) {
-      if (keepAccount[i] === 0) continue;
-      accountIds[a] = rawAccountIds[i]!;
-      const c = crm[i]!;
-      accountCrmIds[a] = c === null || c === '' ? null : c;
-      accountAvodPlan[a] = plan[i] === 'avod' ? 1 : 0;
-      accountOptIn[a] = optIn[i]!;
-      accountCountry[a] = country[i]!;
-      a++;
-    }
-  }
-  const { index: accountIndex } = buildIdIndex(accountIds, true);
-
   const prof = table(ctx, 'profiles');
-  const profiles = await readTable(ctx.session, prof.source, prof.columns, '', 'ORDER BY profile_id');
+  // Only crm_id lands as strings: plan and status are compared in SQL, countries become codes.
+  const countries = await dictionary(ctx, [acc, prof], 'country');
+  const profileColumns = prof.columns.map((b) =>
+    b.column.name === 'status' ? coded(b, 'bool', `(${b.sql} = 'active')`) : b.column.name === 'country' ? coded(b, 'i32', countries.code(b.sql)) : b,
+  );
+  const profiles = await readTable(ctx.session, prof.source, profileColumns, '', 'ORDER BY profile_id');
   const rawProfileIds = profiles.columns[0]!.values as Float64Array;
   const rawAccountOf = profiles.columns[1]!.values as Float64Array;
   const removedProfileIds = new Set<number>();
@@ -93,27 +75,68 @@ export async function loadPeople(ctx: LoadContext, tombstones: Tombstones): Prom
   }
   count(ctx, 'profiles', 'rows', profiles.rows);
   count(ctx, 'profiles', 'tombstoned', profiles.rows - keptProfiles);
+  const profileIds = sharedFloat64(keptProfiles);
+  for (let i = 0, p = 0; i < profiles.rows; i++) if (keepProfile[i] === 1) profileIds[p++] = rawProfileIds[i]!;
+  const { index: profileIndex } = buildIdIndex(profileIds, true);
+  await onProfileKeys({ profileIndex, profileIds, removedProfileIds });
+
+  const accountColumns = acc.columns.map((b) =>
+    b.column.name === 'plan' ? coded(b, 'bool', `(${b.sql} = 'avod')`) : b.column.name === 'country' ? coded(b, 'i32', countries.code(b.sql)) : b,
+  );
+  const accounts = await readTable(ctx.session, acc.source, accountColumns, '', 'ORDER BY account_id');
+  const rawAccountIds = accounts.columns[0]!.values as Float64Array;
+  const keepAccount = new Uint8Array(accounts.rows);
+  let keptAccounts = 0;
+  for (let i = 0; i < accounts.rows; i++) {
+    if (i > 0 && rawAccountIds[i] === rawAccountIds[i - 1]) throw new InputError(acc.source.label, `account_id ${rawAccountIds[i]} appears more than once`);
+    if (!tombstones.accountIds.has(rawAccountIds[i]!)) keepAccount[i] = 1;
+    keptAccounts += keepAccount[i]!;
+  }
+  count(ctx, 'accounts', 'rows', accounts.rows);
+  count(ctx, 'accounts', 'tombstoned', accounts.rows - keptAccounts);
+
+  const accountIds = sharedFloat64(keptAccounts);
+  const accountCrmIds = new Array<string | null>(keptAccounts);
+  const accountAvodPlan = sharedUint8(keptAccounts);
+  const accountOptIn = new Uint8Array(keptAccounts);
+  const accountCountry = new Int32Array(keptAccounts);
+  {
+    const crm = accounts.columns[1]!.values as (string | null)[];
+    const plan = accounts.columns[2]!.values as Uint8Array;
+    const country = accounts.columns[3]!.values as Int32Array;
+    const optIn = accounts.columns[4]!.values as Uint8Array;
+    for (let i = 0, a = 0; i < accounts.rows; i++) {
+      if (keepAccount[i] === 0) continue;
+      accountIds[a] = rawAccountIds[i]!;
+      const c = crm[i]!;
+      accountCrmIds[a] = c === null || c === '' ? null : c;
+      accountAvodPlan[a] = plan[i]!;
+      accountOptIn[a] = optIn[i]!;
+      accountCountry[a] = country[i]!;
+      a++;
+    }
+  }
+  const { index: accountIndex } = buildIdIndex(accountIds, true);
 
   const isKids = profiles.columns[2]!.values as Uint8Array;
-  const status = profiles.columns[3]!.values as (string | null)[];
+  const active = profiles.columns[3]!.values as Uint8Array;
   const cluster = profiles.columns[4]! as { values: Float64Array; valid: Uint8Array };
-  const country = profiles.columns[5]!.values as (string | null)[];
+  const country = profiles.columns[5]! as { values: Int32Array; valid: Uint8Array };
+  // Region of each country code (SPEC §4.2), the default for unmapped countries.
+  const codeRegion = countries.names.map((c) => regionOf.get(c) ?? ctx.config.default_region);
 
-  const profileIds = sharedFloat64(keptProfiles);
   const profileAccount = sharedInt32(keptProfiles);
   const rawCluster = new Float64Array(keptProfiles);
   const regionName = new Array<string>(keptProfiles);
   for (let i = 0, p = 0; i < profiles.rows; i++) {
     if (keepProfile[i] === 0) continue;
-    profileIds[p] = rawProfileIds[i]!;
     const a = lookupId(accountIndex, rawAccountOf[i]!);
     profileAccount[p] = a;
     rawCluster[p] = cluster.valid[i] === 1 ? cluster.values[i]! : Number.NaN;
-    const c = country[i] ?? (a >= 0 ? accountCountry[a]! : null);
-    regionName[p] = (c === null ? undefined : regionOf.get(c)) ?? ctx.config.default_region;
+    const c = country.valid[i] === 1 ? country.values[i]! : a >= 0 ? accountCountry[a]! : -1;
+    regionName[p] = c >= 0 ? codeRegion[c]! : ctx.config.default_region;
     p++;
   }
-  const { index: profileIndex } = buildIdIndex(profileIds, true);
 
   const clusterIds = [...new Set(rawCluster)].filter((c) => !Number.isNaN(c)).sort((x, y) => x - y);
   const clusterCode = new Map(clusterIds.map((c, i) => [c, i]));
@@ -130,7 +153,7 @@ export async function loadPeople(ctx: LoadContext, tombstones: Tombstones): Prom
     profileRegion[p] = regionCode.get(regionName[p]!)!;
     profileAvodPlan[p] = a >= 0 ? accountAvodPlan[a]! : 0;
     // SPEC §4.4: the first failing reason in this order.
-    const reason = ineligibility(status[i] === 'active', isKids[i] === 1, a >= 0, a >= 0 && accountCrmIds[a] !== null, a >= 0 && accountOptIn[a] !== 0);
+    const reason = ineligibility(active[i] === 1, isKids[i] === 1, a >= 0, a >= 0 && accountCrmIds[a] !== null, a >= 0 && accountOptIn[a] !== 0);
     profileIneligible[p] = reason;
     reasons[reason]!++;
     p++;
@@ -163,6 +186,21 @@ export async function loadPeople(ctx: LoadContext, tombstones: Tombstones): Prom
     regionNames: [...regionCode.keys()],
     removedProfileIds,
   };
+}
+
+function coded(b: BoundColumn, kind: ColumnKind, sql: string): BoundColumn {
+  return { ...b, kind, sql };
+}
+
+/**
+ * Dense codes for the distinct values of a string column over several tables, in sorted order:
+ * the rows land as integers and only the few distinct values become JS strings.
+ */
+async function dictionary(ctx: LoadContext, tables: readonly BoundTable[], column: string): Promise<{ names: string[]; code: (sql: string) => string }> {
+  const union = tables.map((t) => `SELECT DISTINCT "${column}" AS v FROM ${sourceSql(t.source)}`).join(' UNION ');
+  const names = (await ctx.session.rows(`SELECT v FROM (${union}) WHERE v IS NOT NULL ORDER BY v`)).map(([v]) => String(v));
+  const list = `[${names.map(sqlString).join(', ')}]`;
+  return { names, code: (sql) => `CAST(list_position(${list}, ${sql}) - 1 AS INTEGER)` };
 }
 
 async function loadRegions(ctx: LoadContext): Promise<Map<string, string>> {

@@ -1,14 +1,17 @@
-import { lookupIds } from '../../kernels/id-index.js';
-import { groupOffsets } from '../../kernels/group-offsets.js';
-import { streamBound } from '../../io/input/read-table.js';
+import { availableParallelism } from 'node:os';
+import { firstLine, nullError, probeNulls } from '../../io/input/read-table.js';
 import { rawTimestampLiteral } from '../../io/input/raw-timestamp.js';
-import { sourceSql } from '../../io/input/table-files.js';
 import { InputError } from '../errors.js';
-import { sharedInt32, sharedUint16, toShared } from '../model/shared-arrays.js';
+import { sharedInt32, sharedUint16 } from '../model/shared-arrays.js';
+import type { ShardRunner } from '../pool/shard-runner.js';
+import { ingestWith } from './ingest-plays.js';
+import type { PlaysRangeReport, PlaysRangeTask, PlaysStaging } from './ingest-plays.js';
 import { count, table } from './load-context.js';
 import type { LoadContext } from './load-context.js';
 import type { LoadedCatalog } from './load-catalog.js';
-import type { LoadedPeople } from './load-people.js';
+import type { ProfileKeys } from './load-people.js';
+import { planRanges } from './plays-ranges.js';
+import type { TableRange } from './plays-ranges.js';
 
 export interface LoadedPlays {
   playOffsets: Int32Array;
@@ -17,109 +20,115 @@ export interface LoadedPlays {
   playSeconds: Int32Array;
 }
 
-const CHUNK = 2048;
+/** Slices per reader thread: enough for the threads to finish together. */
+const RANGES_PER_THREAD = 3;
+
+/** Plays being decoded on the workers; `finish` waits for them and groups them by profile. */
+export interface PlaysJob {
+  finish(): Promise<LoadedPlays>;
+}
 
 /**
  * SPEC §3: reads plays of the history window, keeps the counted ones (known profile, known
  * content, watch_seconds ≥ min_play_seconds, before D) and groups them by profile.
- * Ids are mapped to dense indexes chunk by chunk so the raw id columns are never held whole.
+ *
+ * The plays are cut into slices of whole row groups decoded on the worker threads, each with its
+ * own DuckDB (ingest-plays.ts): ids become dense indexes there, chunk by chunk, so the raw id
+ * columns are never held whole. Returns once the slices are dispatched, so the main thread can
+ * load the send history meanwhile; `finish` then scatters each slice's plays into profile order
+ * on the workers (a counting sort: per-slice counts → offsets → disjoint cursors).
  */
-export async function loadPlays(ctx: LoadContext, people: LoadedPeople, catalog: LoadedCatalog, onRows?: (rows: number) => void): Promise<LoadedPlays> {
+export async function startPlays(ctx: LoadContext, people: ProfileKeys, catalog: LoadedCatalog, runner: ShardRunner): Promise<PlaysJob> {
   const { source, columns: bound } = table(ctx, 'plays');
   const D = ctx.day;
   const from = D - ctx.config.history_days;
-  const minSeconds = ctx.config.min_play_seconds;
   const ts = bound[2]!;
   // Compare the raw column so DuckDB can skip row groups by their min/max statistics.
-  const where = `"ts" >= ${rawTimestampLiteral(ts.sourceType, from)}`;
-
-  // count(*) is answered from Parquet footers: every streamed row fits, so the arrays never grow.
-  const [[total]] = (await ctx.session.rows(`SELECT count(*) FROM ${sourceSql(source)}`)) as [[bigint]];
-  const capacity = Number(total);
-  // Shared from the start: when the plays arrive grouped by profile these are the model's columns.
-  const profile = new Int32Array(capacity);
-  const content = sharedInt32(capacity);
-  const daysAgo = sharedUint16(capacity);
-  const seconds = sharedInt32(capacity);
-  let n = 0;
-  let grouped = true;
-  let lastProfile = 0;
-  const pBuf = new Int32Array(CHUNK);
-  const cBuf = new Int32Array(CHUNK);
-  let read = 0;
-  let future = 0;
-  let unknownProfile = 0;
-  let tombstoned = 0;
-  let unknownContent = 0;
-  let short = 0;
-  let badSeconds = -1;
-
-  await streamBound(ctx.session, source, bound, where, '', (chunk) => {
-    const size = chunk.size;
-    const pid = chunk.f64(0);
-    const cid = chunk.f64(1);
-    const day = chunk.i32(2);
-    const ws = chunk.f64(3);
-    lookupIds(people.profileIndex, pid, pBuf, size);
-    lookupIds(catalog.contentIndex, cid, cBuf, size);
-    for (let i = 0; i < size; i++) {
-      const d = day[i]!;
-      if (d >= D) {
-        future++;
-        continue;
-      }
-      const p = pBuf[i]!;
-      if (p < 0) {
-        if (people.removedProfileIds.has(pid[i]!)) tombstoned++;
-        else unknownProfile++;
-        continue;
-      }
-      const c = cBuf[i]!;
-      if (c < 0) {
-        unknownContent++;
-        continue;
-      }
-      const w = ws[i]!;
-      if (w < minSeconds) {
-        short++;
-        continue;
-      }
-      if (w > 2147483647 && badSeconds < 0) badSeconds = w;
-      if (p < lastProfile) grouped = false;
-      lastProfile = p;
-      profile[n] = p;
-      content[n] = c;
-      daysAgo[n] = D - d;
-      seconds[n] = w;
-      n++;
-    }
-    read += size;
-    onRows?.(read);
-  });
-  if (badSeconds >= 0) throw new InputError(source.label, `column 'watch_seconds' has value ${badSeconds}, larger than any real play (2^31 − 1 seconds)`);
-
-  count(ctx, 'plays', 'read_in_history_window', read);
-  count(ctx, 'plays', 'counted', n);
-  const dropped = { future, unknown_profile: unknownProfile, tombstoned, unknown_content: unknownContent, short };
-  for (const [reason, k] of Object.entries(dropped)) count(ctx, 'plays_dropped', reason, k);
-
+  const window = `"ts" >= ${rawTimestampLiteral(ts.sourceType, from)}`;
+  await probeNulls(ctx.session, source, bound);
+  const readers = Math.max(1, runner.threads);
+  const plan = await planRanges(ctx.session, source, readers * RANGES_PER_THREAD);
+  // Row counts from the footers size every array once: no growing, no copying.
+  const capacity = plan.ranges.reduce((n, r) => n + r.rows, 0);
+  const staging: PlaysStaging = { profile: sharedInt32(capacity), content: sharedInt32(capacity), daysAgo: sharedUint16(capacity), seconds: sharedInt32(capacity) };
+  const removedProfileIds = Float64Array.from(people.removedProfileIds).sort();
   const P = people.profileIds.length;
-  if (grouped) {
-    // Rows already in profile order: a counting pass gives the offsets, no permutation needed.
-    const offsets = sharedInt32(P + 1);
-    for (let i = 0; i < n; i++) offsets[profile[i]! + 1]!++;
-    for (let p = 0; p < P; p++) offsets[p + 1]! += offsets[p]!;
-    return { playOffsets: offsets, playContent: content.subarray(0, n), playDaysAgo: daysAgo.subarray(0, n), playSeconds: seconds.subarray(0, n) };
+  const select = bound.map((b) => b.sql).join(', ');
+  const duckdbThreads = Math.max(1, Math.floor(availableParallelism() / readers));
+  let start = 0;
+  const task = (range: TableRange, segment: number): PlaysRangeTask => ({
+    sql: `SELECT ${select} FROM ${plan.from} WHERE ${window}${range.where === '' ? '' : ` AND ${range.where}`}`,
+    duckdbThreads,
+    profileIndex: people.profileIndex,
+    contentIndex: catalog.contentIndex,
+    removedProfileIds,
+    profileCount: P,
+    day: D,
+    minSeconds: ctx.config.min_play_seconds,
+    staging,
+    start: segment,
+    capacity: range.rows,
+  });
+  let tasks: Promise<PlaysRangeReport & { start: number }>[];
+  if (source.delta !== null) {
+    // A Delta table's SQL reads the deletion vectors this session holds: decoded here, in one slice.
+    let report: PlaysRangeReport;
+    try {
+      report = await ingestWith(ctx.session, task(plan.ranges[0]!, 0));
+    } catch (err) {
+      throw new InputError(source.label, `cannot read: ${firstLine(err)}`);
+    }
+    tasks = [Promise.resolve({ ...report, start: 0 })];
+  } else {
+    tasks = plan.ranges.map((range) => {
+      const segment = start;
+      start += range.rows;
+      return runner.run({ kind: 'ingest-plays', ...task(range, segment) }).then((reply) => ({ ...reply.report, start: segment }));
+    });
   }
-  const { offsets, order } = groupOffsets(profile, P, n);
-  const playContent = sharedInt32(n);
-  const playDaysAgo = sharedUint16(n);
-  const playSeconds = sharedInt32(n);
-  for (let i = 0; i < n; i++) {
-    const r = order[i]!;
-    playContent[i] = content[r]!;
-    playDaysAgo[i] = daysAgo[r]!;
-    playSeconds[i] = seconds[r]!;
-  }
-  return { playOffsets: toShared(offsets), playContent, playDaysAgo, playSeconds };
+  // Keep a failed slice from being reported as unhandled before finish() awaits it.
+  const all = Promise.all(tasks);
+  all.catch(() => undefined);
+
+  return {
+    async finish(): Promise<LoadedPlays> {
+      let reports: (PlaysRangeReport & { start: number })[];
+      try {
+        reports = await all;
+      } catch (err) {
+        throw new InputError(source.label, `cannot read: ${firstLine(err)}`);
+      }
+      const nullColumn = reports.find((r) => r.nullColumn >= 0)?.nullColumn;
+      if (nullColumn !== undefined) throw await nullError(ctx.session, source, bound[nullColumn]!.column.name);
+      const bad = reports.find((r) => r.badSeconds >= 0)?.badSeconds;
+      if (bad !== undefined) throw new InputError(source.label, `column 'watch_seconds' has value ${bad}, larger than any real play (2^31 − 1 seconds)`);
+      const sum = (key: 'read' | 'counted' | 'future' | 'unknownProfile' | 'tombstoned' | 'unknownContent' | 'short'): number => reports.reduce((n, r) => n + r[key], 0);
+      const n = sum('counted');
+      count(ctx, 'plays', 'read_in_history_window', sum('read'));
+      count(ctx, 'plays', 'counted', n);
+      const dropped = { future: sum('future'), unknown_profile: sum('unknownProfile'), tombstoned: sum('tombstoned'), unknown_content: sum('unknownContent'), short: sum('short') };
+      for (const [reason, k] of Object.entries(dropped)) count(ctx, 'plays_dropped', reason, k);
+
+      // Offsets from the per-slice counts; each slice's counts become its cursors, in slice order,
+      // so a profile's plays keep their file order (the grouping is stable).
+      const offsets = sharedInt32(P + 1);
+      for (const r of reports) {
+        const c = r.perProfile;
+        for (let p = 0; p < P; p++) offsets[p + 1]! += c[p]!;
+      }
+      for (let p = 0; p < P; p++) offsets[p + 1]! += offsets[p]!;
+      const next = offsets.slice(0, P);
+      for (const r of reports) {
+        const c = r.perProfile;
+        for (let p = 0; p < P; p++) {
+          const k = c[p]!;
+          c[p] = next[p]!;
+          next[p]! += k;
+        }
+      }
+      const out = { content: sharedInt32(n), daysAgo: sharedUint16(n), seconds: sharedInt32(n) };
+      await Promise.all(reports.map((r) => runner.run({ kind: 'scatter-plays', staging, start: r.start, counted: r.counted, cursor: r.perProfile, out })));
+      return { playOffsets: offsets, playContent: out.content, playDaysAgo: out.daysAgo, playSeconds: out.seconds };
+    },
+  };
 }

@@ -1,27 +1,144 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { lstat, open, readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+import { fsyncDir } from '../../io/ledger/durable-files.js';
+import { pauseForTest } from './test-pause.js';
 
 /**
- * Outputs are written into a hidden staging directory beside the final one and renamed into
- * place only when complete, so `<out>/<D>/` is either the previous run's or this run's, whole.
+ * The published layout of a run: `<out>/<D>` is a symbolic link to `.runs/<D>-<suffix>/`, the
+ * directory the run wrote. Publishing builds the new link beside the old one and renames it over
+ * it, so `<out>/<D>/` always names one whole run, the previous one or the new one, at every instant
+ * and after a crash at any point. A `<out>/<D>/` that is a real directory (published by an older
+ * version) is moved into `.runs/` first: the one moment without `<out>/<D>/`, undone by
+ * recoverRunDir if the process dies right there.
  */
-export function createStaging(outDir: string, date: string): string {
-  mkdirSync(outDir, { recursive: true });
-  return mkdtempSync(join(outDir, `.staging-${date}-`));
+const RUNS = '.runs';
+
+function runsDir(outDir: string): string {
+  return join(outDir, RUNS);
 }
 
-export function publishStaging(staging: string, finalDir: string): void {
-  if (!existsSync(finalDir)) {
-    renameSync(staging, finalDir);
-    return;
+/** A fresh private directory `<out>/.runs/<D>-<suffix>/` for a run's outputs; unpublished until publishStaging. */
+export function createStaging(outDir: string, date: string): string {
+  mkdirSync(runsDir(outDir), { recursive: true });
+  return mkdtempSync(join(runsDir(outDir), `${date}-`));
+}
+
+/**
+ * Publishes `staging` as `<outDir>/<date>/`: every file and directory of it is fsynced, then the
+ * link is swapped (rename of a new link over the old one) and the directory entry fsynced, then
+ * the previous run's directory is removed. Owns `staging`: a failure before the swap removes it.
+ */
+export async function publishStaging(staging: string, outDir: string, date: string): Promise<void> {
+  const finalPath = join(outDir, date);
+  const suffix = basename(staging).slice(date.length + 1);
+  const link = join(outDir, `.${date}.publish-${suffix}`);
+  let previous: string | null;
+  let legacy: string | null = null;
+  try {
+    await syncTree(staging);
+    await fsyncDir(runsDir(outDir));
+    // mkdtemp makes the directory private; a published run gets ordinary directory permissions.
+    chmodSync(staging, 0o755);
+    await symlink(relative(outDir, staging), link);
+    await pauseForTest('publish-before-swap');
+    previous = await currentTarget(outDir, date);
+    if (previous === null && (await lstatOrNull(finalPath)) !== null) {
+      legacy = join(runsDir(outDir), `${date}-legacy-${suffix}`);
+      await rename(finalPath, legacy);
+      await pauseForTest('publish-legacy-moved');
+    }
+    await rename(link, finalPath);
+  } catch (err) {
+    if (legacy !== null && (await lstatOrNull(finalPath)) === null) await rename(legacy, finalPath);
+    await rm(link, { force: true });
+    discardStaging(staging);
+    throw err;
   }
-  // rename() cannot replace a non-empty directory: move the old run aside first, then drop it.
-  const retired = `${staging}.previous`;
-  renameSync(finalDir, retired);
-  renameSync(staging, finalDir);
-  rmSync(retired, { recursive: true, force: true });
+  await fsyncDir(outDir);
+  await pauseForTest('publish-after-swap');
+  for (const old of [previous, legacy]) if (old !== null && old !== resolve(staging)) await rm(old, { recursive: true, force: true });
 }
 
 export function discardStaging(staging: string): void {
   rmSync(staging, { recursive: true, force: true });
+}
+
+/**
+ * Puts `<outDir>/<date>/` back in order after a run killed at any point; the caller holds the
+ * date's run lock, so no run of the date is writing. A killed run never publishes: a real
+ * directory it had moved aside (older layout) goes back, its pending link and unpublished
+ * directories are removed, and so are the previous runs' directories a publish did not get to
+ * remove, and the `.staging-*` and `.previous` directories of older versions.
+ */
+export async function recoverRunDir(outDir: string, date: string): Promise<void> {
+  const finalPath = join(outDir, date);
+  const outEntries = await readdirOrEmpty(outDir);
+  const runEntries = await readdirOrEmpty(runsDir(outDir));
+  if ((await lstatOrNull(finalPath)) === null) {
+    // Killed between moving the old directory aside and linking the new run: restore the old one.
+    const moved = [
+      ...runEntries.filter((n) => n.startsWith(`${date}-legacy-`)).map((n) => join(runsDir(outDir), n)),
+      ...outEntries.filter((n) => n.startsWith(`.staging-${date}-`) && n.endsWith('.previous')).map((n) => join(outDir, n)),
+    ];
+    if (moved.length > 0) {
+      await rename(moved[0]!, finalPath);
+      await fsyncDir(outDir);
+    }
+  }
+  for (const name of outEntries) {
+    if (name.startsWith(`.${date}.publish-`) || name.startsWith(`.staging-${date}-`)) await rm(join(outDir, name), { recursive: true, force: true });
+  }
+  const keep = await currentTarget(outDir, date);
+  for (const name of await readdirOrEmpty(runsDir(outDir))) {
+    const path = join(runsDir(outDir), name);
+    if (name.startsWith(`${date}-`) && path !== keep) await rm(path, { recursive: true, force: true });
+  }
+}
+
+/** The directory `<outDir>/<date>` links to (absolute), or null when it is absent or not a link. */
+async function currentTarget(outDir: string, date: string): Promise<string | null> {
+  try {
+    return resolve(outDir, await readlink(join(outDir, date)));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EINVAL') return null;
+    throw err;
+  }
+}
+
+/** fsyncs every file and directory under `dir`, bottom up, so nothing published is lost in a power cut. */
+async function syncTree(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  await Promise.all(
+    entries.map(async (e) => {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) return syncTree(path);
+      const handle = await open(path, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }),
+  );
+  await fsyncDir(dir);
+}
+
+async function lstatOrNull(path: string): Promise<Awaited<ReturnType<typeof lstat>> | null> {
+  try {
+    return await lstat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
 }

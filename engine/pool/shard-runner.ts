@@ -7,12 +7,22 @@ export interface ShardRunner {
   readonly threads: number;
   /** Runs one task; the reply's type follows the task's kind. */
   run<K extends TaskKind>(task: WorkerTask<K>): Promise<WorkerReply<K>>;
+  /** How busy the workers have been since the runner started (for the manifest's worker use). */
+  usage(): WorkerUsage;
   close(): Promise<void>;
 }
 
+export interface WorkerUsage {
+  /** Worker-milliseconds spent running tasks: Σ over time of min(tasks in flight, threads). */
+  busyMs: number;
+  /** Milliseconds in which no task ran at all: the main thread (and DuckDB's) alone. */
+  noTaskMs: number;
+}
+
 export function createShardRunner(workers: number): ShardRunner {
+  const clock = busyClock(Math.max(1, workers));
   if (workers === 0) {
-    return { threads: 0, run: runTask, close: async () => undefined };
+    return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(runTask(task)), usage: clock.usage, close: async () => undefined };
   }
   const pool = new Piscina({
     filename: new URL('./shard-worker.js', import.meta.url).href,
@@ -23,7 +33,46 @@ export function createShardRunner(workers: number): ShardRunner {
   return {
     threads: workers,
     // Piscina's run() is untyped; the worker answers each task with runTask's reply to it.
-    run: <K extends TaskKind>(task: WorkerTask<K>) => pool.run(task) as Promise<WorkerReply<K>>,
+    run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(pool.run(task) as Promise<WorkerReply<K>>),
+    usage: clock.usage,
     close: () => pool.destroy(),
+  };
+}
+
+/** Integrates the number of busy workers over time; a queued task counts once a worker is free for it. */
+function busyClock(threads: number): { track<T>(p: Promise<T>): Promise<T>; usage(): WorkerUsage } {
+  let inFlight = 0;
+  let last = performance.now();
+  let busyMs = 0;
+  let noTaskMs = 0;
+  const advance = (): void => {
+    const now = performance.now();
+    busyMs += Math.min(inFlight, threads) * (now - last);
+    if (inFlight === 0) noTaskMs += now - last;
+    last = now;
+  };
+  return {
+    track<T>(p: Promise<T>): Promise<T> {
+      advance();
+      inFlight++;
+      const done = (): void => {
+        advance();
+        inFlight--;
+      };
+      return p.then(
+        (v) => {
+          done();
+          return v;
+        },
+        (err: unknown) => {
+          done();
+          throw err;
+        },
+      );
+    },
+    usage(): WorkerUsage {
+      advance();
+      return { busyMs, noTaskMs };
+    },
   };
 }

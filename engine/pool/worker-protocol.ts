@@ -1,3 +1,9 @@
+import { describeInputFiles } from '../../io/input/table-files.js';
+import type { InputFile, TableSource } from '../../io/input/table-files.js';
+import { writeParquet } from '../../io/parquet/index.js';
+import type { ColumnValues, ParquetField } from '../../io/parquet/index.js';
+import { ingestPlaysRange, scatterPlays } from '../load/ingest-plays.js';
+import type { PlaysRangeReport, PlaysRangeTask, ScatterPlaysTask } from '../load/ingest-plays.js';
 import type { CampaignModel } from '../model/campaign-model.js';
 import { validateProfiles } from '../output/validate-outputs.js';
 import type { ProfileChecks } from '../output/validate-outputs.js';
@@ -30,6 +36,10 @@ interface Protocol {
     reply: ProfileChecks;
   };
   'write-scenario': { task: ScenarioFileTask; reply: ScenarioFileReport };
+  'write-table': { task: { path: string; fields: ParquetField[]; columns: ColumnValues[]; rows: number }; reply: object };
+  'describe-inputs': { task: { dataDir: string; sources: TableSource[] }; reply: { files: InputFile[] } };
+  'ingest-plays': { task: PlaysRangeTask; reply: { report: PlaysRangeReport } };
+  'scatter-plays': { task: ScatterPlaysTask; reply: object };
 }
 
 export type TaskKind = keyof Protocol;
@@ -50,6 +60,16 @@ const handlers: Handlers = {
   },
   'validate-profiles': async (task) => ({ kind: 'validate-profiles', ...validateProfiles(task.model, task.profileIds, task.showIds, task.results, task.from, task.to) }),
   'write-scenario': async (task) => ({ kind: 'write-scenario', ...(await writeScenarioFile(task)) }),
+  'write-table': async (task) => {
+    await writeParquet(task.path, task.fields, task.columns, task.rows);
+    return { kind: 'write-table' };
+  },
+  'describe-inputs': async (task) => ({ kind: 'describe-inputs', files: await describeInputFiles(task.dataDir, task.sources) }),
+  'ingest-plays': async (task) => ({ kind: 'ingest-plays', report: await ingestPlaysRange(task) }),
+  'scatter-plays': async (task) => {
+    scatterPlays(task);
+    return { kind: 'scatter-plays' };
+  },
 };
 
 export function runTask<K extends TaskKind>(task: WorkerTask<K>): Promise<WorkerReply<K>> {

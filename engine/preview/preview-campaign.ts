@@ -53,6 +53,7 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
     outDir: join(scratch, name),
     config: side.base,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.deltaVersions === undefined ? {} : { deltaVersions: options.deltaVersions }),
     ...(stateDir === null ? {} : { stateDir }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     onProgress: tagged(options.onProgress, name),
@@ -61,26 +62,25 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
   // Judged against the published runs; files written only when they are kept.
   const sideRun = (name: 'old' | 'new', side: SideConfig): RunContext => {
     const run = startRun(sideOptions(name, side, scratch.dir));
-    return { ...run, driftRoot: configs.outDir ?? run.outDir, writeFiles: scratch.keep };
+    return { ...run, scratch: { driftRoot: configs.outDir ?? run.outDir, writeFiles: scratch.keep } };
   };
   const oldRun = sideRun('old', configs.old);
   const newRun = sideRun('new', configs.new);
 
   scratch.create();
   const timingsMs: Record<string, number> = {};
-  let runner: ReturnType<typeof createShardRunner> | null = null;
+  const runner = createShardRunner(oldRun.workers);
   let done = false;
   try {
-    runner = createShardRunner(oldRun.workers);
     const reload = reloadKeys(oldRun.config, newRun.config);
     // One load serves both runs unless the configs differ in a key the load reads.
     const loadRun: RunContext = reload.length === 0 ? { ...oldRun, emit: tagged(options.onProgress, 'shared') } : oldRun;
-    const oldInput = await phase(loadRun, 'load', () => readRunInputs(loadRun));
+    const oldInput = await phase(loadRun, 'load', () => readRunInputs(loadRun, runner));
     timingsMs['load'] = oldRun.timingsMs['load']!;
-    const oldSide = await timed(timingsMs, 'old', () => runSide(oldRun, runner!, oldInput));
-    const newInput = reload.length === 0 ? inputsFor(oldInput, newRun.config) : await phase(newRun, 'load', () => readRunInputs(newRun));
+    const oldSide = await timed(timingsMs, 'old', () => runSide(oldRun, runner, oldInput));
+    const newInput = reload.length === 0 ? inputsFor(oldInput, newRun.config) : await phase(newRun, 'load', () => readRunInputs(newRun, runner));
     if (reload.length > 0) timingsMs['reload'] = newRun.timingsMs['load']!;
-    const newSide = await timed(timingsMs, 'new', () => runSide(newRun, runner!, newInput));
+    const newSide = await timed(timingsMs, 'new', () => runSide(newRun, runner, newInput));
 
     const compareStart = performance.now();
     const diff = diffSelections(oldSide, newSide);
@@ -111,7 +111,7 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
       timingsMs,
     };
   } finally {
-    await runner?.close();
+    await runner.close();
     scratch.close(done);
   }
 }

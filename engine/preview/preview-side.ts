@@ -40,7 +40,7 @@ export async function runSide(run: RunContext, runner: ShardRunner, input: RunIn
   const staging = new RunStaging(run.outDir, run.date);
   try {
     const { plan, merged, checked, written } = await computeRun(run, runner, staging, input);
-    const outputDir = run.writeFiles ? (await publishRun(run, staging, input, checked, written)).outputDir : null;
+    const outputDir = run.scratch?.writeFiles !== false ? (await publishRun(run, staging, input, checked, written)).outputDir : null;
     return {
       config: run.config,
       day: run.day,

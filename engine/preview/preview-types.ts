@@ -24,6 +24,8 @@ export interface PreviewCampaignOptions {
   stateDir?: string;
   /** Write and keep the two runs here, as `old/<D>/` and `new/<D>/` (must be absent or empty). Default: the runs are built and checked but their files are not written (nothing would read them). */
   scratchDir?: string;
+  /** Delta table versions to read, by table (`{ plays: 41 }`), as for a run; others at their latest version. */
+  deltaVersions?: Readonly<Record<string, number>>;
   /** Worker threads; 0 runs the shard passes on the calling thread. Default: the core count. */
   workers?: number;
   /** How many changed accounts to list with a reason (default 20). */

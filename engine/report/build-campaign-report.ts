@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ledgerDates, listLedgerRecords } from '../../io/ledger/index.js';
+import type { DeltaVersions } from '../../io/input/bind-tables.js';
+import { INPUT_TABLES } from '../../io/input/input-schema.js';
+import type { TableName } from '../../io/input/input-schema.js';
 import { findPublishedRuns } from '../run-dir/published-runs.js';
 import type { PublishedRun } from '../run-dir/published-runs.js';
 import { ENGINE_VERSION } from '../version.js';
@@ -49,7 +52,7 @@ export async function buildCampaignReport(options: CampaignReportOptions): Promi
   const { runs, missing } = findPublishedRuns(outDir, dates);
   if (runs.length === 0) throw reportError(`no published run under ${outDir} for any date from ${options.from} to ${options.to} (expected <out>/<date>/ directories written by 'campaign run')`);
 
-  const session = await ReportSession.open(options.dataDir);
+  const session = await ReportSession.open(options.dataDir, reportDeltaVersions(runs));
   let cube: CubeRow[];
   let overlaps: OverlapRow[][];
   const complete = new Set<string>();
@@ -115,4 +118,20 @@ async function deliveredCounts(stateDir: string, date: string): Promise<{ accept
   let accepted = 0;
   for (const r of records) if (r.status === 'accepted') accepted++;
   return { accepted, dead_letter: records.length - accepted };
+}
+
+/**
+ * The Delta versions the report reads: for every table but plays and tombstones, the version the
+ * latest run of the range read (for a one-date report, exactly that run's), so a table that moved
+ * on since does not change who was in which arm or region. Plays are read as they are now — the
+ * conversions happen after the run — and so are tombstones, whose deletions apply now.
+ */
+function reportDeltaVersions(runs: readonly PublishedRun[]): DeltaVersions {
+  const versions: DeltaVersions = {};
+  for (const run of [...runs].sort((a, b) => a.day - b.day)) {
+    for (const [table, version] of Object.entries(run.deltaVersions)) {
+      if (table !== 'plays' && table !== 'tombstones' && table in INPUT_TABLES) versions[table as TableName] = version;
+    }
+  }
+  return versions;
 }

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { DuckDBSession, sqlString } from '../../io/input/duckdb-session.js';
 import { bindTables, boundColumn } from '../../io/input/bind-tables.js';
-import type { BoundTable } from '../../io/input/bind-tables.js';
+import type { BoundTable, DeltaVersions } from '../../io/input/bind-tables.js';
 import type { TableName } from '../../io/input/input-schema.js';
 import { sourceSql } from '../../io/input/table-files.js';
 import type { TableSource } from '../../io/input/table-files.js';
@@ -45,10 +45,11 @@ export class ReportSession {
     private readonly tables: Partial<Record<TableName, BoundTable>>,
   ) {}
 
-  static async open(dataDir: string): Promise<ReportSession> {
+  /** Delta tables are read at `deltaVersions` where given (see reportDeltaVersions), else at their latest. */
+  static async open(dataDir: string, deltaVersions: DeltaVersions = {}): Promise<ReportSession> {
     const session = await DuckDBSession.open(availableParallelism());
     try {
-      const tables = await bindTables(session, dataDir, REPORT_TABLES);
+      const tables = await bindTables(session, dataDir, REPORT_TABLES, deltaVersions);
       const report = new ReportSession(session, tables);
       await report.createPeople();
       return report;

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { recordedDeltaVersions } from '../../io/input/table-files.js';
 import { parseDay } from '../dates.js';
 import { RunDirError } from '../errors.js';
 import { readManifest } from './run-manifest.js';
@@ -20,6 +21,8 @@ export interface PublishedRun {
   scenarioFiles: { scenario: string; file: string }[];
   /** The whole manifest, for readers that need more of it (explain: the dataset, its files, the config). */
   manifest: StoredManifest;
+  /** The version of each Delta table the run read (manifest `inputs.delta`): explain and report read the same. */
+  deltaVersions: Record<string, number>;
 }
 
 /**
@@ -69,5 +72,6 @@ export function readRun(outDir: string, date: string): PublishedRun {
     selectionFile,
     scenarioFiles: listScenarioFiles(dir),
     manifest: m,
+    deltaVersions: recordedDeltaVersions((m.inputs as { delta?: unknown } | undefined)?.delta),
   };
 }

@@ -50,7 +50,8 @@ export async function runDatesBefore(outDir: string, date: string): Promise<stri
     throw err;
   }
   return entries
-    .filter((e) => e.isDirectory() && tryParseDay(e.name) !== null && e.name < date)
+    // A published run is a link to its directory under `.runs/` (staging-dir.ts); older versions published real directories.
+    .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && tryParseDay(e.name) !== null && e.name < date)
     .map((e) => e.name)
     .sort()
     .reverse();

@@ -5,8 +5,9 @@ import { writeFileAtomic } from '../../io/ledger/durable-files.js';
 import type { CampaignConfig, EffectiveConfig } from '../config/config-types.js';
 import type { DeliverySummary } from '../delivery/delivery-types.js';
 import type { DriftResult } from '../drift/drift-types.js';
+import type { WorkerUseReport } from '../pool/worker-use.js';
 import { RunDirError } from '../errors.js';
-import type { InputFile } from '../../io/input/table-files.js';
+import type { DeltaInput, InputFile } from '../../io/input/table-files.js';
 import type { ValidationReport } from '../output/validate-outputs.js';
 import { ENGINE_VERSION } from '../version.js';
 import { MANIFEST_FILE, PAYLOADS_FILE, SELECTION_FILE, scenarioFileName } from './run-layout.js';
@@ -18,13 +19,16 @@ export interface RunManifest {
   engine_version: string;
   effective_config: CampaignConfig;
   active_overrides: string[];
-  inputs: { dataset: string; files: InputFile[]; ledger_accepted_sends: number };
+  /** `delta`: each Delta table's version and live files (describeDeltaInputs). */
+  inputs: { dataset: string; files: InputFile[]; delta: Record<string, DeltaInput>; ledger_accepted_sends: number };
   counts: Record<string, Record<string, number>>;
   outputs: { scenarios: Record<string, number>; [SELECTION_FILE]: number; [PAYLOADS_FILE]: number };
   validation: { passed: boolean; checks: readonly string[]; rows_checked: number; violations: string[] };
   timings_ms: Record<string, number>;
   workers: number;
   drift: DriftResult;
+  /** How busy the worker threads were, per phase (engine/pool/worker-use.ts). */
+  worker_use?: WorkerUseReport;
   delivery?: DeliverySummary;
 }
 
@@ -43,6 +47,7 @@ export interface ManifestParts {
   effective: EffectiveConfig;
   dataDir: string;
   inputFiles: InputFile[];
+  deltaInputs: Record<string, DeltaInput>;
   ledgerRows: number;
   counts: Record<string, Record<string, number>>;
   outputs: WrittenOutputs;
@@ -50,6 +55,9 @@ export interface ManifestParts {
   timingsMs: Record<string, number>;
   workers: number;
   drift: DriftResult;
+  workerUse?: WorkerUseReport;
+  /** Kept from the published manifest when the same run is published again after a delivery. */
+  delivery?: DeliverySummary;
 }
 
 export function buildManifest(p: ManifestParts): RunManifest {
@@ -59,7 +67,7 @@ export function buildManifest(p: ManifestParts): RunManifest {
     engine_version: ENGINE_VERSION,
     effective_config: p.effective.config,
     active_overrides: p.effective.activeOverrides,
-    inputs: { dataset: resolve(p.dataDir), files: p.inputFiles, ledger_accepted_sends: p.ledgerRows },
+    inputs: { dataset: resolve(p.dataDir), files: p.inputFiles, delta: p.deltaInputs, ledger_accepted_sends: p.ledgerRows },
     counts: p.counts,
     outputs: {
       scenarios: Object.fromEntries(Object.entries(p.outputs.scenarios).map(([k, v]) => [scenarioFileName(k), v])),
@@ -70,6 +78,8 @@ export function buildManifest(p: ManifestParts): RunManifest {
     timings_ms: p.timingsMs,
     workers: p.workers,
     drift: p.drift,
+    ...(p.workerUse === undefined ? {} : { worker_use: p.workerUse }),
+    ...(p.delivery === undefined ? {} : { delivery: p.delivery }),
   };
 }
 

@@ -1,50 +1,59 @@
 import { existsSync } from 'node:fs';
-import { decoderThreads } from '../../io/input/duckdb-session.js';
-import { purgeLedger, readAcceptedSends } from '../../io/ledger/index.js';
+import { availableParallelism } from 'node:os';
+import { ledgerHistory, purgeLedger } from '../../io/ledger/index.js';
+import type { LedgerHistory, LedgerHistoryDate } from '../../io/ledger/index.js';
 import { formatDay } from '../dates.js';
 import { loadDataset } from '../load/load-dataset.js';
 import type { LoadedDataset } from '../load/load-dataset.js';
-import type { SendRecord } from '../load/load-sends.js';
+import type { ShardRunner } from '../pool/shard-runner.js';
 import type { RunContext } from './run-context.js';
 
 export interface RunInputs {
   loaded: LoadedDataset;
-  /** The ledger's accepted sends of the lookback window (they join the dedup history and the run id). */
-  ledgerSends: SendRecord[];
+  /** The ledger's dates of the lookback window: their accepted sends join the dedup history, their digests the run id. */
+  ledgerWindow: LedgerHistoryDate[];
 }
 
 /**
- * Phase `load`: the ledger's recent accepted sends, the dataset into the model, then the ledger
- * rows of tombstoned accounts and profiles purged (counted under `ledger`).
+ * Phase `load`: where the ledger's history lives (its columnar copies), the dataset and that
+ * history into the model (the plays decoded on the workers), then the ledger rows of tombstoned
+ * accounts and profiles purged, on the dates that hold one (counted under `ledger`).
  */
-export async function loadRunInputs(run: RunContext): Promise<RunInputs> {
-  const input = await readRunInputs(run);
+export async function loadRunInputs(run: RunContext, runner: ShardRunner): Promise<RunInputs> {
+  const input = await readRunInputs(run, runner);
   const { stateDir } = run;
   const { loaded } = input;
   if (existsSync(stateDir) && (loaded.tombstones.accountIds.length > 0 || loaded.tombstones.profileIds.length > 0)) {
-    const purged = await purgeLedger(stateDir, { accountIds: new Set(loaded.tombstones.accountIds), profileIds: new Set(loaded.tombstones.profileIds) });
+    const tombstones = { accountIds: new Set(loaded.tombstones.accountIds), profileIds: new Set(loaded.tombstones.profileIds) };
+    const purged = loaded.purgeDates.length === 0 ? 0 : await purgeLedger(stateDir, tombstones, { dates: loaded.purgeDates });
     loaded.counts['ledger'] = { purged_by_tombstones: purged };
   }
   return input;
 }
 
 /**
- * The reading half of `load`, which writes nothing: the ledger's accepted sends of the lookback
- * window (read without its lock) and the dataset into the model. The selection does not depend on
- * the purge, which only removes rows the model already leaves out, so a preview stops here.
+ * The reading half of `load`, which writes nothing: the ledger's history of the lookback window
+ * (read without its lock) and the dataset into the model. The selection does not depend on the
+ * purge, which only removes rows the model already leaves out, so a preview stops here.
  */
-export async function readRunInputs(run: RunContext): Promise<RunInputs> {
+export async function readRunInputs(run: RunContext, runner: ShardRunner): Promise<RunInputs> {
   const { config, day, stateDir } = run;
   // Only the dedup window and the 7-day frequency cap look back: read no older ledger dates.
-  const lookback = formatDay(day - Math.max(config.dedup_window_days, 7));
-  const ledgerSends: SendRecord[] = existsSync(stateDir) ? await readAcceptedSends(stateDir, { from: lookback, to: formatDay(day - 1) }) : [];
+  const lookback = { from: formatDay(day - Math.max(config.dedup_window_days, 7)), to: formatDay(day - 1) };
+  const ledger: LedgerHistory = existsSync(stateDir) ? await ledgerHistory(stateDir, lookback) : { dates: [], accepted: 0 };
+  const ledgerWindow = ledger.dates.filter((d) => d.date >= lookback.from && d.date <= lookback.to);
   const loaded = await loadDataset({
     dataDir: run.dataDir,
     day,
     config,
-    ledgerSends,
-    duckdbThreads: decoderThreads(),
+    ledgerWindow,
+    ledgerAll: ledger.dates,
+    // The plays are decoded by the workers' own DuckDBs; this session reads the other tables and
+    // the history, first while the workers wait for the profile index: it gets every core.
+    duckdbThreads: availableParallelism(),
+    runner,
+    deltaVersions: run.deltaVersions,
     onStep: (detail, rows) => run.emit({ phase: 'load', state: 'progress', detail, ...(rows === undefined ? {} : { done: rows }) }),
   });
-  return { loaded, ledgerSends };
+  return { loaded, ledgerWindow };
 }

@@ -1,7 +1,8 @@
+import { outputError, writingTo } from '../output/output-error.js';
 import { createStaging, discardStaging, publishStaging } from '../output/staging-dir.js';
 
 /**
- * The run's staging directory `<out>/.staging-<D>-*` and the worker tasks still checking or writing
+ * The run's staging directory `<out>/.runs/<D>-*` and the worker tasks still checking or writing
  * for it: a failed run must not remove the directory (or close the pool) under a worker still at work.
  */
 export class RunStaging {
@@ -13,13 +14,20 @@ export class RunStaging {
     private readonly date: string,
   ) {}
 
-  /** Work to let finish before the directory is discarded; its failure is reported where it is awaited. */
-  track(work: Promise<unknown>): void {
-    this.pending = Promise.all([this.pending, work.catch(() => undefined)]);
+  /**
+   * Work to let finish before the directory is discarded; its failure is reported where it is
+   * awaited. Pass every task, not only their Promise.all, which settles at the first failure.
+   */
+  track(...work: Promise<unknown>[]): void {
+    this.pending = Promise.all([this.pending, Promise.allSettled(work)]);
   }
 
   create(): string {
-    this.dirPath = createStaging(this.outDir, this.date);
+    try {
+      this.dirPath = createStaging(this.outDir, this.date);
+    } catch (err) {
+      throw outputError(this.outDir, err);
+    }
     return this.dirPath;
   }
 
@@ -28,10 +36,11 @@ export class RunStaging {
     return this.dirPath;
   }
 
-  /** Renames the staged run into place as `outputDir`. */
-  publish(outputDir: string): void {
-    publishStaging(this.dir, outputDir);
+  /** Publishes the staged run as `<out>/<D>/` (publishStaging, which owns the directory from here on). */
+  async publish(): Promise<void> {
+    const dir = this.dir;
     this.dirPath = null;
+    await writingTo(dir, publishStaging(dir, this.outDir, this.date));
   }
 
   /** Waits for tracked work, then removes an unpublished staging directory. */

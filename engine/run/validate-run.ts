@@ -21,12 +21,11 @@ export async function validateRun(runner: ShardRunner, plan: ShardPlan, labels: 
   const { model, params, results } = plan;
   const P = model.profileCount;
   const parts = Math.max(1, runner.threads);
-  const profileChecks = Promise.all(
-    Array.from({ length: parts }, (_, k) =>
-      runner.run({ kind: 'validate-profiles', model, profileIds: labels.profileIds, showIds: labels.showIds, results, from: Math.floor((P * k) / parts), to: Math.floor((P * (k + 1)) / parts) }),
-    ),
+  const profileTasks = Array.from({ length: parts }, (_, k) =>
+    runner.run({ kind: 'validate-profiles', model, profileIds: labels.profileIds, showIds: labels.showIds, results, from: Math.floor((P * k) / parts), to: Math.floor((P * (k + 1)) / parts) }),
   );
-  staging.track(profileChecks);
+  const profileChecks = Promise.all(profileTasks);
+  staging.track(profileChecks, ...profileTasks);
   const selection = selectionTable(model, labels, results, params.segmentNames);
   const validation: ValidationReport = { checks: VALIDATION_CHECKS, rowsChecked: selection.rows, violations: validateSelection(model, labels, results, selection) };
   for (const reply of await profileChecks) {

@@ -3,16 +3,18 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeParquet } from '../../io/parquet/index.js';
+import { historyDigest } from '../../io/ledger/index.js';
 import { SCENARIOS } from '../config/config-types.js';
 import type { CampaignConfig } from '../config/config-types.js';
 import { checkDrift } from '../drift/check-drift.js';
 import type { DriftResult } from '../drift/drift-types.js';
 import { ValidationError } from '../errors.js';
-import type { SendRecord } from '../load/load-sends.js';
+import type { DeliverySummary } from '../delivery/delivery-types.js';
+import { checkDeliveredRerun } from '../output/delivered-rerun.js';
+import { writingTo } from '../output/output-error.js';
 import { payloadBlocks } from '../output/payload-lines.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
-import { PAYLOADS_FILE, runDirOf, scenarioPath, SCENARIOS_DIR, SELECTION_FILE } from '../run-dir/run-layout.js';
+import { MANIFEST_FILE, PAYLOADS_FILE, runDirOf, scenarioPath, SCENARIOS_DIR, SELECTION_FILE } from '../run-dir/run-layout.js';
 import { buildManifest, writeManifest } from '../run-dir/run-manifest.js';
 import type { RunManifest, WrittenOutputs } from '../run-dir/run-manifest.js';
 import { ENGINE_VERSION } from '../version.js';
@@ -29,33 +31,45 @@ export interface WrittenRun {
   outputs: WrittenOutputs;
   counts: Record<string, Record<string, number>>;
   drift: DriftResult;
+  /** The delivery summary of this same run, published before and (partly) delivered: kept in the manifest. */
+  priorDelivery?: DeliverySummary;
 }
 
 /**
- * Phase `write`: the run's files into the staging directory — the four scenario files built,
- * checked and encoded on the workers while this thread writes the selection and the payloads —
- * then the counts and the drift guard's verdict against the previous run. A run that keeps no
- * files (`writeFiles` off: a preview's) still builds and checks every scenario table.
+ * Phase `write`: the run's files into the staging directory — the selection and the four scenario
+ * files built, checked and encoded on the workers while this thread writes the payloads —
+ * then the counts and the drift guard's verdict against the previous run. A preview's run that
+ * keeps no files (`scratch.writeFiles` off) still builds and checks every scenario table.
  */
 export async function writeRun(run: RunContext, runner: ShardRunner, staging: RunStaging, plan: ShardPlan, input: RunInputs, checked: CheckedSelection): Promise<WrittenRun> {
   const { model, params, results } = plan;
   const { labels } = input.loaded;
   const { selection, validation } = checked;
-  const stagingDir = run.writeFiles ? staging.create() : null;
-  if (stagingDir !== null) await mkdir(join(stagingDir, SCENARIOS_DIR));
-  const scenarioWrites = Promise.all(
-    SCENARIOS.map((name, k) =>
-      runner.run({ kind: 'write-scenario', scenario: k, path: stagingDir === null ? null : scenarioPath(stagingDir, name), profileIds: labels.profileIds, showIds: labels.showIds, results }),
-    ),
-  );
-  staging.track(scenarioWrites);
+  const stagingDir = run.scratch?.writeFiles === false ? null : staging.create();
+  let selectionWrite: Promise<unknown> = Promise.resolve();
+  if (stagingDir !== null) {
+    await writingTo(join(stagingDir, SCENARIOS_DIR), mkdir(join(stagingDir, SCENARIOS_DIR)));
+    const selectionPath = join(stagingDir, SELECTION_FILE);
+    selectionWrite = writingTo(selectionPath, runner.run({ kind: 'write-table', path: selectionPath, fields: selection.fields, columns: selection.columns, rows: selection.rows }));
+    staging.track(selectionWrite);
+  }
+  const scenarioTasks = SCENARIOS.map((name, k) => {
+    const path = stagingDir === null ? null : scenarioPath(stagingDir, name);
+    const task = runner.run({ kind: 'write-scenario', scenario: k, path, profileIds: labels.profileIds, showIds: labels.showIds, results });
+    return path === null ? task : writingTo(path, task);
+  });
+  const scenarioWrites = Promise.all(scenarioTasks);
+  staging.track(scenarioWrites, ...scenarioTasks);
 
   const runId = runIdOf(run.date, run.config, input);
+  // A preview's run is never published as the date's run: a delivered date does not constrain it.
+  const priorDelivery = run.scratch === undefined ? await checkDeliveredRerun(run.stateDir, run.outDir, run.date, runId) : undefined;
   let payloads: number | null = null;
   if (stagingDir !== null) {
-    await writeParquet(join(stagingDir, SELECTION_FILE), selection.fields, selection.columns, selection.rows);
-    payloads = await writeLines(join(stagingDir, PAYLOADS_FILE), payloadBlocks(model, labels, results, params.segmentNames, run.config.delivery.event_name, runId));
+    const payloadsPath = join(stagingDir, PAYLOADS_FILE);
+    payloads = await writingTo(payloadsPath, writeLines(payloadsPath, payloadBlocks(model, labels, results, params.segmentNames, run.config.delivery.event_name, runId)));
   }
+  await selectionWrite;
   const scenarioRows: Record<string, number> = {};
   for (const [k, reply] of (await scenarioWrites).entries()) {
     scenarioRows[SCENARIOS[k]!] = reply.rows;
@@ -63,9 +77,10 @@ export async function writeRun(run: RunContext, runner: ShardRunner, staging: Ru
   }
   if (validation.violations.length > 0) throw new ValidationError(validation.violations);
   const counts = runCounts(input.loaded.counts, plan, selection.rows);
-  const drift = await checkDrift(run.driftRoot, run.date, run.config, counts);
-  // One payload line per `send` account.
-  return { runId, outputs: { scenarios: scenarioRows, selection: selection.rows, payloads: payloads ?? counts['status']!['send']! }, counts, drift };
+  const drift = await checkDrift(run.scratch?.driftRoot ?? run.outDir, run.date, run.config, counts);
+  // Unwritten, the payloads are still one line per `send` account.
+  const outputs = { scenarios: scenarioRows, selection: selection.rows, payloads: payloads ?? counts['status']!['send']! };
+  return { runId, outputs, counts, drift, ...(priorDelivery === undefined ? {} : { priorDelivery }) };
 }
 
 /** Writes the manifest and renames the staged run into place as `<out>/<D>/` (SPEC §10). */
@@ -76,35 +91,38 @@ export async function publishRun(run: RunContext, staging: RunStaging, input: Ru
     effective: run.effective,
     dataDir: run.dataDir,
     inputFiles: input.loaded.inputFiles,
-    ledgerRows: input.ledgerSends.length,
+    deltaInputs: input.loaded.deltaInputs,
+    ledgerRows: input.ledgerWindow.reduce((n, d) => n + d.accepted, 0),
     counts: written.counts,
     outputs: written.outputs,
     validation: checked.validation,
     timingsMs: run.timingsMs,
     workers: run.workers,
     drift: written.drift,
+    ...(run.phaseMeter === undefined ? {} : { workerUse: run.phaseMeter.report() }),
+    ...(written.priorDelivery === undefined ? {} : { delivery: written.priorDelivery }),
   });
-  await writeManifest(staging.dir, manifest);
+  await writingTo(join(staging.dir, MANIFEST_FILE), writeManifest(staging.dir, manifest));
   checkAbort(run);
   const outputDir = runDirOf(run.outDir, run.date);
-  staging.publish(outputDir);
+  await staging.publish();
   return { outputDir, manifest };
 }
 
 /**
  * `<D>-` + 16 hex digits of SHA-256 over the engine version, the date, the effective config (minus
- * `drift`, which changes no output byte), every input file's hash and the ledger's accepted sends.
+ * `drift`, which changes no output byte), every input file's hash, the digests of the ledger's
+ * accepted sends of the lookback window (one per date, recorded when the date was compacted) and
+ * the Delta versions and deletion vectors read (an inline deletion vector changes no file).
  */
 function runIdOf(date: string, config: CampaignConfig, input: RunInputs): string {
+  const delta = input.loaded.deltaInputs;
+  // Datasets without Delta tables keep the run ids they always had.
+  const deltaPart = Object.keys(delta).length === 0 ? {} : { delta };
   const inputDigest = createHash('sha256')
-    .update(JSON.stringify({ engine: ENGINE_VERSION, date, config: { ...config, drift: undefined }, files: input.loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: ledgerDigest(input.ledgerSends) }))
+    .update(JSON.stringify({ engine: ENGINE_VERSION, date, config: { ...config, drift: undefined }, files: input.loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: historyDigest(input.ledgerWindow), ...deltaPart }))
     .digest('hex');
   return `${date}-${inputDigest.slice(0, 16)}`;
-}
-
-function ledgerDigest(sends: readonly SendRecord[]): string {
-  const rows = sends.map((s) => `${s.send_date}|${s.account_id}|${s.profile_id}|${s.show_id}|${s.scenario}`).sort();
-  return createHash('sha256').update(rows.join('\n')).digest('hex');
 }
 
 /** Streams NDJSON blocks to `path`; returns the number of lines. */

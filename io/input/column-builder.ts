@@ -9,7 +9,11 @@ export type ColumnData =
 
 type Numeric = Float64Array | Int32Array | Uint8Array;
 
-/** Collects streamed chunks of one column into a typed array grown by doubling. */
+/**
+ * Collects streamed chunks of one column into a typed array allocated once at `capacity` (the
+ * row count from the Parquet footers), so each value is written once; only a source that streams
+ * more than it announced grows it.
+ */
 export class ColumnBuilder {
   private values: Numeric | (string | null)[];
   private valid: Uint8Array | null;
@@ -18,15 +22,18 @@ export class ColumnBuilder {
   constructor(
     readonly kind: ColumnKind,
     nullable: boolean,
+    capacity = 1024,
   ) {
-    this.values = kind === 'str' ? [] : allocate(kind, 1024);
-    this.valid = nullable && kind !== 'str' ? new Uint8Array(1024) : null;
+    const n = Math.max(1, capacity);
+    this.values = kind === 'str' ? [] : allocate(kind, n);
+    this.valid = nullable && kind !== 'str' ? new Uint8Array(n) : null;
   }
 
   append(chunk: Chunk, column: number): void {
     const size = chunk.size;
     if (this.kind === 'str') {
-      (this.values as (string | null)[]).push(...chunk.str(column));
+      const values = this.values as (string | null)[];
+      for (const v of chunk.str(column)) values.push(v);
       this.length += size;
       return;
     }
@@ -46,8 +53,8 @@ export class ColumnBuilder {
   finish(): ColumnData {
     const n = this.length;
     if (this.kind === 'str') return { kind: 'str', values: this.values as (string | null)[], valid: null };
-    const values = (this.values as Numeric).slice(0, n);
-    const valid = this.valid === null ? null : this.valid.slice(0, n);
+    const values = (this.values as Numeric).subarray(0, n);
+    const valid = this.valid === null ? null : this.valid.subarray(0, n);
     return { kind: this.kind, values, valid } as ColumnData;
   }
 

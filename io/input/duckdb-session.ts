@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
@@ -76,6 +75,26 @@ export class DuckDBSession {
     return total;
   }
 
+  /**
+   * Creates (or replaces) the temp table `name` with one BIGINT column `column` holding `values`,
+   * appended chunk by chunk from the typed array (1M values in ~80 ms, where SQL text takes seconds).
+   */
+  async createInt64Table(name: string, column: string, values: BigInt64Array<ArrayBuffer>): Promise<void> {
+    await this.run(`CREATE OR REPLACE TEMP TABLE "${name}" ("${column}" BIGINT)`);
+    const appender = duckdb.appender_create_ext(this.connection, 'temp', null, name);
+    const type = duckdb.create_logical_type(duckdb.Type.BIGINT);
+    const capacity = duckdb.vector_size();
+    for (let at = 0; at < values.length; at += capacity) {
+      const size = Math.min(capacity, values.length - at);
+      const chunk = duckdb.create_data_chunk([type]);
+      // vector_get_data hands out a copy; copy_data_to_vector writes into DuckDB's vector.
+      duckdb.copy_data_to_vector(duckdb.data_chunk_get_vector(chunk, 0), 0, values.buffer, values.byteOffset + at * 8, size * 8);
+      duckdb.data_chunk_set_size(chunk, size);
+      duckdb.append_data_chunk(appender, chunk);
+    }
+    duckdb.appender_close_sync(appender);
+  }
+
   close(): void {
     duckdb.disconnect_sync(this.connection);
     duckdb.close_sync(this.database);
@@ -105,14 +124,6 @@ function chunkView(raw: duckdb.DataChunk, size: number): Chunk {
       return -1;
     },
   };
-}
-
-/**
- * DuckDB threads for decoding inputs: every core but the one the main thread needs to consume the
- * chunks (measured on 2 cores, 1M profiles: load 7.2 s with 1 DuckDB thread, 7.8 s with 2).
- */
-export function decoderThreads(): number {
-  return Math.max(1, availableParallelism() - 1);
 }
 
 /** SQL string literal. */

@@ -103,15 +103,7 @@ export async function streamBound(
   let nullColumn = -1;
   let rows = 0;
   try {
-    if (where !== '') {
-      // Rows the filter drops are never streamed, so a null there (a null `ts` fails any comparison)
-      // would pass unseen: probe each non-nullable column over the whole source first. An IS NULL
-      // probe is answered from the row groups' null counts when the files carry statistics.
-      for (const c of required) {
-        const name = bound[c]!.column.name;
-        if ((await session.rows(`SELECT 1 FROM ${sourceSql(source)} WHERE "${name}" IS NULL LIMIT 1`)).length > 0) throw await nullError(session, source, name);
-      }
-    }
+    if (where !== '') await probeNulls(session, source, bound);
     rows = await session.stream(sql, (chunk) => {
       if (nullColumn >= 0) return;
       for (const c of required) {
@@ -130,13 +122,28 @@ export async function streamBound(
   return rows;
 }
 
-async function nullError(session: DuckDBSession, source: TableSource, name: string): Promise<InputError> {
+/**
+ * Rows a filter drops are never streamed, so a null there (a null `ts` fails any comparison)
+ * would pass unseen: probes each non-nullable column over the whole source. An IS NULL probe is
+ * answered from the row groups' null counts when the files carry statistics.
+ */
+export async function probeNulls(session: DuckDBSession, source: TableSource, bound: readonly BoundColumn[]): Promise<void> {
+  for (const b of bound) {
+    if (b.column.nullable) continue;
+    const name = b.column.name;
+    if ((await session.rows(`SELECT 1 FROM ${sourceSql(source)} WHERE "${name}" IS NULL LIMIT 1`)).length > 0) throw await nullError(session, source, name);
+  }
+}
+
+/** The error for a null in non-nullable column `name`, naming the file and row of the first one. */
+export async function nullError(session: DuckDBSession, source: TableSource, name: string): Promise<InputError> {
   const rows = await session.rows(
-    `SELECT filename, file_row_number FROM ${sourceSql(source, ', filename = true, file_row_number = true')} WHERE "${name}" IS NULL ORDER BY filename, file_row_number LIMIT 1`,
+    `SELECT filename, file_row_number FROM ${sourceSql(source, true)} WHERE "${name}" IS NULL ORDER BY filename, file_row_number LIMIT 1`,
   );
   const [file, row] = rows[0] ?? [source.label, '?'];
-  if (source.files.length > 1) {
-    // Reading several files by name fills a column one of them lacks with nulls: say so.
+  if (source.files.length > 1 && source.delta === null) {
+    // Reading several files by name fills a column one of them lacks with nulls: say so. (In a
+    // Delta table the log's schema decides, and a file without a column reads it as null.)
     const columns = await session.rows(`DESCRIBE SELECT * FROM read_parquet(${sqlString(String(file))})`);
     if (!columns.some((c) => String(c[0]) === name)) return new InputError(source.label, `required column '${name}' is missing in ${String(file)}`);
   }
@@ -144,7 +151,7 @@ async function nullError(session: DuckDBSession, source: TableSource, name: stri
   return new InputError(source.label, `column '${name}' is not nullable but has a null at row ${String(row)} (0-based)${where}`);
 }
 
-function firstLine(err: unknown): string {
+export function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 }
 
@@ -156,7 +163,16 @@ export async function readTable(
   where = '',
   orderBy = '',
 ): Promise<{ rows: number; columns: ColumnData[] }> {
-  const builders = bound.map((b) => new ColumnBuilder(b.kind, b.column.nullable));
+  // A count without a filter is answered from the Parquet footers: every array is sized once.
+  let total = 1024;
+  if (where === '') {
+    try {
+      total = Number(((await session.rows(`SELECT count(*) FROM ${sourceSql(source)}`)) as [[bigint]])[0][0]);
+    } catch (err) {
+      throw new InputError(source.label, `cannot read: ${firstLine(err)}`);
+    }
+  }
+  const builders = bound.map((b) => new ColumnBuilder(b.kind, b.column.nullable, total));
   const rows = await streamBound(session, source, bound, where, orderBy, (chunk) => {
     for (let c = 0; c < builders.length; c++) builders[c]!.append(chunk, c);
   });

@@ -5,6 +5,7 @@ import { forEachLine, fsyncDir } from './durable-files.js';
 import { applyOp, parseOp, registerRow } from './journal-ops.js';
 import type { JournalOp } from './journal-ops.js';
 import { JournalWriter } from './journal-writer.js';
+import { removeStaleHistoryFiles, writeHistoryFile } from './history-file.js';
 import { LedgerCorruptError, readSnapshot, writeSnapshot } from './ledger-snapshot.js';
 import { LedgerTable } from './ledger-table.js';
 import type { LedgerRecord, RecordInfo } from './ledger-types.js';
@@ -68,6 +69,7 @@ export class DateLedger {
   private writer: Promise<JournalWriter> | null = null;
 
   private constructor(
+    private readonly stateDir: string,
     readonly dir: string,
     readonly date: string,
     private readonly writable: boolean,
@@ -75,7 +77,7 @@ export class DateLedger {
 
   /** Loads the ledger of `date`; an absent ledger is empty. `write` also tidies crash leftovers. */
   static async open(stateDir: string, date: string, mode: 'read' | 'write'): Promise<DateLedger> {
-    const ledger = new DateLedger(join(ledgerRoot(stateDir), date), date, mode === 'write');
+    const ledger = new DateLedger(stateDir, join(ledgerRoot(stateDir), date), date, mode === 'write');
     await ledger.load();
     return ledger;
   }
@@ -196,9 +198,13 @@ export class DateLedger {
     const dropped = drop === undefined ? 0 : this.table.removeWhere(drop);
     const next = this.journalExists ? this.journalNo + 1 : this.nextJournal;
     await mkdir(this.dir, { recursive: true });
-    await writeSnapshot(join(this.dir, SNAPSHOT), this.date, next, this.table);
+    const rows = this.table.sortedRows();
+    // The columnar copy first: the snapshot that names it is only renamed into place after it.
+    const history = await writeHistoryFile(this.stateDir, this.date, this.table, rows);
+    await writeSnapshot(join(this.dir, SNAPSHOT), this.date, next, this.table, rows, history);
     for (let n = this.nextJournal; n < next; n++) await rm(join(this.dir, journalName(n)), { force: true });
     await fsyncDir(this.dir);
+    await removeStaleHistoryFiles(this.stateDir, this.date, history.file);
     this.hasSnapshot = true;
     this.nextJournal = next;
     this.journalNo = next;

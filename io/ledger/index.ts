@@ -2,7 +2,9 @@
 export { readAcceptedSendColumns, readAcceptedSends } from './read-accepted-sends.js';
 export type { AcceptedSendColumns, DateRange } from './read-accepted-sends.js';
 export { purgeLedger } from './purge-ledger.js';
-export type { LedgerTombstones } from './purge-ledger.js';
+export type { LedgerTombstones, PurgeOptions } from './purge-ledger.js';
+export { historyDigest, ledgerHistory } from './ledger-history.js';
+export type { LedgerHistory, LedgerHistoryDate } from './ledger-history.js';
 export { listLedgerRecords } from './list-ledger.js';
 export { DateLedger, ledgerDates } from './date-ledger.js';
 export { acquireStateLock } from './state-lock.js';

@@ -1,5 +1,7 @@
+import { open } from 'node:fs/promises';
 import { CampaignError } from '../errors.js';
 import { forEachLineBytes, writeFileAtomic } from './durable-files.js';
+import type { HistoryFileRef } from './history-file.js';
 import type { LedgerTable } from './ledger-table.js';
 import { LEDGER_STATUSES } from './ledger-types.js';
 import type { LedgerStatus } from './ledger-types.js';
@@ -23,6 +25,8 @@ export interface SnapshotHeader {
   /** Journals numbered below this are already folded into the snapshot. */
   next_journal: number;
   records: number;
+  /** The columnar copy of this state (history-file.ts); absent in snapshots written before it existed. */
+  history?: HistoryFileRef;
 }
 
 const NULL = '\\N';
@@ -53,9 +57,8 @@ function* snapshotChunks(header: SnapshotHeader, table: LedgerTable, rows: Uint3
 }
 
 /** Writes every row of `table`, ordered by account_id, as the date's snapshot (atomically). */
-export async function writeSnapshot(path: string, campaignDate: string, nextJournal: number, table: LedgerTable): Promise<void> {
-  const rows = table.sortedRows();
-  const header: SnapshotHeader = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, campaign_date: campaignDate, next_journal: nextJournal, records: rows.length };
+export async function writeSnapshot(path: string, campaignDate: string, nextJournal: number, table: LedgerTable, rows: Uint32Array, history: HistoryFileRef): Promise<void> {
+  const header: SnapshotHeader = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, campaign_date: campaignDate, next_journal: nextJournal, records: rows.length, history };
   await writeFileAtomic(path, snapshotChunks(header, table, rows));
 }
 
@@ -175,6 +178,25 @@ export async function scanAcceptedRows(path: string, onAccepted: (accountId: num
   if (header === null) throw new LedgerCorruptError(path, 1, 'empty snapshot');
   const h: SnapshotHeader = header;
   if (h.records !== rows) throw new LedgerCorruptError(path, rows + 2, `header promises ${h.records} records, found ${rows}`);
+}
+
+/** The header of a snapshot, reading only its first line. */
+export async function readSnapshotHeader(path: string): Promise<SnapshotHeader> {
+  const handle = await open(path, 'r');
+  try {
+    let buf = Buffer.alloc(4096);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, length, buf.length - length, length);
+      const newline = buf.indexOf(10, length);
+      length += bytesRead;
+      if (newline >= 0 && newline < length) return parseHeader(buf.toString('utf8', 0, newline), path);
+      if (bytesRead === 0) throw new LedgerCorruptError(path, 1, length === 0 ? 'empty snapshot' : 'truncated (no final newline)');
+      if (length === buf.length) buf = Buffer.concat([buf, Buffer.alloc(buf.length)]);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 function parseHeader(line: string, path: string): SnapshotHeader {

@@ -71,6 +71,7 @@ test('campaign preview usage errors exit 2 with the usage', async () => {
     [['--data', 'd', '--date', DATE, '--against', 'a.yaml', '--against-run', 'out/2026-11-22'], /at most one of --against and --against-run/],
     [['--date', DATE], /--data is required unless --out or --against-run/],
     [['--data', 'd', '--date', DATE, '--workers', 'two'], /--workers must be a whole number/],
+    [['--data', 'd', '--date', DATE, '--delta-version', 'plays'], /--delta-version must be TABLE=VERSION/],
     [['--data', 'd', '--date', DATE, '--sample', '1.5'], /--sample must be a whole number ≥ 0, got '1.5'/],
   ]);
 });

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expectEqual } from '../support/expect-equal.js';
@@ -52,6 +52,7 @@ before(async () => {
     ['json', runArgs(mixedZones, join(root, 'out-json'), '--json'), { TZ: 'America/New_York' }],
     ['no-data', ['run', '--date', D, '--out', join(root, 'out-no-data')]],
     ['bad-workers', runArgs(base, join(root, 'out-bad-workers'), '--workers', 'many')],
+    ['many-workers', runArgs(base, join(root, 'out-many-workers'), '--workers', String(availableParallelism() + 14), '--quiet')],
     ['unknown-option', runArgs(base, join(root, 'out-unknown'), '--colour')],
     ['locked', runArgs(base, lockedOut, '--quiet')],
     ['help', ['--help']],
@@ -104,6 +105,14 @@ describe('campaign run', () => {
     expectEqual(existsSync(join(root, 'out-no-data')), false, 'output root created');
   });
 
+  it('--workers above the core count runs with one worker per core, saying so on stderr', () => {
+    const { code, stderr } = r['many-workers']!;
+    expectEqual(code, 0, `exit code (stderr: ${stderr})`);
+    expectEqual(stderr, `campaign: --workers ${availableParallelism() + 14} is more than the ${availableParallelism()} cores of this machine; using ${availableParallelism()}\n`, 'stderr');
+    const manifest = JSON.parse(readFileSync(join(root, 'out-many-workers', D, 'manifest.json'), 'utf8')) as { workers: number };
+    expectEqual(manifest.workers, availableParallelism(), 'manifest workers');
+  });
+
   it('a bad --workers and an unknown option are usage errors (exit 2)', () => {
     expectEqual(r['bad-workers']!.code, 2, 'bad --workers exit code');
     assert.match(r['bad-workers']!.stderr, /--workers must be a whole number ≥ 0, got 'many'/);
@@ -116,7 +125,7 @@ describe('campaign run', () => {
   it('a lock held by a live process: exit 1, "another run … is in progress", nothing written', () => {
     const { code, stdout, stderr } = r['locked']!;
     expectEqual({ code, stdout }, { code: 1, stdout: '' }, 'exit code and stdout');
-    assert.match(stderr, new RegExp(`^campaign: another run for ${D} is in progress \\(lock .*\\.${D}\\.lock, pid ${sleeper.pid} `));
+    assert.match(stderr, new RegExp(`^campaign: another run or delivery of ${D} is in progress \\(lock .*\\.${D}\\.lock, pid ${sleeper.pid} `));
     expectEqual(readdirSync(join(root, 'out-locked')), [`.${D}.lock`], 'entries');
   });
 });

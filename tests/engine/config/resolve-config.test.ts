@@ -37,6 +37,22 @@ test('unknown keys, wrong types and out-of-range values are errors naming the ke
   rejects('a: [\n', /not valid YAML or JSON/);
 });
 
+test('keys named after Object.prototype members are unknown keys, wherever they are, in YAML and JSON', () => {
+  for (const key of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__proto__', '__defineGetter__']) {
+    const pattern = (path: string): RegExp => new RegExp(`${path.replace(/[.[\]]/g, '\\$&')}: unknown config key`);
+    rejects(`${key}: {x: 1}\n`, pattern(key));
+    rejects(`{"${key}": 3}`, pattern(key));
+    rejects(`scenarios:\n  trending:\n    ${key}: 3\n`, pattern(`scenarios.trending.${key}`));
+    rejects(`rfm:\n  segments: [{name: all, ${key}: 1}]\n`, pattern(`rfm.segments[0].${key}`));
+    rejects(`overrides: [{name: x, from: 2026-12-01, to: 2026-12-31, set: {${key}: 1}}]\n`, pattern(`overrides[0].set.${key}`));
+    // A config object handed to the library is checked the same way.
+    assert.throws(() => effectiveConfig({ ...defaultConfig(), [key]: 1 }, '2026-11-22'), (err: unknown) => err instanceof ConfigError && pattern(key).test(err.message));
+  }
+  // In a mapping of names (boosts: category → multiplier) such a name is a category, except __proto__.
+  expectEqual(parseConfig('boosts: {constructor: 2, toString: 3}\n', 'c.yaml').boosts, { constructor: 2, toString: 3 });
+  rejects('boosts: {__proto__: 2}\n', /boosts\.__proto__: not allowed as a key/);
+});
+
 test('JSON is accepted, and a missing file is a clear error', () => {
   const dir = tempDir();
   const path = join(dir, 'c.json');

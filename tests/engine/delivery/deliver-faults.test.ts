@@ -238,6 +238,7 @@ test('a second delivery on the same state directory is refused while the first r
   const first = deliver(s, { concurrency: 1 });
   const lock = join(s.out, 'state', 'deliver.lock');
   for (let i = 0; i < 200 && !existsSync(lock); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  await assert.rejects(deliver(s), (err: unknown) => err instanceof LockError && /state directory .* is locked by pid \d+ .*deliver 2026-11-22/.test(err.message));
+  // Refused by the date's run lock, which a delivery takes before the state directory's.
+  await assert.rejects(deliver(s), (err: unknown) => err instanceof LockError && /another run or delivery of 2026-11-22 is in progress \(lock .*, pid \d+ .*deliver 2026-11-22/.test(err.message));
   expectEqual((await first).accepted, 90);
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { defaultConfig } from '../../../engine/config/default-config.js';
 import { parseDay } from '../../../engine/dates.js';
 import { loadDataset } from '../../../engine/load/load-dataset.js';
+import { createShardRunner } from '../../../engine/pool/shard-runner.js';
 import type { LoadedDataset } from '../../../engine/load/load-dataset.js';
 import { SHOW_AVAILABLE, SHOW_AVOD_AVAILABLE } from '../../../engine/model/campaign-model.js';
 import { expectEqual } from '../../support/expect-equal.js';
@@ -21,7 +22,7 @@ let n = 0;
 
 async function load(dataset: Dataset, config = defaultConfig()): Promise<LoadedDataset> {
   const dir = await writeBase(join(root, `data-${n++}`), dataset);
-  return loadDataset({ dataDir: dir, day: parseDay(D), config, ledgerSends: [], duckdbThreads: 1 });
+  return loadDataset({ dataDir: dir, day: parseDay(D), config, ledgerWindow: [], ledgerAll: [], duckdbThreads: 1, runner: createShardRunner(0) });
 }
 
 const minimal: Dataset = {

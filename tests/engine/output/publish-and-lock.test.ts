@@ -40,8 +40,11 @@ function snapshot(dir: string): Record<string, string> {
   return files;
 }
 
+/** The output root's entries; run directories under `.runs/` as `.runs/<D>-*`. */
 function entries(out: string): string[] {
-  return readdirSync(out).sort();
+  const top = readdirSync(out).filter((f) => f !== '.runs');
+  const runs = existsSync(join(out, '.runs')) ? readdirSync(join(out, '.runs')).map((f) => `.runs/${f.slice(0, D.length)}-*`) : [];
+  return [...top, ...runs].sort();
 }
 
 describe('publishing', () => {
@@ -59,7 +62,7 @@ describe('publishing', () => {
     const manifest = JSON.parse(readFileSync(join(second.outputDir, 'manifest.json'), 'utf8')) as { run_id: string };
     expectEqual(manifest.run_id, second.runId, 'manifest is the second run’s');
     assert.notEqual(second.runId, first.runId);
-    expectEqual(entries(out), [D], 'no staging, retired or lock entries left');
+    expectEqual(entries(out), [`.runs/${D}-*`, D], 'no staging, retired or lock entries left');
   });
 
   it('a run failing on its inputs leaves the previous <out>/<D>/ byte-for-byte untouched', async () => {
@@ -68,7 +71,7 @@ describe('publishing', () => {
     const before = snapshot(ok.outputDir);
     await assert.rejects(run(broken, out), (e: unknown) => e instanceof InputError && /profile_id 101 appears more than once/.test(e.message));
     expectEqual(snapshot(ok.outputDir), before, 'previous run files');
-    expectEqual(entries(out), [D], 'entries of the output root');
+    expectEqual(entries(out), [`.runs/${D}-*`, D], 'entries of the output root');
   });
 
   it('a run aborted after its outputs were staged discards them and keeps the previous run', async () => {
@@ -83,7 +86,7 @@ describe('publishing', () => {
         signal: abort.signal,
         onProgress: (e) => {
           if (e.phase === 'write' && e.state === 'end') {
-            staged = readdirSync(out).some((f) => f.startsWith(`.staging-${D}-`));
+            staged = readdirSync(join(out, '.runs')).length === 2;
             abort.abort();
           }
         },
@@ -92,7 +95,7 @@ describe('publishing', () => {
     );
     expectEqual(staged, true, 'outputs were staged before the abort');
     expectEqual(snapshot(ok.outputDir), before, 'previous run files');
-    expectEqual(entries(out), [D], 'entries of the output root');
+    expectEqual(entries(out), [`.runs/${D}-*`, D], 'entries of the output root');
   });
 });
 
@@ -130,14 +133,14 @@ describe('the run lock', () => {
     const lockBody = readFileSync(lock, 'utf8');
     await assert.rejects(run(base, out), (e: unknown) => {
       assert.ok(e instanceof LockError, String(e));
-      assert.match(e.message, new RegExp(`another run for ${D} is in progress`));
+      assert.match(e.message, new RegExp(`another run or delivery of ${D} is in progress`));
       assert.match(e.message, new RegExp(`pid ${pid}`));
       assert.ok(e.message.includes(lock), e.message);
       return true;
     });
     expectEqual(readFileSync(lock, 'utf8'), lockBody, 'the holder’s lock is left alone');
     expectEqual(snapshot(ok.outputDir), before, 'previous run files');
-    expectEqual(entries(out), [`.${D}.lock`, D], 'entries');
+    expectEqual(entries(out), [`.${D}.lock`, `.runs/${D}-*`, D], 'entries');
   });
 
   it('a lock held by another host is never taken over', async () => {
@@ -154,7 +157,7 @@ describe('the run lock', () => {
     writeLock(out, await deadPid());
     const result = await run(base, out);
     expectEqual(statSync(result.outputDir).isDirectory(), true, 'published');
-    expectEqual(entries(out), [D], 'lock released');
+    expectEqual(entries(out), [`.runs/${D}-*`, D], 'lock released');
   });
 
   it('two concurrent runs of one date: one publishes, the other fails with LockError', async () => {
@@ -163,18 +166,18 @@ describe('the run lock', () => {
     expectEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected'], 'outcomes');
     const failure = results.find((r) => r.status === 'rejected')!;
     assert.ok(failure.reason instanceof LockError, String(failure.reason));
-    expectEqual(entries(out), [D], 'entries');
+    expectEqual(entries(out), [`.runs/${D}-*`, D], 'entries');
   });
 
   it('runs of different dates do not share a lock', async () => {
     const out = join(root, 'two-dates');
     await Promise.all([run(base, out), run(base, out, { date: '2026-11-23' })]);
-    expectEqual(entries(out), ['2026-11-22', '2026-11-23'], 'entries');
+    expectEqual(entries(out), ['.runs/2026-11-22-*', '.runs/2026-11-23-*', '2026-11-22', '2026-11-23'], 'entries');
   });
 });
 
 /** No published or staged output (a foreign lock may stay). */
 function assertNoOutput(out: string): void {
   expectEqual(existsSync(join(out, D)), false, `${D}/ exists`);
-  expectEqual(readdirSync(out).filter((f) => f.startsWith('.staging-')), [], 'staging dirs');
+  expectEqual(existsSync(join(out, '.runs')) ? readdirSync(join(out, '.runs')) : [], [], 'run directories');
 }

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { AbortedError } from '../../../engine/errors.js';
@@ -77,10 +78,15 @@ describe('worker threads', () => {
   it('workers: 0 (inline) and workers: 2 publish byte-identical scenario, selection and payload files', async () => {
     const files = ['scenarios/cluster_discovery.parquet', 'scenarios/re_engagement.parquet', 'scenarios/trending.parquet', 'scenarios/avod.parquet', 'selection.parquet', 'payloads.ndjson'];
     const inline = await run(base, join(root, 'w0'), { workers: 0 });
-    const pooled = await run(base, join(root, 'w2'), { workers: 2 });
+    const pooled = await run(base, join(root, 'w2'), { workers: Math.min(2, availableParallelism()) });
     expectEqual(pooled.runId, inline.runId, 'run id');
     expectEqual(readOutputs(pooled.outputDir, files), readOutputs(inline.outputDir, files), 'files');
-    expectEqual([inline.manifest['workers'], pooled.manifest['workers']], [0, 2], 'manifest workers');
+    expectEqual([inline.manifest['workers'], pooled.manifest['workers']], [0, Math.min(2, availableParallelism())], 'manifest workers');
+  });
+
+  it('more workers than cores are capped at the core count (a thread per extra worker would only cost memory)', async () => {
+    const result = await run(base, join(root, 'many-workers'), { workers: availableParallelism() + 14 });
+    expectEqual(result.manifest['workers'], availableParallelism(), 'manifest workers');
   });
 
   it('a negative or fractional worker count is refused', async () => {

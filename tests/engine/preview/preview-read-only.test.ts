@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { Sandbox } from '../../../bench/workloads/index.js';
@@ -16,13 +16,14 @@ import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { DATE, generatedData, outputBytes } from './preview-fixture.js';
 
-/** Every file under `dir`: its content hash and modification time. */
+/** Every file under `dir`: its content hash and modification time; a link (a published run), its target. */
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const path = join(d, e.name);
       if (e.isDirectory()) walk(path);
+      else if (e.isSymbolicLink()) out[path] = `-> ${readlinkSync(path)}`;
       else out[path] = `${createHash('sha256').update(readFileSync(path)).digest('hex')} ${statSync(path).mtimeMs}`;
     }
   };

@@ -5,6 +5,7 @@ import { defaultConfig } from '../../../engine/config/default-config.js';
 import { configFromObject, deepMerge } from '../../../engine/config/resolve-config.js';
 import { isPlainObject } from '../../../engine/config/validate-config.js';
 import { inputsFor, LOAD_KEYS, reloadKeys } from '../../../engine/preview/shared-load.js';
+import { createShardRunner } from '../../../engine/pool/shard-runner.js';
 import { readRunInputs } from '../../../engine/run/load-inputs.js';
 import type { RunInputs } from '../../../engine/run/load-inputs.js';
 import { startRun } from '../../../engine/run/run-context.js';
@@ -37,7 +38,8 @@ const EVERYTHING_ELSE = {
 };
 
 async function load(config: CampaignConfig): Promise<RunInputs> {
-  return readRunInputs(startRun({ dataDir: await generatedData(), date: DATE, outDir: tempDir('shared-load-'), config, workers: 0 }));
+  const run = startRun({ dataDir: await generatedData(), date: DATE, outDir: tempDir('shared-load-'), config, workers: 0 });
+  return readRunInputs(run, createShardRunner(run.workers));
 }
 
 test('the load-time keys are exactly those the load reads: every other key gives the same inputs but for boosts and filters', async () => {
@@ -56,7 +58,7 @@ test('the load-time keys are exactly those the load reads: every other key gives
   expectEqual(second.loaded.labels, base.loaded.labels, 'labels');
   expectEqual(second.loaded.counts, base.loaded.counts, 'load counts');
   expectEqual(second.loaded.regionNames, base.loaded.regionNames, 'regions');
-  expectEqual(second.ledgerSends, base.ledgerSends, 'ledger sends');
+  expectEqual(second.ledgerWindow, base.ledgerWindow, 'ledger window');
   assert.notDeepStrictEqual([...showBoost], [...baseBoost], 'the boosts differ');
   assert.notDeepStrictEqual([...showAllowed], [...baseAllowed], 'the filters differ');
 

@@ -298,7 +298,130 @@ export const CONTRACT_CASES: ContractCase[] = [
     code: 'INPUT',
     message: ['plays/: ', 'no .parquet files'],
   },
+  ...idRangeCases(),
+  {
+    name: 'a Hive partition key naming a data column (accounts/crm_id=X/)',
+    cli: true,
+    data: rewrite({
+      accounts: async (baseFile, to) => {
+        await copyParquet(`SELECT * FROM read_parquet(${lit(baseFile)}) WHERE account_id < 30`, join(to, 'accounts', 'crm_id=X', 'part-0.parquet'));
+        await copyParquet(`SELECT * FROM read_parquet(${lit(baseFile)}) WHERE account_id >= 30`, join(to, 'accounts', 'crm_id=Y', 'part-0.parquet'));
+      },
+    }),
+    error: InputError,
+    code: 'INPUT',
+    message: ['accounts/: ', "partition directory 'crm_id=X/'", "names the column 'crm_id'", /accounts\/crm_id=X\/part-0\.parquet/],
+  },
+  {
+    name: 'a Hive partition key naming a data column, below another level (plays/day=…/watch_seconds=0/)',
+    data: rewrite({
+      plays: async (baseFile, to) => {
+        await copyParquet(`SELECT * FROM read_parquet(${lit(baseFile)})`, join(to, 'plays', 'day=2026-11-20', 'watch_seconds=0', 'part-0.parquet'));
+      },
+    }),
+    error: InputError,
+    code: 'INPUT',
+    message: ['plays/: ', "partition directory 'watch_seconds=0/'", "names the column 'watch_seconds'"],
+  },
+  {
+    name: 'an INT64 ts near the int64 maximum',
+    data: select('plays', `SELECT * REPLACE (CASE WHEN profile_id = 301 THEN 9223372036854775000 ELSE epoch_ms(ts) END AS ts) FROM {src}`),
+    error: InputError,
+    code: 'INPUT',
+    message: ['plays.parquet: ', "column 'ts'", `has 9223372036854775000 at row ${playRow((p) => p.profile_id === 301)} (0-based)`, 'outside the years 0001–9999'],
+  },
+  {
+    name: 'an INT64 ts near the int64 minimum',
+    data: select('plays', `SELECT * REPLACE (CASE WHEN profile_id = 301 THEN -9223372036854775000 ELSE epoch_ms(ts) END AS ts) FROM {src}`),
+    error: InputError,
+    code: 'INPUT',
+    message: ['plays.parquet: ', "column 'ts'", `has -9223372036854775000 at row ${playRow((p) => p.profile_id === 301)} (0-based)`, 'outside the years 0001–9999'],
+  },
+  {
+    name: 'a directory table mixing TIMESTAMP and INT64 ts',
+    cli: true,
+    data: rewrite({
+      plays: async (baseFile, to) => {
+        await copyParquet(`SELECT * FROM read_parquet(${lit(baseFile)}) WHERE profile_id < 300`, join(to, 'plays', 'part-0.parquet'));
+        await copyParquet(`SELECT * REPLACE (epoch_ms(ts) AS ts) FROM read_parquet(${lit(baseFile)}) WHERE profile_id >= 300`, join(to, 'plays', 'part-1.parquet'));
+      },
+    }),
+    error: InputError,
+    code: 'INPUT',
+    message: ['plays/: ', "column 'ts' is TIMESTAMP in ", /plays\/part-0\.parquet but BIGINT in .*plays\/part-1\.parquet/],
+  },
+  {
+    name: 'a config key named after an Object.prototype member (scenarios.constructor)',
+    cli: true,
+    data: same,
+    configYaml: 'scenarios:\n  constructor: {enabled: false}\n',
+    error: ConfigError,
+    code: 'CONFIG',
+    message: ['config.yaml', 'scenarios.constructor: unknown config key'],
+  },
 ];
+
+/**
+ * Every id column of every table holding one id outside ±(2^53−1) (SPEC §2), found at load with the
+ * column, the value and the row. Each base table gets the bad id in the row of a known key; the
+ * optional sends and tombstones tables are written with a good row and then the bad one.
+ */
+function idRangeCases(): ContractCase[] {
+  const bad = 9007199254740993n; // 2^53 + 1: as a DOUBLE it would read as 2^53
+  const low = -9007199254740992n; // −2^53
+  const inBase: [table: keyof typeof BASE, key: string, keyValue: number, row: number, columns: string[]][] = [
+    ['catalog', 'content_id', 31, BASE.catalog.findIndex((c) => c.content_id === 31), ['content_id', 'season_id', 'show_id']],
+    ['accounts', 'account_id', 30, BASE.accounts.findIndex((a) => a.account_id === 30), ['account_id']],
+    ['profiles', 'profile_id', 301, BASE.profiles.findIndex((p) => p.profile_id === 301), ['profile_id', 'account_id', 'cluster_id']],
+    ['plays', 'profile_id', 301, playRow((p) => p.profile_id === 301), ['profile_id', 'content_id']],
+  ];
+  const cases: ContractCase[] = inBase.flatMap(([table, key, keyValue, row, columns]) =>
+    columns.map((column, k): ContractCase => {
+      const value = k % 2 === 0 ? bad : low;
+      return {
+        name: `an id outside ±(2^53−1): ${table}.${column} = ${value}`,
+        ...(table === 'catalog' && column === 'content_id' ? { cli: true as const } : {}),
+        data: select(table, `SELECT * REPLACE (CASE WHEN ${key} = ${keyValue} THEN ${value} ELSE ${column}::BIGINT END AS ${column}) FROM {src}`),
+        error: InputError,
+        code: 'INPUT',
+        message: [`${table}.parquet: `, `column '${column}'`, `has ${value} at row ${row} (0-based)`, '±(2^53−1)'],
+      };
+    }),
+  );
+  const optional: [table: string, columns: string[], good: string, badRow: (column: string) => string][] = [
+    ['sends', ['account_id', 'profile_id', 'show_id'], "SELECT DATE '2026-11-01' AS send_date, 10::BIGINT AS account_id, 101::BIGINT AS profile_id, 1::BIGINT AS show_id, 'trending' AS scenario", (c) => `REPLACE (${bad} AS ${c})`],
+    ['tombstones', ['account_id', 'profile_id'], 'SELECT 10::BIGINT AS account_id, NULL::BIGINT AS profile_id', (c) => `REPLACE (${bad} AS ${c})`],
+  ];
+  for (const [table, columns, good, badRow] of optional) {
+    for (const column of columns) {
+      cases.push({
+        name: `an id outside ±(2^53−1) in the optional ${table} table: ${column}`,
+        data: async (base, dir) => {
+          const data = await variant(base, join(dir, 'data'));
+          await copyParquet(`${good} UNION ALL SELECT * ${badRow(column)} FROM (${good})`, join(data, `${table}.parquet`));
+          return data;
+        },
+        error: InputError,
+        code: 'INPUT',
+        message: [`${table}.parquet: `, `column '${column}'`, `has ${bad} at row 1 (0-based)`, '±(2^53−1)'],
+      });
+    }
+  }
+  cases.push({
+    name: 'an id outside ±(2^53−1) in a part file of a directory table names the file',
+    data: rewrite({
+      plays: async (baseFile, to) => {
+        await copyParquet(`SELECT * FROM read_parquet(${lit(baseFile)})`, join(to, 'plays', 'part-0.parquet'));
+        await copyParquet(`SELECT * REPLACE (CASE WHEN content_id = 21 THEN ${bad} ELSE content_id::BIGINT END AS content_id) FROM read_parquet(${lit(baseFile)}) WHERE profile_id = 101 ORDER BY content_id`, join(to, 'plays', 'part-1.parquet'));
+      },
+    }),
+    error: InputError,
+    code: 'INPUT',
+    // Profile 101's plays of contents 11, 21, 31, 51, sorted after the replacement: the bad id is last.
+    message: ['plays/: ', "column 'content_id'", `has ${bad} at row 3 (0-based) in `, /plays\/part-1\.parquet/],
+  });
+  return cases;
+}
 
 /** Builds a case's inputs under `dir`: the data dir and, when the case has one, the config file. */
 export async function prepareCase(c: ContractCase, base: string, dir: string): Promise<{ data: string; config?: string }> {

@@ -173,7 +173,9 @@ export function readOutputs(runDir: string, files: readonly string[] = STABLE_OU
 /** Nothing of a failed run is left: no `<out>/<date>/`, no staging directory, no lock. */
 export function assertNothingWritten(outDir: string, date = D): void {
   assert.equal(existsSync(join(outDir, date)), false, `${join(outDir, date)} must not exist`);
-  const left = existsSync(outDir) ? readdirSync(outDir).filter((f) => f.startsWith('.staging-') || f.endsWith('.lock')) : [];
+  const left = existsSync(outDir) ? readdirSync(outDir).filter((f) => f.startsWith('.staging-') || f.endsWith('.lock') || f.includes('.publish-')) : [];
+  const runs = join(outDir, '.runs');
+  if (existsSync(runs)) left.push(...readdirSync(runs).filter((f) => f.startsWith(`${date}-`)));
   assert.deepEqual(left, [], `leftovers in ${outDir}`);
 }
 

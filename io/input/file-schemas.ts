@@ -1,0 +1,81 @@
+import { join, relative, sep } from 'node:path';
+import { InputError } from '../errors.js';
+import { sqlString } from './duckdb-session.js';
+import type { DuckDBSession } from './duckdb-session.js';
+import type { ContractColumn } from './input-schema.js';
+import type { TableSource } from './table-files.js';
+
+/** One file's top-level columns and their DuckDB types, from its footer. */
+type FileColumns = Map<string, string>;
+
+/**
+ * Checks what reading the files of a directory table together would hide, from their footers alone:
+ * - a Hive directory `key=value/` whose key is also a column inside its files (DuckDB would
+ *   silently replace the column by the path value: `accounts/crm_id=X/` would make every identity
+ *   X) is an InputError naming the table, the key and the file;
+ * - a contract column stored as a timestamp in one file and as an integer (or any other kind) in
+ *   another (DuckDB takes one file's type and fails on the others mid-read) is an InputError naming
+ *   the column and a file of each kind.
+ */
+export async function checkFileSchemas(session: DuckDBSession, dataDir: string, source: TableSource, contract: readonly ContractColumn[]): Promise<void> {
+  if (!source.hive && source.files.length < 2) return;
+  const files = await readFileColumns(session, source);
+  if (source.hive) checkPartitionKeys(join(dataDir, source.table), source, files);
+  for (const column of contract) {
+    let first: { file: string; type: string; kind: string } | null = null;
+    for (const [file, columns] of files) {
+      const type = columns.get(column.name);
+      if (type === undefined) continue;
+      const kind = typeKind(type);
+      first ??= { file, type, kind };
+      if (kind !== first.kind) {
+        throw new InputError(source.label, `column '${column.name}' is ${first.type} in ${first.file} but ${type} in ${file}; every file of a table must store a column with one type`);
+      }
+    }
+  }
+}
+
+function checkPartitionKeys(tableDir: string, source: TableSource, files: Map<string, FileColumns>): void {
+  for (const file of source.files) {
+    const dirs = relative(tableDir, file).split(sep).slice(0, -1);
+    for (const dir of dirs) {
+      const key = dir.slice(0, dir.indexOf('='));
+      if (!dir.includes('=') || !files.get(file)?.has(key)) continue;
+      throw new InputError(source.label, `partition directory '${dir}/' names the column '${key}', which ${file} also holds; a path key must not override a data column: rename the directory or drop the column from the files`);
+    }
+  }
+}
+
+/** Integer widths mix freely (DuckDB widens them), as do timestamp units; other types must match. */
+function typeKind(duckdbType: string): string {
+  if (/^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?)$/.test(duckdbType)) return 'integer';
+  if (duckdbType.startsWith('TIMESTAMP')) return 'timestamp';
+  return duckdbType;
+}
+
+async function readFileColumns(session: DuckDBSession, source: TableSource): Promise<Map<string, FileColumns>> {
+  let rows: unknown[][];
+  try {
+    rows = await session.rows(`SELECT file_name, name, duckdb_type, num_children FROM parquet_schema([${source.files.map(sqlString).join(', ')}])`);
+  } catch (err) {
+    throw new InputError(source.label, `cannot read as Parquet: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
+  }
+  // Schema elements come depth first per file: the root, then each column with its children.
+  const files = new Map<string, FileColumns>();
+  const open = new Map<string, number[]>();
+  for (const [file, name, type, children] of rows) {
+    const key = String(file);
+    let stack = open.get(key);
+    if (stack === undefined) {
+      stack = [];
+      open.set(key, stack);
+      files.set(key, new Map());
+    }
+    if (stack.length === 1) files.get(key)!.set(String(name), String(type));
+    if (stack.length > 0) stack[stack.length - 1]!--;
+    const n = Number(children ?? 0);
+    if (n > 0) stack.push(n);
+    while (stack.length > 0 && stack[stack.length - 1] === 0) stack.pop();
+  }
+  return files;
+}
