@@ -1,6 +1,7 @@
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { lookupIds } from '../../kernels/id-index.js';
 import type { IdIndex } from '../../kernels/id-index.js';
+import { containsSorted } from '../../kernels/sorted-search.js';
 
 /**
  * Worker side of the plays ingest (SPEC §3). The plays are cut into ranges of whole row groups;
@@ -53,25 +54,9 @@ export interface PlaysRangeReport {
 
 const CHUNK = 2048;
 
-/**
- * The thread's ranges run one after another (inline, without workers, they share this thread).
- * Each opens its own DuckDB and closes it when done, so no decoder memory outlives the ingest.
- */
-let queue: Promise<unknown> = Promise.resolve();
-
+/** Decodes one range with its own DuckDB, closed when done so no decoder memory outlives the ingest. */
 export function ingestPlaysRange(task: PlaysRangeTask): Promise<PlaysRangeReport> {
-  const run = queue.then(() => ingestRange(task));
-  queue = run.catch(() => undefined);
-  return run;
-}
-
-async function ingestRange(task: PlaysRangeTask): Promise<PlaysRangeReport> {
-  const db = await DuckDBSession.open(task.duckdbThreads);
-  try {
-    return await ingestWith(db, task);
-  } finally {
-    db.close();
-  }
+  return DuckDBSession.scoped(task.duckdbThreads, (db) => ingestWith(db, task));
 }
 
 /** The ingest of one range through a given session (a Delta table's, which holds its deletion vectors). */
@@ -107,7 +92,7 @@ export async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promi
       }
       const p = pBuf[i]!;
       if (p < 0) {
-        if (contains(removedProfileIds, pid[i]!)) r.tombstoned++;
+        if (containsSorted(removedProfileIds, pid[i]!)) r.tombstoned++;
         else r.unknownProfile++;
         continue;
       }
@@ -134,20 +119,6 @@ export async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promi
   r.counted = n - start;
   r.read = rows;
   return r;
-}
-
-/** Binary search in an ascending Float64Array. */
-function contains(sorted: Float64Array, id: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid]!;
-    if (v === id) return true;
-    if (v < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }
 
 export interface ScatterPlaysTask {

@@ -9,12 +9,11 @@ import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
 import { loadCatalog } from './load-catalog.js';
 import type { LoadContext } from './load-context.js';
 import { loadPeople } from './load-people.js';
-import { startPlays } from './load-plays.js';
-import type { PlaysJob } from './load-plays.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
-import { loadSends } from './load-sends.js';
-import { ledgerPurgeDates } from './ledger-purge-dates.js';
+import { HistoryIngest } from './load-sends.js';
 import { loadTombstones } from './load-tombstones.js';
+import { startIngest } from './start-ingest.js';
+import type { IngestJob } from './start-ingest.js';
 
 export interface LoadOptions {
   dataDir: string;
@@ -68,18 +67,17 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     const tombstones = await loadTombstones(ctx);
     step('catalog');
     const catalog = await loadCatalog(ctx);
+    step('sends');
+    const history = await HistoryIngest.plan(ctx, tombstones, options.ledgerWindow, options.ledgerAll, Math.max(1, options.runner.threads));
     step('accounts and profiles');
-    // The workers decode the plays (they need the profile and content indexes) while this thread
-    // loads the accounts and the send history.
-    let playsJob: PlaysJob | null = null;
+    // The workers decode the plays and the send history (they need the profile and content
+    // indexes) while this thread loads the accounts.
+    let ingest: IngestJob | null = null;
     const people = await loadPeople(ctx, tombstones, async (keys) => {
       step('plays');
-      playsJob = await startPlays(ctx, keys, catalog, options.runner);
+      ingest = await startIngest(ctx, keys, catalog, history, options.runner);
     });
-    step('sends');
-    const sends = await loadSends(ctx, people, catalog, tombstones, options.ledgerWindow);
-    const purgeDates = await ledgerPurgeDates(ctx, options.ledgerAll);
-    const plays = await (playsJob as PlaysJob | null)!.finish();
+    const { plays, sends } = await (ingest as IngestJob | null)!.finish(people);
     const inputFiles = await hashing;
 
     const model: CampaignModel = {
@@ -127,7 +125,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
       counts: ctx.counts,
       regionNames: people.regionNames,
       tombstones: { accountIds: [...tombstones.accountIds], profileIds: [...tombstones.profileIds] },
-      purgeDates,
+      purgeDates: sends.purgeDates,
     };
   } finally {
     session.close();

@@ -4,6 +4,7 @@ import { rawTimestampLiteral } from '../../io/input/raw-timestamp.js';
 import { InputError } from '../errors.js';
 import { sharedInt32, sharedUint16 } from '../model/shared-arrays.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
+import { segmentOffsets } from '../../kernels/segment-offsets.js';
 import { ingestWith } from './ingest-plays.js';
 import type { PlaysRangeReport, PlaysRangeTask, PlaysStaging } from './ingest-plays.js';
 import { count, table } from './load-context.js';
@@ -11,7 +12,6 @@ import type { LoadContext } from './load-context.js';
 import type { LoadedCatalog } from './load-catalog.js';
 import type { ProfileKeys } from './load-people.js';
 import { planRanges } from './plays-ranges.js';
-import type { TableRange } from './plays-ranges.js';
 
 export interface LoadedPlays {
   playOffsets: Int32Array;
@@ -23,9 +23,12 @@ export interface LoadedPlays {
 /** Slices per reader thread: enough for the threads to finish together. */
 const RANGES_PER_THREAD = 3;
 
-/** Plays being decoded on the workers; `finish` waits for them and groups them by profile. */
-export interface PlaysJob {
-  finish(): Promise<LoadedPlays>;
+/** The plays' ranges, planned; `finish` groups their counted plays by profile once every range is read. */
+export interface PlaysPlan {
+  /** Ranges for the workers, in file order (none for a Delta table: decoded by this thread's session). */
+  ranges: PlaysRangeTask[];
+  /** `reports` holds the report of every range in `ranges` order. */
+  finish(reports: PlaysRangeReport[], runner: ShardRunner): Promise<LoadedPlays>;
 }
 
 /**
@@ -34,11 +37,10 @@ export interface PlaysJob {
  *
  * The plays are cut into slices of whole row groups decoded on the worker threads, each with its
  * own DuckDB (ingest-plays.ts): ids become dense indexes there, chunk by chunk, so the raw id
- * columns are never held whole. Returns once the slices are dispatched, so the main thread can
- * load the send history meanwhile; `finish` then scatters each slice's plays into profile order
- * on the workers (a counting sort: per-slice counts → offsets → disjoint cursors).
+ * columns are never held whole. `finish` then scatters each slice's plays into profile order on
+ * the workers (a counting sort: per-slice counts → offsets → disjoint cursors).
  */
-export async function startPlays(ctx: LoadContext, people: ProfileKeys, catalog: LoadedCatalog, runner: ShardRunner): Promise<PlaysJob> {
+export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: LoadedCatalog, removedProfileIds: Float64Array, readers: number): Promise<PlaysPlan> {
   const { source, columns: bound } = table(ctx, 'plays');
   const D = ctx.day;
   const from = D - ctx.config.history_days;
@@ -46,58 +48,45 @@ export async function startPlays(ctx: LoadContext, people: ProfileKeys, catalog:
   // Compare the raw column so DuckDB can skip row groups by their min/max statistics.
   const window = `"ts" >= ${rawTimestampLiteral(ts.sourceType, from)}`;
   await probeNulls(ctx.session, source, bound);
-  const readers = Math.max(1, runner.threads);
   const plan = await planRanges(ctx.session, source, readers * RANGES_PER_THREAD);
   // Row counts from the footers size every array once: no growing, no copying.
   const capacity = plan.ranges.reduce((n, r) => n + r.rows, 0);
   const staging: PlaysStaging = { profile: sharedInt32(capacity), content: sharedInt32(capacity), daysAgo: sharedUint16(capacity), seconds: sharedInt32(capacity) };
-  const removedProfileIds = Float64Array.from(people.removedProfileIds).sort();
   const P = people.profileIds.length;
   const select = bound.map((b) => b.sql).join(', ');
   const duckdbThreads = Math.max(1, Math.floor(availableParallelism() / readers));
   let start = 0;
-  const task = (range: TableRange, segment: number): PlaysRangeTask => ({
-    sql: `SELECT ${select} FROM ${plan.from} WHERE ${window}${range.where === '' ? '' : ` AND ${range.where}`}`,
-    duckdbThreads,
-    profileIndex: people.profileIndex,
-    contentIndex: catalog.contentIndex,
-    removedProfileIds,
-    profileCount: P,
-    day: D,
-    minSeconds: ctx.config.min_play_seconds,
-    staging,
-    start: segment,
-    capacity: range.rows,
+  const ranges = plan.ranges.map((range): PlaysRangeTask => {
+    const task: PlaysRangeTask = {
+      sql: `SELECT ${select} FROM ${plan.from} WHERE ${window}${range.where === '' ? '' : ` AND ${range.where}`}`,
+      duckdbThreads,
+      profileIndex: people.profileIndex,
+      contentIndex: catalog.contentIndex,
+      removedProfileIds,
+      profileCount: P,
+      day: D,
+      minSeconds: ctx.config.min_play_seconds,
+      staging,
+      start,
+      capacity: range.rows,
+    };
+    start += range.rows;
+    return task;
   });
-  let tasks: Promise<PlaysRangeReport & { start: number }>[];
+  let inline: PlaysRangeReport | null = null;
   if (source.delta !== null) {
     // A Delta table's SQL reads the deletion vectors this session holds: decoded here, in one slice.
-    let report: PlaysRangeReport;
     try {
-      report = await ingestWith(ctx.session, task(plan.ranges[0]!, 0));
+      inline = await ingestWith(ctx.session, ranges[0]!);
     } catch (err) {
       throw new InputError(source.label, `cannot read: ${firstLine(err)}`);
     }
-    tasks = [Promise.resolve({ ...report, start: 0 })];
-  } else {
-    tasks = plan.ranges.map((range) => {
-      const segment = start;
-      start += range.rows;
-      return runner.run({ kind: 'ingest-plays', ...task(range, segment) }).then((reply) => ({ ...reply.report, start: segment }));
-    });
   }
-  // Keep a failed slice from being reported as unhandled before finish() awaits it.
-  const all = Promise.all(tasks);
-  all.catch(() => undefined);
 
   return {
-    async finish(): Promise<LoadedPlays> {
-      let reports: (PlaysRangeReport & { start: number })[];
-      try {
-        reports = await all;
-      } catch (err) {
-        throw new InputError(source.label, `cannot read: ${firstLine(err)}`);
-      }
+    ranges: inline === null ? ranges : [],
+    async finish(workerReports: PlaysRangeReport[], runner: ShardRunner): Promise<LoadedPlays> {
+      const reports = inline === null ? workerReports : [inline];
       const nullColumn = reports.find((r) => r.nullColumn >= 0)?.nullColumn;
       if (nullColumn !== undefined) throw await nullError(ctx.session, source, bound[nullColumn]!.column.name);
       const bad = reports.find((r) => r.badSeconds >= 0)?.badSeconds;
@@ -109,25 +98,15 @@ export async function startPlays(ctx: LoadContext, people: ProfileKeys, catalog:
       const dropped = { future: sum('future'), unknown_profile: sum('unknownProfile'), tombstoned: sum('tombstoned'), unknown_content: sum('unknownContent'), short: sum('short') };
       for (const [reason, k] of Object.entries(dropped)) count(ctx, 'plays_dropped', reason, k);
 
-      // Offsets from the per-slice counts; each slice's counts become its cursors, in slice order,
-      // so a profile's plays keep their file order (the grouping is stable).
+      // Each slice's counts become its cursors, in slice order, so a profile's plays keep their file order.
       const offsets = sharedInt32(P + 1);
-      for (const r of reports) {
-        const c = r.perProfile;
-        for (let p = 0; p < P; p++) offsets[p + 1]! += c[p]!;
-      }
-      for (let p = 0; p < P; p++) offsets[p + 1]! += offsets[p]!;
-      const next = offsets.slice(0, P);
-      for (const r of reports) {
-        const c = r.perProfile;
-        for (let p = 0; p < P; p++) {
-          const k = c[p]!;
-          c[p] = next[p]!;
-          next[p]! += k;
-        }
-      }
+      segmentOffsets(
+        reports.map((r) => r.perProfile),
+        P,
+        offsets,
+      );
       const out = { content: sharedInt32(n), daysAgo: sharedUint16(n), seconds: sharedInt32(n) };
-      await Promise.all(reports.map((r) => runner.run({ kind: 'scatter-plays', staging, start: r.start, counted: r.counted, cursor: r.perProfile, out })));
+      await Promise.all(reports.map((r, k) => runner.run({ kind: 'scatter-plays', staging, start: ranges[k]!.start, counted: r.counted, cursor: r.perProfile, out })));
       return { playOffsets: offsets, playContent: out.content, playDaysAgo: out.daysAgo, playSeconds: out.seconds };
     },
   };

@@ -1,200 +1,328 @@
-import { buildIdIndex, lookupId, lookupIds } from '../../kernels/id-index.js';
+import { buildIdIndex, lookupIds } from '../../kernels/id-index.js';
+import type { IdIndex } from '../../kernels/id-index.js';
 import { countDistinctSends } from '../../kernels/distinct-sends.js';
-import { groupOffsets } from '../../kernels/group-offsets.js';
+import { segmentOffsets } from '../../kernels/segment-offsets.js';
 import { sqlString } from '../../io/input/duckdb-session.js';
-import type { Chunk } from '../../io/input/duckdb-session.js';
-import { firstLine, streamBound } from '../../io/input/read-table.js';
-import type { BoundColumn } from '../../io/input/read-table.js';
+import { firstLine, nullError, probeNulls } from '../../io/input/read-table.js';
 import { sourceSql } from '../../io/input/table-files.js';
 import type { LedgerHistoryDate } from '../../io/ledger/index.js';
-import { CampaignError } from '../errors.js';
-import { sharedInt32, toShared } from '../model/shared-arrays.js';
+import { CampaignError, InputError } from '../errors.js';
+import { sharedFloat64, sharedInt32, toShared } from '../model/shared-arrays.js';
+import type { ShardRunner } from '../pool/shard-runner.js';
+import { HISTORY_CHUNK, HistorySink, ingestHistoryWith } from './ingest-history.js';
+import type { HistoryKeys, HistoryPart, HistorySliceReport, HistorySliceTask, HistoryStaging } from './ingest-history.js';
+import { ledgerPurgeDates } from './ledger-purge-dates.js';
 import { count } from './load-context.js';
 import type { LoadContext } from './load-context.js';
 import type { LoadedCatalog } from './load-catalog.js';
-import type { LoadedPeople } from './load-people.js';
+import type { LoadedPeople, ProfileKeys } from './load-people.js';
+import { planRanges } from './plays-ranges.js';
 import type { Tombstones } from './load-tombstones.js';
 
 export interface LoadedSends {
   sentOffsets: Int32Array;
   sentShows: Int32Array;
   accountSends7d: Int32Array;
+  /** Ledger dates holding a row of a tombstoned account or profile: the purge rewrites these only. */
+  purgeDates: string[];
 }
 
-/** The columns every history row lands in, whatever its source. */
-interface SendColumns {
-  day: Int32Array;
-  accountId: Float64Array;
-  profileId: Float64Array;
-  showId: Float64Array;
-  /** Position of the row's scenario in the run's scenario dictionary. */
-  scenario: Int32Array;
-}
+/** Slices of the ledger's columnar copies per reader thread: enough for the threads to finish together. */
+const LEDGER_SLICES_PER_THREAD = 2;
 
-const CHUNK = 2048;
+/** A slice as planned, before the profile keys exist; `source` says what a failure is reported against. */
+interface PlannedSlice {
+  parts: HistoryPart[];
+  /** The ledger date of each part (purge check), or null for the `sends` table. */
+  dates: (string | null)[];
+  pairCapacity: number;
+  capCapacity: number;
+  source: 'sends' | 'ledger';
+}
 
 /**
  * SPEC §5 "recently sent" (per profile, any scenario, send_date in [D − dedup_window_days, D))
  * and §7 frequency cap (per account, send_date in [D − 7, D)), over the dataset's `sends` table
  * plus the delivery ledger's accepted sends, after tombstone purge.
  *
- * Both sources are scanned by DuckDB (the ledger through the columnar copy each compaction
- * writes) and land chunk by chunk as typed columns: ids become dense profile, show and account
- * indexes at once, and only two things are kept — (profile, show) pairs of the dedup window,
- * grouped by profile, and the rows of the last 7 days for the cap. No row becomes a JS object or
- * string; scenarios are positions in a dictionary DuckDB builds.
+ * Both sources are cut into slices decoded on the worker threads beside the plays
+ * (ingest-history.ts): the `sends` table by row groups, the ledger by dates (the columnar copy each
+ * compaction writes). No row becomes a JS object or string; scenarios are positions in a
+ * dictionary built before any row is read — from the snapshot headers, which record each date's
+ * scenario names, and a DISTINCT over the other sources' rows of the frequency cap, the only
+ * rows whose scenario matters. The same scan of a ledger date checks every row against the
+ * tombstones, so the purge knows its dates without reading them again.
  */
-export async function loadSends(ctx: LoadContext, people: LoadedPeople, catalog: LoadedCatalog, tombstones: Tombstones, ledger: readonly LedgerHistoryDate[]): Promise<LoadedSends> {
-  const D = ctx.day;
-  const capFrom = D - 7;
-  const t = ctx.tables.sends;
-  const files = ledger.filter((d) => d.file !== null);
-  const ledgerSql = files.map((d) => `SELECT CAST(${d.day} AS INTEGER) AS d, CAST(account_id AS DOUBLE) AS a, CAST(profile_id AS DOUBLE) AS p, CAST(show_id AS DOUBLE) AS s, scenario FROM read_parquet(${sqlString(d.file!)}) WHERE accepted`);
-
-  // Scenario dictionary: the only string column, needed for one thing (a send recorded twice is one send).
-  const names = new Set<string>();
-  const distinct = [...(t === undefined ? [] : [`SELECT DISTINCT "scenario" AS scenario FROM ${sourceSql(t.source)}`]), ...ledgerSql.map((q) => `SELECT DISTINCT scenario FROM (${q})`)];
-  if (distinct.length > 0) for (const [name] of await ctx.session.rows(distinct.join(' UNION '))) if (name !== null) names.add(String(name));
-  for (const d of ledger) for (const name of d.columns?.scenario ?? []) names.add(name);
-  const dictionary = [...names].sort();
-  const code = new Map(dictionary.map((name, i) => [name, i]));
-  const codeSql = (column: string): string => (dictionary.length === 0 ? 'CAST(0 AS INTEGER)' : `CAST(list_position([${dictionary.map(sqlString).join(', ')}], ${column}) - 1 AS INTEGER)`);
-
-  let tableRows = 0;
-  let sendsTableTotal = 0;
-  if (t !== undefined) {
-    const [[n]] = (await ctx.session.rows(`SELECT count(*) FROM ${sourceSql(t.source)}`)) as [[bigint]];
-    sendsTableTotal = Number(n);
-  }
-  const ledgerRows = ledger.reduce((sum, d) => sum + d.accepted, 0);
-  const capacity = sendsTableTotal + ledgerRows;
-  const capLedgerRows = ledger.reduce((sum, d) => sum + (d.day >= capFrom && d.day < D ? d.accepted : 0), 0);
-  const sink = new HistorySink(ctx, people, catalog, tombstones.accountIds, capacity, sendsTableTotal + capLedgerRows);
-
-  if (t !== undefined) {
-    const bound: BoundColumn[] = t.columns.map((b) => (b.column.name === 'scenario' ? { ...b, kind: 'i32', sql: codeSql(b.sql) } : b));
-    tableRows = await streamBound(ctx.session, t.source, bound, '', '', (chunk) => sink.addChunk(chunk));
-    count(ctx, 'sends', 'table_rows', tableRows);
-  }
-  if (ledgerSql.length > 0) {
-    const sql = `SELECT d, a, p, s, ${codeSql('scenario')} FROM (${ledgerSql.join(' UNION ALL ')})`;
-    try {
-      await ctx.session.stream(sql, (chunk) => sink.addChunk(chunk));
-    } catch (err) {
-      // A file gone from under DuckDB: only a delivery compacting a date during this run replaces it.
-      if (!/IO Error|No files found/i.test(firstLine(err))) throw err;
-      throw new CampaignError('LEDGER_CHANGED', `the delivery ledger's history changed while it was read (${firstLine(err)}); run again`);
-    }
-  }
-  for (const d of ledger) {
-    const c = d.columns;
-    if (c === null) continue;
-    const scenario = Int32Array.from(c.scenario, (name) => code.get(name)!);
-    for (let start = 0; start < c.count; start += CHUNK) {
-      const end = Math.min(c.count, start + CHUNK);
-      sink.add({ day: c.sendDay.subarray(start, end), accountId: c.accountId.subarray(start, end), profileId: c.profileId.subarray(start, end), showId: c.showId.subarray(start, end), scenario: scenario.subarray(start, end) }, end - start);
-    }
-  }
-  count(ctx, 'sends', 'ledger_rows', ledgerRows);
-  return sink.finish();
-}
-
-/** Receives history rows chunk by chunk and keeps what the passes need, in arrays sized once. */
-class HistorySink {
-  private readonly D: number;
-  private readonly dedupFrom: number;
-  private readonly capFrom: number;
-  private readonly pBuf = new Int32Array(CHUNK);
-  private readonly sBuf = new Int32Array(CHUNK);
-  private readonly tombBuf = new Int32Array(CHUNK);
-  private readonly tombstonedAccounts: ReturnType<typeof buildIdIndex>['index'] | null;
-  /** Dedup window pairs. */
-  private readonly pairProfile: Int32Array;
-  private readonly pairShow: Int32Array;
-  private pairs = 0;
-  /** Rows of the last 7 days with a known account (frequency cap). */
-  private readonly capAccount: Int32Array;
-  private readonly capDay: Int32Array;
-  private readonly capProfile: Float64Array;
-  private readonly capShow: Float64Array;
-  private readonly capScenario: Int32Array;
-  private capRows = 0;
-  private purged = 0;
-
-  constructor(
+export class HistoryIngest {
+  private constructor(
     private readonly ctx: LoadContext,
-    private readonly people: LoadedPeople,
-    private readonly catalog: LoadedCatalog,
-    tombstonedAccountIds: ReadonlySet<number>,
-    capacity: number,
-    capCapacity: number,
-  ) {
-    this.D = ctx.day;
-    this.dedupFrom = ctx.day - ctx.config.dedup_window_days;
-    this.capFrom = ctx.day - 7;
-    this.pairProfile = new Int32Array(capacity);
-    this.pairShow = new Int32Array(capacity);
-    this.capAccount = new Int32Array(capCapacity);
-    this.capDay = new Int32Array(capCapacity);
-    this.capProfile = new Float64Array(capCapacity);
-    this.capShow = new Float64Array(capCapacity);
-    this.capScenario = new Int32Array(capCapacity);
-    // A tiny index of the tombstoned accounts: probing it stays in cache, unlike a Set of doubles.
-    this.tombstonedAccounts = tombstonedAccountIds.size === 0 ? null : buildIdIndex(Float64Array.from(tombstonedAccountIds)).index;
-  }
+    private readonly slices: PlannedSlice[],
+    /** Ledger dates of the window without a columnar copy: their rows are JS columns, added on this thread. */
+    private readonly rowDates: LedgerHistoryDate[],
+    private readonly dictionary: Map<string, number>,
+    /** The `sends` table is Delta: its slice is decoded by this session, which holds the deletion vectors. */
+    private readonly inlineSends: boolean,
+    private readonly staging: HistoryStaging,
+    private readonly ledgerRows: number,
+    /** Ledger dates the slices do not check against the tombstones; null when there is no tombstoned id. */
+    private readonly uncheckedDates: LedgerHistoryDate[] | null,
+    private readonly tombstones: { accounts: IdIndex | null; profiles: IdIndex | null },
+  ) {}
 
-  addChunk(chunk: Chunk): void {
-    this.add({ day: chunk.i32(0), accountId: chunk.f64(1), profileId: chunk.f64(2), showId: chunk.f64(3), scenario: chunk.i32(4) }, chunk.size);
-  }
+  /** Plans the slices and sizes the staging columns (row counts from the footers and headers). */
+  static async plan(ctx: LoadContext, tombstones: Tombstones, ledger: readonly LedgerHistoryDate[], ledgerAll: readonly LedgerHistoryDate[], readers: number): Promise<HistoryIngest> {
+    const D = ctx.day;
+    const capFrom = D - 7;
+    const t = ctx.tables.sends;
+    const files = ledger.filter((d) => d.file !== null);
+    const rowDates = ledger.filter((d) => d.file === null && d.columns !== null);
+    const inCap = (day: number): boolean => day >= capFrom && day < D;
 
-  add(c: SendColumns, size: number): void {
-    const { D, dedupFrom, capFrom, pBuf, sBuf, tombBuf } = this;
-    const { day, accountId, profileId, showId, scenario } = c;
-    lookupIds(this.people.profileIndex, profileId, pBuf, size);
-    lookupIds(this.catalog.showIndex, showId, sBuf, size);
-    if (this.tombstonedAccounts !== null) lookupIds(this.tombstonedAccounts, accountId, tombBuf, size);
-    const removed = this.people.removedProfileIds;
-    for (let i = 0; i < size; i++) {
-      const p = pBuf[i]!;
-      // A kept profile is never a removed one: only unknown profiles need the removed-id test.
-      if ((this.tombstonedAccounts !== null && tombBuf[i]! >= 0) || (p < 0 && removed.has(profileId[i]!))) {
-        this.purged++;
-        continue;
+    // Scenario dictionary: only the cap's rows need a code (a send recorded twice is one send).
+    const names = new Set<string>();
+    const unnamed = files.filter((d) => inCap(d.day) && d.scenarios === null);
+    for (const d of files) if (inCap(d.day)) for (const name of d.scenarios ?? []) names.add(name);
+    for (const d of rowDates) if (inCap(d.day)) for (const name of d.columns!.scenario) names.add(name);
+    const dayOf = t?.columns.find((b) => b.column.name === 'send_date')?.sql;
+    const distinct = [
+      ...(t === undefined ? [] : [`SELECT DISTINCT "scenario" AS scenario FROM ${sourceSql(t.source)} WHERE ${dayOf} >= ${capFrom} AND ${dayOf} < ${D}`]),
+      // Ledger dates compacted before headers named their scenarios.
+      ...unnamed.map((d) => `SELECT DISTINCT scenario FROM read_parquet(${sqlString(d.file!)}) WHERE accepted`),
+    ];
+    if (distinct.length > 0) {
+      try {
+        for (const [name] of await ctx.session.rows(distinct.join(' UNION '))) if (name !== null) names.add(String(name));
+      } catch (err) {
+        throw historyError(t?.source.label ?? null, unnamed.length > 0, err);
       }
-      const d = day[i]!;
-      if (d >= D) continue;
-      if (d >= capFrom) {
-        const a = lookupId(this.people.accountIndex, accountId[i]!);
-        if (a >= 0) {
-          const k = this.capRows++;
-          this.capAccount[k] = a;
-          this.capDay[k] = d;
-          this.capProfile[k] = profileId[i]!;
-          this.capShow[k] = showId[i]!;
-          this.capScenario[k] = scenario[i]!;
+    }
+    const dictionary = new Map([...names].sort().map((name, i) => [name, i]));
+    // Rows outside the cap get -1: their scenario is never compared.
+    const codeSql = (column: string): string => (dictionary.size === 0 ? 'CAST(-1 AS INTEGER)' : `CAST(coalesce(list_position([${[...dictionary.keys()].map(sqlString).join(', ')}], ${column}), 0) - 1 AS INTEGER)`);
+
+    const slices: PlannedSlice[] = [];
+    let inlineSends = false;
+    if (t !== undefined) {
+      const bound = t.columns;
+      await probeNulls(ctx.session, t.source, bound);
+      const [day, account, profile, show, scenario] = bound.map((b) => b.sql) as [string, string, string, string, string];
+      const select = `${day}, ${account}, ${profile}, ${show}, ${codeSql(scenario)}, TRUE`;
+      inlineSends = t.source.delta !== null;
+      const plan = await planRanges(ctx.session, t.source, inlineSends ? 1 : readers);
+      for (const range of plan.ranges) {
+        const sql = `SELECT ${select} FROM ${plan.from}${range.where === '' ? '' : ` WHERE ${range.where}`}`;
+        slices.push({ parts: [{ sql, purgeCheck: false }], dates: [null], pairCapacity: range.rows, capCapacity: range.rows, source: 'sends' });
+      }
+    }
+
+    // Ledger dates in slices of about equal rows; with tombstones, a date's rows of every status
+    // are streamed and checked, so the purge finds its dates in the same scan.
+    const checkPurge = ctx.tables.tombstones !== undefined && (tombstones.accountIds.size > 0 || tombstones.profileIds.size > 0);
+    const ledgerRows = ledger.reduce((sum, d) => sum + d.accepted, 0);
+    const fileRows = files.reduce((sum, d) => sum + d.accepted, 0);
+    const target = Math.max(1, Math.ceil(fileRows / Math.max(1, readers * LEDGER_SLICES_PER_THREAD)));
+    let slice: PlannedSlice | null = null;
+    for (const d of files) {
+      slice ??= { parts: [], dates: [], pairCapacity: 0, capCapacity: 0, source: 'ledger' };
+      const code = inCap(d.day) ? codeSql('scenario') : 'CAST(-1 AS INTEGER)';
+      const sql = `SELECT CAST(${d.day} AS INTEGER), CAST(account_id AS DOUBLE), CAST(profile_id AS DOUBLE), CAST(show_id AS DOUBLE), ${code}, accepted FROM read_parquet(${sqlString(d.file!)})${checkPurge ? '' : ' WHERE accepted'}`;
+      slice.parts.push({ sql, purgeCheck: checkPurge });
+      slice.dates.push(d.date);
+      slice.pairCapacity += d.accepted;
+      if (inCap(d.day)) slice.capCapacity += d.accepted;
+      if (slice.pairCapacity >= target) {
+        slices.push(slice);
+        slice = null;
+      }
+    }
+    if (slice !== null) slices.push(slice);
+    // Without tombstoned ids no date can need the purge; otherwise the dates the slices do not scan are checked apart.
+    const windowFiles = new Set(files.map((d) => d.date));
+    const uncheckedDates = checkPurge ? ledgerAll.filter((d) => !windowFiles.has(d.date)) : null;
+
+    const rowPairs = rowDates.reduce((sum, d) => sum + d.accepted, 0);
+    const pairs = slices.reduce((sum, s) => sum + s.pairCapacity, 0) + rowPairs;
+    const caps = slices.reduce((sum, s) => sum + s.capCapacity, 0) + rowDates.reduce((sum, d) => sum + (inCap(d.day) ? d.accepted : 0), 0);
+    const staging: HistoryStaging = {
+      pairProfile: sharedInt32(pairs),
+      pairShow: sharedInt32(pairs),
+      capAccountId: sharedFloat64(caps),
+      capDay: sharedInt32(caps),
+      capProfileId: sharedFloat64(caps),
+      capShowId: sharedFloat64(caps),
+      capScenario: sharedInt32(caps),
+    };
+    // Tiny indexes of the tombstoned ids: probing them stays in cache, unlike a Set of doubles.
+    const index = (ids: ReadonlySet<number>): IdIndex | null => (ids.size === 0 ? null : buildIdIndex(Float64Array.from(ids), true).index);
+    return new HistoryIngest(
+      ctx,
+      slices,
+      rowDates,
+      dictionary,
+      inlineSends,
+      staging,
+      ledgerRows,
+      uncheckedDates,
+      { accounts: index(tombstones.accountIds), profiles: index(tombstones.profileIds) },
+    );
+  }
+
+  /** The keys every slice checks its rows against, once the profiles are known. */
+  keys(people: ProfileKeys, catalog: LoadedCatalog, removedProfileIds: Float64Array): HistoryKeys {
+    const D = this.ctx.day;
+    return {
+      profileIndex: people.profileIndex,
+      showIndex: catalog.showIndex,
+      removedProfileIds,
+      tombstonedAccounts: this.tombstones.accounts,
+      tombstonedProfiles: this.tombstones.profiles,
+      profileCount: people.profileIds.length,
+      day: D,
+      dedupFrom: D - this.ctx.config.dedup_window_days,
+      capFrom: D - 7,
+    };
+  }
+
+  /** Every slice as a task, in source order (staging segments assigned in that order). */
+  tasks(keys: HistoryKeys, duckdbThreads: number): HistorySliceTask[] {
+    let pairStart = 0;
+    let capStart = 0;
+    return this.slices.map((s) => {
+      const task: HistorySliceTask = { parts: s.parts, duckdbThreads, keys, staging: this.staging, pairStart, pairCapacity: s.pairCapacity, capStart, capCapacity: s.capCapacity };
+      pairStart += s.pairCapacity;
+      capStart += s.capCapacity;
+      return task;
+    });
+  }
+
+  /** Whether task `i` must be decoded by this thread's session (a Delta `sends` table) rather than on a worker. */
+  isInline(i: number): boolean {
+    return this.inlineSends && this.slices[i]!.source === 'sends';
+  }
+
+  /** Decodes an inline task through this thread's session. */
+  async runInline(task: HistorySliceTask, i: number): Promise<HistorySliceReport> {
+    try {
+      return await ingestHistoryWith(this.ctx.session, task);
+    } catch (err) {
+      throw this.sliceError(i, err);
+    }
+  }
+
+  /** The error to report for a failure of slice `i`. */
+  sliceError(i: number, err: unknown): Error {
+    const ledger = this.slices[i]!.source === 'ledger';
+    return historyError(ledger ? null : this.ctx.tables.sends!.source.label, ledger, err);
+  }
+
+  /**
+   * Adds the dates read from their snapshots (JS columns), then groups the dedup pairs by
+   * profile (scattered on the workers), counts each account's distinct sends of the cap and
+   * finds the dates the purge must rewrite. `reports` holds every task's report, in task order.
+   */
+  async finish(reports: HistorySliceReport[], keys: HistoryKeys, people: LoadedPeople, runner: ShardRunner): Promise<LoadedSends> {
+    const ctx = this.ctx;
+    for (const [k, r] of reports.entries()) {
+      if (r.nullPart < 0) continue;
+      const sends = ctx.tables.sends!;
+      if (this.slices[k]!.source === 'sends') throw await nullError(ctx.session, sends.source, sends.columns[r.nullColumn]!.column.name);
+      throw new CampaignError('LEDGER_CORRUPT', `the delivery ledger's columnar copy of ${this.slices[k]!.dates[r.nullPart]} has a null value`);
+    }
+    const segments = reports.map((r, k) => ({ report: r, pairStart: 0, capStart: 0, k }));
+    let pairStart = 0;
+    let capStart = 0;
+    for (const s of segments) {
+      s.pairStart = pairStart;
+      s.capStart = capStart;
+      pairStart += this.slices[s.k]!.pairCapacity;
+      capStart += this.slices[s.k]!.capCapacity;
+    }
+    // Dates read from their snapshots and journals (not compacted since their last delivery).
+    if (this.rowDates.length > 0) {
+      const rowPairs = this.rowDates.reduce((sum, d) => sum + d.accepted, 0);
+      const rowCaps = this.staging.capDay.length - capStart;
+      const sink = new HistorySink(keys, this.staging, pairStart, rowPairs, capStart, rowCaps, 0);
+      for (const d of this.rowDates) {
+        const c = d.columns!;
+        const scenario = Int32Array.from(c.scenario, (name) => this.dictionary.get(name) ?? -1);
+        for (let start = 0; start < c.count; start += HISTORY_CHUNK) {
+          const end = Math.min(c.count, start + HISTORY_CHUNK);
+          const columns = { day: c.sendDay.subarray(start, end), accountId: c.accountId.subarray(start, end), profileId: c.profileId.subarray(start, end), showId: c.showId.subarray(start, end), scenario: scenario.subarray(start, end), accepted: null };
+          sink.add(columns, end - start, 0, false);
         }
       }
-      if (d < dedupFrom || p < 0 || sBuf[i]! < 0) continue;
-      this.pairProfile[this.pairs] = p;
-      this.pairShow[this.pairs] = sBuf[i]!;
-      this.pairs++;
+      segments.push({ report: sink.report, pairStart, capStart, k: -1 });
     }
-  }
 
-  finish(): LoadedSends {
-    count(this.ctx, 'sends', 'tombstoned', this.purged);
-    count(this.ctx, 'sends', 'in_dedup_window', this.pairs);
-    const accounts = this.people.accountIds.length;
+    const sum = (f: (r: HistorySliceReport) => number, which?: 'sends'): number => segments.reduce((n, s) => n + (which === undefined || (s.k >= 0 && this.slices[s.k]!.source === which) ? f(s.report) : 0), 0);
+    if (ctx.tables.sends !== undefined) count(ctx, 'sends', 'table_rows', sum((r) => r.read, 'sends'));
+    count(ctx, 'sends', 'ledger_rows', this.ledgerRows);
+    count(ctx, 'sends', 'tombstoned', sum((r) => r.tombstoned));
+    const pairs = sum((r) => r.pairs);
+    count(ctx, 'sends', 'in_dedup_window', pairs);
+
+    // The frequency cap: rows of the last 7 days with a known account, compacted to the front.
+    const { capAccountId, capDay, capProfileId, capShowId, capScenario } = this.staging;
+    const capAccount = new Int32Array(capDay.length);
+    const accountBuf = new Int32Array(HISTORY_CHUNK);
+    let capRows = 0;
+    for (const s of segments) {
+      const end = s.capStart + s.report.capRows;
+      for (let from = s.capStart; from < end; from += HISTORY_CHUNK) {
+        const size = Math.min(HISTORY_CHUNK, end - from);
+        lookupIds(people.accountIndex, capAccountId.subarray(from, from + size), accountBuf, size);
+        for (let i = 0; i < size; i++) {
+          const a = accountBuf[i]!;
+          if (a < 0) continue;
+          const r = from + i;
+          capAccount[capRows] = a;
+          capDay[capRows] = capDay[r]!;
+          capProfileId[capRows] = capProfileId[r]!;
+          capShowId[capRows] = capShowId[r]!;
+          capScenario[capRows] = capScenario[r]!;
+          capRows++;
+        }
+      }
+    }
+    const accounts = people.accountIds.length;
     const accountSends7d = sharedInt32(accounts);
-    countDistinctSends(
-      { account: this.capAccount, day: this.capDay, profile: this.capProfile, show: this.capShow, scenario: this.capScenario },
-      this.capRows,
-      accounts,
-      accountSends7d,
+    countDistinctSends({ account: capAccount, day: capDay, profile: capProfileId, show: capShowId, scenario: capScenario }, capRows, accounts, accountSends7d);
+
+    // The dedup pairs grouped by profile: a counting sort, each segment scattered on a worker.
+    const P = keys.profileCount;
+    const sentOffsets = sharedInt32(P + 1);
+    segmentOffsets(
+      segments.map((s) => s.report.perProfile),
+      P,
+      sentOffsets,
     );
-    const { offsets, order } = groupOffsets(this.pairProfile, this.people.profileIds.length, this.pairs);
-    const sentShows = sharedInt32(this.pairs);
-    for (let i = 0; i < this.pairs; i++) sentShows[i] = this.pairShow[order[i]!]!;
-    return { sentOffsets: toShared(offsets), sentShows, accountSends7d };
+    const sentShows = sharedInt32(pairs);
+    await Promise.all(segments.filter((s) => s.report.pairs > 0).map((s) => runner.run({ kind: 'scatter-history', staging: this.staging, start: s.pairStart, pairs: s.report.pairs, cursor: s.report.perProfile, sentShows })));
+
+    // The purge's dates: those a slice found a tombstoned row in, and the others, checked apart.
+    const hits: string[] = [];
+    for (const s of segments) {
+      if (s.k < 0) continue;
+      const { dates, parts } = this.slices[s.k]!;
+      for (let p = 0; p < parts.length; p++) if (parts[p]!.purgeCheck && s.report.purgeHits[p] === 1) hits.push(dates[p]!);
+    }
+    const purgeDates = this.uncheckedDates === null ? [] : [...hits, ...(await ledgerPurgeDates(ctx, this.uncheckedDates))].sort();
+    return { sentOffsets, sentShows, accountSends7d, purgeDates };
   }
+}
+
+/** A failure reading the history: a `sends` table's is an input error; the ledger's, a file a compaction replaced. */
+function historyError(sendsLabel: string | null, ledger: boolean, err: unknown): Error {
+  if (err instanceof CampaignError) return err;
+  if (ledger && /IO Error|No files found/i.test(firstLine(err))) {
+    // A file gone from under DuckDB: only a delivery compacting a date during this run replaces it.
+    return new CampaignError('LEDGER_CHANGED', `the delivery ledger's history changed while it was read (${firstLine(err)}); run again`);
+  }
+  if (!ledger && sendsLabel !== null) return new InputError(sendsLabel, `cannot read: ${firstLine(err)}`);
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Removed profile ids ascending, shared: what the plays and the history test unknown profiles against. */
+export function sortedRemoved(ids: ReadonlySet<number>): Float64Array {
+  return toShared(Float64Array.from(ids).sort());
 }

@@ -2,8 +2,12 @@ import { describeInputFiles } from '../../io/input/table-files.js';
 import type { InputFile, TableSource } from '../../io/input/table-files.js';
 import { writeParquet } from '../../io/parquet/index.js';
 import type { ColumnValues, ParquetField } from '../../io/parquet/index.js';
-import { ingestPlaysRange, scatterPlays } from '../load/ingest-plays.js';
-import type { PlaysRangeReport, PlaysRangeTask, ScatterPlaysTask } from '../load/ingest-plays.js';
+import { scatterHistory } from '../load/ingest-history.js';
+import type { ScatterHistoryTask } from '../load/ingest-history.js';
+import { scatterPlays } from '../load/ingest-plays.js';
+import type { ScatterPlaysTask } from '../load/ingest-plays.js';
+import { drainIngestQueue } from '../load/ingest-queue.js';
+import type { IngestQueueReply, IngestQueueTask } from '../load/ingest-queue.js';
 import type { CampaignModel } from '../model/campaign-model.js';
 import { validateProfiles } from '../output/validate-outputs.js';
 import type { ProfileChecks } from '../output/validate-outputs.js';
@@ -38,8 +42,9 @@ interface Protocol {
   'write-scenario': { task: ScenarioFileTask; reply: ScenarioFileReport };
   'write-table': { task: { path: string; fields: ParquetField[]; columns: ColumnValues[]; rows: number }; reply: object };
   'describe-inputs': { task: { dataDir: string; sources: TableSource[] }; reply: { files: InputFile[] } };
-  'ingest-plays': { task: PlaysRangeTask; reply: { report: PlaysRangeReport } };
+  ingest: { task: IngestQueueTask; reply: IngestQueueReply };
   'scatter-plays': { task: ScatterPlaysTask; reply: object };
+  'scatter-history': { task: ScatterHistoryTask; reply: object };
 }
 
 export type TaskKind = keyof Protocol;
@@ -65,10 +70,14 @@ const handlers: Handlers = {
     return { kind: 'write-table' };
   },
   'describe-inputs': async (task) => ({ kind: 'describe-inputs', files: await describeInputFiles(task.dataDir, task.sources) }),
-  'ingest-plays': async (task) => ({ kind: 'ingest-plays', report: await ingestPlaysRange(task) }),
+  ingest: async (task) => ({ kind: 'ingest', ...(await drainIngestQueue(task)) }),
   'scatter-plays': async (task) => {
     scatterPlays(task);
     return { kind: 'scatter-plays' };
+  },
+  'scatter-history': async (task) => {
+    scatterHistory(task);
+    return { kind: 'scatter-history' };
   },
 };
 

@@ -36,6 +36,16 @@ export class DuckDBSession {
     return new DuckDBSession(database, connection);
   }
 
+  /** Runs `work` on a session of its own, closed once it settles: no decoder memory outlives it. */
+  static async scoped<T>(threads: number, work: (session: DuckDBSession) => Promise<T>): Promise<T> {
+    const session = await DuckDBSession.open(threads);
+    try {
+      return await work(session);
+    } finally {
+      session.close();
+    }
+  }
+
   /** Every row of a small result, values as @duckdb/node-api renders them (BIGINT as bigint). */
   async rows(sql: string): Promise<DuckDBValue[][]> {
     const rows: DuckDBValue[][] = [];

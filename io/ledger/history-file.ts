@@ -27,6 +27,11 @@ export interface HistoryFileRef {
   digest: string;
   /** Accepted records in the file. */
   accepted: number;
+  /**
+   * The distinct scenario names of the accepted records, sorted: the engine's scenario dictionary
+   * without a scan of the file. Absent in headers written before it existed.
+   */
+  scenarios?: string[];
 }
 
 export const HISTORY_FIELDS: ParquetField[] = [
@@ -99,7 +104,7 @@ export async function writeHistoryFile(stateDir: string, date: string, table: Le
   }
   await rename(temp, join(dir, file));
   await fsyncDir(dir);
-  return { file, digest, accepted: count };
+  return { file, digest, accepted: count, scenarios: [...new Set(acc.scenario)].sort() };
 }
 
 /** Removes the date's history files other than `keep` (superseded by a newer compaction). */

@@ -19,6 +19,8 @@ export interface LedgerHistoryDate {
   accepted: number;
   /** Absolute path of the columnar copy (history-file.ts), or null when the date has none. */
   file: string | null;
+  /** The distinct scenario names of the accepted sends in `file`, when its header records them (see HistoryFileRef). */
+  scenarios: string[] | null;
   /**
    * The accepted sends read from the snapshot and journals, only when `file` is null: a date not
    * compacted since its last delivery (one running now, or one that crashed), or a ledger written
@@ -43,7 +45,7 @@ export async function ledgerHistory(stateDir: string, rows: DateRange = {}): Pro
   const out: LedgerHistoryDate[] = [];
   let accepted = 0;
   for (const date of await ledgerDates(stateDir)) {
-    const entry = (await columnarEntry(stateDir, date)) ?? (inRows(date) ? await rowEntry(stateDir, date) : { date, day: tryParseDay(date)!, digest: null, accepted: 0, file: null, columns: null });
+    const entry = (await columnarEntry(stateDir, date)) ?? (inRows(date) ? await rowEntry(stateDir, date) : { date, day: tryParseDay(date)!, digest: null, accepted: 0, file: null, scenarios: null, columns: null });
     accepted += entry.accepted;
     out.push(entry);
   }
@@ -59,7 +61,7 @@ async function columnarEntry(stateDir: string, date: string): Promise<LedgerHist
     if (history === undefined) return null;
     const file = join(historyRoot(stateDir), history.file);
     if (!existsSync(file)) return null;
-    return { date, day: tryParseDay(date)!, digest: history.digest, accepted: history.accepted, file, columns: null };
+    return { date, day: tryParseDay(date)!, digest: history.digest, accepted: history.accepted, file, scenarios: history.scenarios ?? null, columns: null };
   } catch (err) {
     // A delivery compacting right now may replace the snapshot under us: read the rows instead.
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -70,7 +72,7 @@ async function columnarEntry(stateDir: string, date: string): Promise<LedgerHist
 async function rowEntry(stateDir: string, date: string): Promise<LedgerHistoryDate> {
   const columns = await readAcceptedSendColumns(stateDir, { from: date, to: date });
   const digest = acceptedDigest(columns.accountId, columns.profileId, columns.showId, columns.scenario);
-  return { date, day: tryParseDay(date)!, digest, accepted: columns.count, file: null, columns };
+  return { date, day: tryParseDay(date)!, digest, accepted: columns.count, file: null, scenarios: null, columns };
 }
 
 /** One digest for the run id over `dates`: changes whenever any of their accepted sends does. */
