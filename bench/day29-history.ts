@@ -44,16 +44,20 @@ const runDir = join(day1, values.date);
 
 const instance = await DuckDBInstance.create(':memory:');
 const db = await instance.connect();
+// At 10M profiles the lists below hold ~60M rows: without these DuckDB ran out of memory here.
+await db.run(`SET preserve_insertion_order = false`);
 const q = (path: string): string => `'${path.replaceAll("'", "''")}'`;
-// Each send account's row, with the list of shows recommended to its profile over all scenarios.
+// Each send account's row, with the list of shows recommended to its profile over all scenarios;
+// only the chosen profiles of send accounts are aggregated.
 const reader = await db.runAndReadAll(`
-  WITH recs AS (
+  WITH sent AS (SELECT account_id, profile_id, scenario, crm_id FROM read_parquet(${q(join(runDir, 'selection.parquet'))}) WHERE status = 'send'),
+  recs AS (
     SELECT profile_id, list(show_id ORDER BY k, rank) AS shows FROM (
       ${readdirSync(join(runDir, 'scenarios')).map((f, k) => `SELECT profile_id, rank, show_id, ${k} AS k FROM read_parquet(${q(join(runDir, 'scenarios', f))})`).join(' UNION ALL ')}
-    ) GROUP BY profile_id)
+    ) WHERE profile_id IN (SELECT profile_id FROM sent) GROUP BY profile_id)
   SELECT s.account_id, s.profile_id, s.scenario, s.crm_id, list_distinct(r.shows) AS shows
-  FROM read_parquet(${q(join(runDir, 'selection.parquet'))}) s JOIN recs r USING (profile_id)
-  WHERE s.status = 'send' ORDER BY s.account_id`);
+  FROM sent s JOIN recs r USING (profile_id)
+  ORDER BY s.account_id`);
 const rows = reader.getRowsJS() as [bigint, bigint, string, string, bigint[]][];
 console.log(`${rows.length.toLocaleString('en-US')} send records per date, ${days} dates`);
 
