@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, it } from 'vitest';
 import { parse } from 'yaml';
 import { effectiveConfig, loadConfigFile } from '../../engine/config/resolve-config.js';
 import { expectEqual } from '../support/expect-equal.js';
@@ -20,7 +20,7 @@ const DATE = '2026-12-24';
 
 const r: Record<string, CliResult> = {};
 
-before(async () => {
+beforeAll(async () => {
   writeFileSync(
     good,
     [

@@ -4,11 +4,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { test } from 'vitest';
 import type { SandboxFaults } from '../../bench/workloads/sandbox/sandbox-faults.js';
 import { Sandbox } from '../../bench/workloads/sandbox/sandbox-server.js';
 import { listLedgerRecords } from '../../io/ledger/list-ledger.js';
+import { cleanup } from '../support/cleanup.js';
 import { expectEqual } from '../support/expect-equal.js';
 import { tempDir } from '../support/temp-dir.js';
 import { fixtureKey, writeRunFixture } from '../engine/delivery/run-fixture.js';
@@ -44,7 +45,7 @@ function deliver(args: string[], env: Record<string, string>, onSpawn?: (kill: (
 
 async function started(faults: SandboxFaults = {}): Promise<{ sandbox: Sandbox; env: Record<string, string> }> {
   const sandbox = await Sandbox.start({ accountId: ACCOUNT, passcode: PASSCODE, faults });
-  after(() => sandbox.close());
+  cleanup(() => sandbox.close());
   return { sandbox, env: { CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE, CLEVERTAP_ENDPOINT: sandbox.url } };
 }
 
@@ -212,7 +213,7 @@ async function echoingServer(): Promise<string> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  cleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 

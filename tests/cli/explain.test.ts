@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { explainAccount } from '../../engine/explain/explain-account.js';
 import { D, cli, run, writeBase } from '../io/input/contract-fixture.js';
 import { expectEqual } from '../support/expect-equal.js';

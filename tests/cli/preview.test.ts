@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { previewCommand } from '../../cli/commands/preview.js';
 import { previewCampaign } from '../../engine/preview/preview-campaign.js';
 import type { CampaignPreview } from '../../engine/preview/preview-types.js';

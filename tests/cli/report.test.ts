@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { reportCommand } from '../../cli/commands/report.js';
 import { expectEqual } from '../support/expect-equal.js';
 import { runCli, PRODUCT_CLI } from '../support/run-cli.js';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, it } from 'vitest';
 import { config } from '../reference/fixtures.js';
 import { cli, D, run, writeBase } from '../io/input/contract-fixture.js';
 import { expectEqual } from '../support/expect-equal.js';
@@ -18,7 +18,7 @@ const root = tempDir('run-deliver-exclusion-');
 const base = join(root, 'base');
 const holdoutAll = join(root, 'holdout-all.json');
 
-before(async () => {
+beforeAll(async () => {
   await writeBase(base);
   writeFileSync(holdoutAll, JSON.stringify({ holdout: { bps: 10000 } }));
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { Sandbox } from '../../bench/workloads/index.js';
 import { generateDataset } from '../../bench/workloads/generate/generate-dataset.js';
 import { cli } from '../io/input/contract-fixture.js';

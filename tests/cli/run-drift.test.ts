@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { loadConfigFile } from '../../engine/config/resolve-config.js';
 import { runCampaign } from '../../engine/run-campaign.js';
 import { driftDataset } from '../engine/drift/drift-fixture.js';

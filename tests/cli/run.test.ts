@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { expectEqual } from '../support/expect-equal.js';
 import { tempDir } from '../support/temp-dir.js';
 import { D, STABLE_OUTPUTS, cli, copyParquet, lit, mapLimit, readOutputs, run, variant, writeBase } from '../io/input/contract-fixture.js';
@@ -22,7 +22,7 @@ const base = join(root, 'base');
 const runArgs = (data: string, out: string, ...extra: string[]): string[] => ['run', '--data', data, '--date', D, '--out', out, '--workers', '0', ...extra];
 
 let sleeper: ChildProcess;
-after(() => {
+afterAll(() => {
   if (sleeper?.exitCode === null) sleeper.kill();
 });
 
@@ -30,7 +30,7 @@ const r: Record<string, CliResult> = {};
 let baselineFiles: Record<string, string>;
 let mixedZones: string;
 
-before(async () => {
+beforeAll(async () => {
   await writeBase(base);
   baselineFiles = readOutputs((await run(base, join(root, 'out-baseline'))).outputDir);
   // plays in two files, one TIMESTAMP and one TIMESTAMP WITH TIME ZONE: reading them together casts

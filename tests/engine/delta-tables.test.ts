@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, it } from 'vitest';
 import { SCENARIOS } from '../../engine/config/config-types.js';
 import { runCampaign } from '../../engine/run-campaign.js';
 import type { RunCampaignResult } from '../../engine/run-campaign.js';
@@ -47,7 +47,7 @@ const deletedProfiles: number[] = [];
 
 const every = (n: number, k: number, rows: number): number[] => Array.from({ length: rows }, (_, i) => i).filter((i) => i % n === k);
 
-before(async () => {
+beforeAll(async () => {
   await generateDataset({ profiles: 3000, seed: 11, date: D, outDir: base, playsFiles: 2 });
   for (const d of [lake, plain, plainAtV1]) mkdirSync(d, { recursive: true });
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { SCENARIOS } from '../../engine/config/config-types.js';
 import { configFromObject, effectiveConfig } from '../../engine/config/resolve-config.js';
 import { runCampaign } from '../../engine/run-campaign.js';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SCENARIOS } from '../../engine/config/config-types.js';
 import { formatDay, parseDay } from '../../engine/dates.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'vitest';
 import { SCENARIOS } from '../../engine/config/config-types.js';
 import { configFromObject } from '../../engine/config/resolve-config.js';
 import { runCampaign } from '../../engine/run-campaign.js';

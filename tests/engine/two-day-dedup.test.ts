@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { SCENARIOS } from '../../engine/config/config-types.js';
 import { defaultConfig } from '../../engine/config/default-config.js';
 import { runCampaign } from '../../engine/run-campaign.js';

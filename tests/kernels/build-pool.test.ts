@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { buildPools, firstUnexcluded } from '../../kernels/build-pool.js';
 import { expectEqual } from '../support/expect-equal.js';
 

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { fnv1a32 } from '../../kernels/fnv1a.js';
 import { expectEqual } from '../support/expect-equal.js';
 

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { buildIdIndex, lookupId, lookupIds } from '../../kernels/id-index.js';
 import { expectEqual } from '../support/expect-equal.js';
 

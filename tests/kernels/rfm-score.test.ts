@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { atLeastScore, recencyScore, segmentIndex } from '../../kernels/rfm-score.js';
 import { expectEqual } from '../support/expect-equal.js';
 

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createTopK, offerTopK } from '../../kernels/top-k.js';
 import { expectEqual } from '../support/expect-equal.js';
 

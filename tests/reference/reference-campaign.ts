@@ -180,27 +180,6 @@ export async function runReferenceToParquet(options: ReferenceOptions & { outDir
   return { steps, totalMs: performance.now() - started };
 }
 
-/**
- * The SQL the reference runs, step by step (for reading, profiling and EXPLAIN ANALYZE); the step that
- * appends `extraSends` from JS is shown as a comment.
- */
-export async function referenceSql(options: ReferenceOptions): Promise<{ step: string; sql: string }[]> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-  try {
-    const conn = await instance.connect();
-    try {
-      return (await buildSteps(conn, options)).map(({ step, sql }) => ({
-        step,
-        sql: typeof sql === 'string' ? sql : `CREATE TABLE sends_extra (send_date DATE, account_id BIGINT, profile_id BIGINT, show_id BIGINT, scenario VARCHAR); -- + ${options.extraSends?.length ?? 0} appended rows`,
-      }));
-    } finally {
-      conn.closeSync();
-    }
-  } finally {
-    instance.closeSync();
-  }
-}
-
 /** FNV-1a 32-bit over the UTF-8 bytes of `text` (SPEC §7); `state` continues a previous hash. */
 export function fnv1a32(text: string, state = 2166136261): number {
   let h = state >>> 0;

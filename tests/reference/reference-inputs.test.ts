@@ -3,8 +3,8 @@
  * regions, timestamp encodings (TIMESTAMP ms/us/ns, WITH TIME ZONE, INT64 epoch ms), Hive directories,
  * window boundaries to the millisecond and ids up to 2^53.
  */
-import { describe, it } from 'node:test';
 import { join } from 'node:path';
+import { describe, it } from 'vitest';
 import { expectEqual } from '../support/expect-equal.js';
 import { tempDir } from '../support/temp-dir.js';
 import { runReference, runReferenceToParquet, runReferenceWithCounts } from './reference-campaign.js';

@@ -2,8 +2,8 @@
  * Reference implementation, pool scenarios (SPEC §5): trending, cluster_discovery, avod — boosts,
  * category filters, min_viewers, pool_size, windows, watched and recently-sent exclusions.
  */
-import { describe, it } from 'node:test';
 import { join } from 'node:path';
+import { describe, it } from 'vitest';
 import { expectEqual } from '../support/expect-equal.js';
 import { tempDir } from '../support/temp-dir.js';
 import { runReference } from './reference-campaign.js';

@@ -1,6 +1,6 @@
 /** Reference implementation, re_engagement (SPEC §5): candidates, the ×2 rule, boosts, dedup, filters. */
-import { describe, it } from 'node:test';
 import { join } from 'node:path';
+import { describe, it } from 'vitest';
 import { expectEqual } from '../support/expect-equal.js';
 import { tempDir } from '../support/temp-dir.js';
 import { runReference } from './reference-campaign.js';

@@ -2,8 +2,8 @@
  * Reference implementation, phases 3–4 (SPEC §6–§7): rollup methods and ties, behavior and calendar
  * selection with fallback, avod treatment, RFM segments, frequency cap, holdout hash.
  */
-import { describe, it } from 'node:test';
 import { join } from 'node:path';
+import { describe, it } from 'vitest';
 import { expectEqual } from '../support/expect-equal.js';
 import { tempDir } from '../support/temp-dir.js';
 import { fnv1a32, fnv1a32Sql, runReference, runReferenceWithCounts } from './reference-campaign.js';

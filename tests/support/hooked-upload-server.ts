@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after } from 'node:test';
+import { cleanup } from './cleanup.js';
 
 export interface HookedUploadServer {
   url: string;
@@ -33,7 +33,7 @@ export async function startHookedUploadServer(onRequest: (n: number) => Promise<
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  after(() => {
+  cleanup(() => {
     server.closeAllConnections();
     return new Promise<void>((resolve) => server.close(() => resolve()));
   });

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
+import { afterAll } from 'vitest';
 import { CLI } from '../io/input/contract-fixture.js';
 
 export interface PausedCli {
@@ -22,7 +22,7 @@ export interface PausedCli {
 }
 
 const children: ChildProcess[] = [];
-after(() => {
+afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
+import { cleanup } from './cleanup.js';
 
-/** A fresh directory removed when the test file finishes. */
+/** A fresh directory, removed when the test (or, created outside a test, the test file) finishes. */
 export function tempDir(prefix = 'campaign-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  cleanup(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }

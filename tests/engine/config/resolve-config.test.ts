@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { defaultConfig } from '../../../engine/config/default-config.js';
 import { configFromObject, deepMerge, effectiveConfig, loadConfigFile, parseConfig } from '../../../engine/config/resolve-config.js';
 import { ConfigError } from '../../../engine/errors.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { onTestFinished, test } from 'vitest';
 import { deliverRun } from '../../../engine/delivery/deliver-run.js';
 import { Sandbox, SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../../../bench/workloads/sandbox/sandbox-server.js';
 import { listLedgerRecords } from '../../../io/ledger/list-ledger.js';
@@ -21,7 +21,7 @@ function campaign(...args: string[]): { status: number | null; stdout: string; s
 test('held records CleverTap turned out to have are recorded as accepted without sending, and enter the dedup history', async () => {
   // Two connections dropped after the server took the batch: 100 records held, though CleverTap has them.
   const sandbox = await Sandbox.start({ faults: { drop: { next: 2, afterProcessing: true } } });
-  after(() => sandbox.close());
+  onTestFinished(() => sandbox.close());
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 500 });
   const config = testDelivery({ in_flight_policy: 'hold' });

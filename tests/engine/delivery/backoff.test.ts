@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { fullJitterDelay, outageWindowMs } from '../../../engine/delivery/backoff.js';
 import { parseRetryAfter } from '../../../io/clevertap/upload-client.js';
 import { expectEqual } from '../../support/expect-equal.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { onTestFinished, test } from 'vitest';
 import type { DeliveryConfig } from '../../../engine/config/config-types.js';
 import { AbortedError, DeliveryError, LockError } from '../../../engine/errors.js';
 import { deliverRun } from '../../../engine/delivery/deliver-run.js';
@@ -11,6 +11,7 @@ import type { SandboxFaults } from '../../../bench/workloads/sandbox/sandbox-fau
 import { Sandbox, SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../../../bench/workloads/sandbox/sandbox-server.js';
 import { listLedgerRecords } from '../../../io/ledger/list-ledger.js';
 import { readAcceptedSends } from '../../../io/ledger/read-accepted-sends.js';
+import { cleanup } from '../../support/cleanup.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { fixtureKey, testDelivery, writeRunFixture } from './run-fixture.js';
@@ -25,7 +26,7 @@ interface Setup {
 
 async function setup(faults: SandboxFaults, accounts = 500): Promise<Setup> {
   const sandbox = await Sandbox.start({ faults });
-  after(() => sandbox.close());
+  cleanup(() => sandbox.close());
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts });
   return { out, fx, sandbox, credentials: { accountId: SANDBOX_DEFAULT_ACCOUNT_ID, passcode: SANDBOX_DEFAULT_PASSCODE, endpoint: sandbox.url } };
@@ -126,7 +127,7 @@ test('a server crash mid-stream stops the delivery cleanly; a resume delivers th
   expectEqual(first.ledger, { accepted: crashed.accepted, dead_letter: 0, held: 0, pending: first.pending, in_flight: first.in_flight });
 
   const restarted = await Sandbox.start();
-  after(() => restarted.close());
+  onTestFinished(() => restarted.close());
   const second = await deliver(s, {}, { credentials: { ...s.credentials, endpoint: restarted.url } });
   expectEqual([second.already_accepted, second.accepted, second.recovered_in_flight.resent, second.possible_duplicates], [crashed.accepted, 450 - crashed.accepted, first.in_flight, first.in_flight]);
   const both = new Map(s.sandbox.acceptedCounts());

@@ -1,25 +1,26 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll, test } from 'vitest';
 import { DeliveryError } from '../../../engine/errors.js';
 import { deliverRun } from '../../../engine/delivery/deliver-run.js';
 import type { DeliveryCredentials } from '../../../io/clevertap/credentials.js';
 import { Sandbox, SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../../../bench/workloads/sandbox/sandbox-server.js';
 import { listLedgerRecords } from '../../../io/ledger/list-ledger.js';
 import { readAcceptedSends } from '../../../io/ledger/read-accepted-sends.js';
+import { cleanup } from '../../support/cleanup.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { fixtureKey, testDelivery, writeRunFixture } from './run-fixture.js';
 
 // One sandbox for the file; tests that count accepted records use their own (fresh counts).
 const sandbox = await Sandbox.start();
-after(() => sandbox.close());
+afterAll(() => sandbox.close());
 const credentials: DeliveryCredentials = { accountId: SANDBOX_DEFAULT_ACCOUNT_ID, passcode: SANDBOX_DEFAULT_PASSCODE, endpoint: sandbox.url };
 
 async function freshSandbox(): Promise<{ sandbox: Sandbox; credentials: DeliveryCredentials }> {
   const own = await Sandbox.start();
-  after(() => own.close());
+  cleanup(() => own.close());
   return { sandbox: own, credentials: { ...credentials, endpoint: own.url } };
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { DeliveryLoop } from '../../../engine/delivery/delivery-loop.js';
 import type { Uploader } from '../../../engine/delivery/delivery-loop.js';
 import { loadRunRecords, recordInfo } from '../../../engine/delivery/run-records.js';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { DeliveryError } from '../../../engine/errors.js';
 import { deliverRun } from '../../../engine/delivery/deliver-run.js';
 import { LEDGER_STATUSES } from '../../../io/ledger/ledger-types.js';

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { test } from 'vitest';
 import type { DeliveryConfig } from '../../../engine/config/config-types.js';
 import { deliverRun } from '../../../engine/delivery/deliver-run.js';
 import type { DeliverySummary } from '../../../engine/delivery/delivery-types.js';
 import type { SandboxFaults } from '../../../bench/workloads/sandbox/sandbox-faults.js';
 import { Sandbox, SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../../../bench/workloads/sandbox/sandbox-server.js';
 import { listLedgerRecords } from '../../../io/ledger/list-ledger.js';
+import { cleanup } from '../../support/cleanup.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { fixtureKey, testDelivery, writeRunFixture } from './run-fixture.js';
@@ -25,7 +26,7 @@ interface Setup {
 /** 450 send records; the sandbox allows far more concurrent requests than the client may use, so its peak is the client's. */
 async function setup(faults: SandboxFaults): Promise<Setup> {
   const sandbox = await Sandbox.start({ faults, maxConcurrent: 100 });
-  after(() => sandbox.close());
+  cleanup(() => sandbox.close());
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 500 });
   return { out, fx, sandbox };

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll, test } from 'vitest';
 import type { CampaignConfig } from '../../../engine/config/config-types.js';
 import { configFromObject } from '../../../engine/config/resolve-config.js';
 import type { DriftCheck, DriftResult } from '../../../engine/drift/drift-types.js';
@@ -112,7 +112,7 @@ test('a scenario share that moves past the bound is drift even when the send cou
 });
 
 const sandbox = await Sandbox.start();
-after(() => sandbox.close());
+afterAll(() => sandbox.close());
 
 test('fail: the run is published, then DriftError; delivery is refused until the drift is accepted', async () => {
   const out = join(root, 'out-fail');

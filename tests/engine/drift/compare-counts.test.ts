@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { defaultConfig } from '../../../engine/config/default-config.js';
 import { compareCounts } from '../../../engine/drift/compare-counts.js';
 import type { DriftCounts } from '../../../engine/drift/drift-types.js';

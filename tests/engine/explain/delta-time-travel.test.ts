@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, it } from 'vitest';
 import { generateDataset } from '../../../bench/workloads/generate/generate-dataset.js';
 import { explainAccount } from '../../../engine/explain/explain-account.js';
 import { buildCampaignReport } from '../../../engine/report/build-campaign-report.js';
@@ -35,7 +35,7 @@ let profiles: DeltaTableWriter;
 let plays: DeltaTableWriter;
 let profilesFile: AddAction;
 
-before(async () => {
+beforeAll(async () => {
   await generateDataset({ profiles: 1500, seed: 4, date: D, outDir: base, playsFiles: 2 });
   profiles = new DeltaTableWriter(join(lake, 'profiles'), { sql: query, fields: SPEC_FIELDS.profiles });
   profilesFile = await profiles.dataFile('p.parquet', `SELECT * FROM read_parquet('${base}/profiles.parquet') ORDER BY profile_id`);

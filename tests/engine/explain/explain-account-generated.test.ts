@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { SCENARIOS } from '../../../engine/config/config-types.js';
 import { configFromObject } from '../../../engine/config/resolve-config.js';
 import { explainAccount } from '../../../engine/explain/explain-account.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { beforeAll, test } from 'vitest';
 import { runCampaign } from '../../../engine/run-campaign.js';
 import { explainAccount } from '../../../engine/explain/explain-account.js';
 import type { Exclusion, Explanation, ScenarioExplanation } from '../../../engine/explain/explanation.js';
@@ -99,7 +99,7 @@ const out = join(dir, 'out');
 const YESTERDAY = day(1);
 let ledgerSent: { profile_id: number; show_id: number }[] = [];
 
-before(async () => {
+beforeAll(async () => {
   await writeDataset(data, DATASET);
   const sandbox = await Sandbox.start();
   const credentials = { accountId: 'SANDBOX-ACCOUNT', passcode: 'sandbox-passcode', endpoint: sandbox.url };

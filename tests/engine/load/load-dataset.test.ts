@@ -2,8 +2,8 @@
  * engine/load on real Parquet files: what the loaders make of the SPEC §2 columns (nullable
  * columns, show attributes, region mapping, tombstones, sends, id range, empty tables).
  */
-import { describe, it } from 'node:test';
 import { join } from 'node:path';
+import { describe, it } from 'vitest';
 import { defaultConfig } from '../../../engine/config/default-config.js';
 import { parseDay } from '../../../engine/dates.js';
 import { loadDataset } from '../../../engine/load/load-dataset.js';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, it } from 'vitest';
 import { CampaignError, DeliveryError } from '../../../engine/errors.js';
 import { deliverRun } from '../../../engine/delivery/deliver-run.js';
 import { Sandbox, SANDBOX_DEFAULT_ACCOUNT_ID } from '../../../bench/workloads/sandbox/sandbox-server.js';
@@ -21,7 +21,7 @@ const base = join(root, 'base');
 const sendAll = config({ holdout: { bps: 0 } });
 const holdAll = config({ holdout: { bps: 10000 } });
 
-before(() => writeBase(base));
+beforeAll(() => writeBase(base));
 
 function manifest(out: string): { run_id: string; delivery?: { run_id: string; accepted: number } } {
   return JSON.parse(readFileSync(join(out, D, 'manifest.json'), 'utf8')) as { run_id: string; delivery?: { run_id: string; accepted: number } };

@@ -7,18 +7,19 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, it } from 'node:test';
+import { beforeAll, it } from 'vitest';
 import { CLI, D, writeBase } from '../../io/input/contract-fixture.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const root = tempDir('output-error-');
 const data = join(root, 'data');
-before(() => writeBase(data));
+beforeAll(() => writeBase(data));
 
 const namespaces = spawnSync('unshare', ['-rm', 'true']).status === 0;
 
-it('disk full on --out: one line naming the file and ENOSPC, exit 1, nothing published', { skip: namespaces ? false : 'unshare -rm (user and mount namespaces) is not available' }, () => {
+it('disk full on --out: one line naming the file and ENOSPC, exit 1, nothing published', ({ skip }) => {
+  skip(!namespaces, 'unshare -rm (user and mount namespaces) is not available');
   const out = join(root, 'out');
   mkdirSync(out);
   // The run and a listing of what it left, inside the namespace that has the small filesystem.

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, it } from 'vitest';
 import { dayToUnixSeconds, parseDay } from '../../../engine/dates.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { readRunOutputs } from '../../support/read-run-outputs.js';
@@ -36,7 +36,7 @@ const dataset: Dataset = {
 
 const root = tempDir('payload-lines-');
 let outDir = '';
-before(async () => {
+beforeAll(async () => {
   const dataDir = join(root, 'data');
   await writeDataset(dataDir, dataset);
   outDir = (await run(dataDir, join(root, 'out'), { workers: 0, config: config({ holdout: { bps: 0 } }) })).outputDir;

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { AbortedError, InputError, LockError } from '../../../engine/errors.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { readRunOutputs } from '../../support/read-run-outputs.js';
@@ -21,7 +21,7 @@ const root = tempDir('publish-lock-');
 const base = join(root, 'base');
 let broken: string;
 
-before(async () => {
+beforeAll(async () => {
   await writeBase(base);
   broken = await variant(base, join(root, 'broken'), { profiles: { select: 'SELECT * FROM {src} UNION ALL SELECT * FROM {src} WHERE profile_id = 101' } });
 });
@@ -101,7 +101,7 @@ describe('publishing', () => {
 
 describe('the run lock', () => {
   const children: ChildProcess[] = [];
-  after(() => {
+  afterAll(() => {
     for (const c of children) if (c.exitCode === null) c.kill();
   });
 

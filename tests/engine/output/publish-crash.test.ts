@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, it } from 'vitest';
 import { InputError } from '../../../engine/errors.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { startPaused } from '../../support/paused-cli.js';
@@ -21,7 +21,7 @@ const base = join(root, 'base');
 let broken: string;
 let holdoutAll: string;
 
-before(async () => {
+beforeAll(async () => {
   await writeBase(base);
   // Fails on its inputs, after the run lock and the recovery, before anything is written.
   broken = await variant(base, join(root, 'broken'), { profiles: { select: 'SELECT * FROM {src} UNION ALL SELECT * FROM {src} WHERE profile_id = 101' } });
@@ -124,7 +124,8 @@ describe('SIGKILL while publishing a re-run', () => {
 
 describe('durability', () => {
   const strace = spawnSync('strace', ['-V']).status === 0;
-  it('every published file and directory is fsynced before the link swap makes the run visible', { skip: strace ? false : 'strace is not installed' }, () => {
+  it('every published file and directory is fsynced before the link swap makes the run visible', ({ skip }) => {
+    skip(!strace, 'strace is not installed');
     const out = join(root, 'fsync');
     const trace = join(root, 'fsync.trace');
     const r = spawnSync('strace', ['-f', '-y', '-qq', '-e', 'trace=fsync,fdatasync,rename,renameat,renameat2', '-o', trace, process.execPath, CLI, ...runArgs(out)], { encoding: 'utf8' });

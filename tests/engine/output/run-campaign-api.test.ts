@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, it } from 'vitest';
 import { AbortedError } from '../../../engine/errors.js';
 import type { ProgressEvent } from '../../../engine/progress.js';
 import { expectEqual } from '../../support/expect-equal.js';
@@ -15,7 +15,7 @@ import { D, readOutputs, run, writeBase } from '../../io/input/contract-fixture.
 
 const root = tempDir('run-api-');
 const base = join(root, 'base');
-before(() => writeBase(base));
+beforeAll(() => writeBase(base));
 
 const PHASES = ['load', 'profiles', 'pools', 'recommend', 'validate', 'write'];
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { MessageChannel } from 'node:worker_threads';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { Piscina } from 'piscina';
 import type { CampaignModel } from '../../../engine/model/campaign-model.js';
 import { sharedFloat64, sharedInt32, sharedUint16, sharedUint8 } from '../../../engine/model/shared-arrays.js';

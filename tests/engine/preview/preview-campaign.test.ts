@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { SCENARIOS } from '../../../engine/config/config-types.js';
 import type { CampaignConfig } from '../../../engine/config/config-types.js';
 import { defaultConfig } from '../../../engine/config/default-config.js';

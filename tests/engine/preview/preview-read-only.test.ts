@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { Sandbox } from '../../../bench/workloads/index.js';
 import { defaultConfig } from '../../../engine/config/default-config.js';
 import { deepMerge } from '../../../engine/config/resolve-config.js';

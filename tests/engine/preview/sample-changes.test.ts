@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { pickVaried, sampleChanges } from '../../../engine/preview/sample-changes.js';
 import { expectEqual } from '../../support/expect-equal.js';
 

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'vitest';
 import type { CampaignConfig } from '../../../engine/config/config-types.js';
 import { defaultConfig } from '../../../engine/config/default-config.js';
 import { configFromObject, deepMerge } from '../../../engine/config/resolve-config.js';

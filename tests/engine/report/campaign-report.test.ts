@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { beforeAll, test } from 'vitest';
 import { buildCampaignReport } from '../../../engine/report/build-campaign-report.js';
 import { liftAndBreakdowns } from '../../../engine/report/assemble-report.js';
 import type { CampaignReport, DateReport, Lift } from '../../../engine/report/report-types.js';
@@ -87,7 +87,7 @@ const out = join(root, 'out');
 const stateDir = join(root, 'state');
 let report: CampaignReport;
 
-before(async () => {
+beforeAll(async () => {
   await writeDataset(join(root, 'data'), baseDataset());
   for (const date of [D, D2]) await runCampaign({ dataDir: join(root, 'data'), date, outDir: out, config: RUN_CONFIG, workers: 0 });
   await writeDataset(join(root, 'later'), laterDataset());

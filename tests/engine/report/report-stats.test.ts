@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { absoluteLift, lift, rateCell, relativeLift } from '../../../engine/report/report-stats.js';
 import type { Estimate } from '../../../engine/report/report-types.js';
 import { expectEqual } from '../../support/expect-equal.js';

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { buildCampaignReport } from '../../../engine/report/build-campaign-report.js';
 import type { CampaignReport } from '../../../engine/report/report-types.js';
 import { runCampaign } from '../../../engine/run-campaign.js';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { defaultConfig } from '../../../engine/config/default-config.js';
 import { fnv1a32 } from '../../../kernels/fnv1a.js';
 import { INELIGIBLE_REASONS } from '../../../engine/model/campaign-model.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { DeliveryError } from '../../../engine/errors.js';
 import { checkCredentials, credentialRedactor, credentialsFromEnv, regionEndpoint, uploadUrl } from '../../../io/clevertap/credentials.js';
 import { expectEqual } from '../../support/expect-equal.js';

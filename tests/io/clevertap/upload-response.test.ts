@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { isTransientRecordCode } from '../../../io/clevertap/record-codes.js';
 import { readUploadAnswer } from '../../../io/clevertap/upload-response.js';
 import type { BatchIdentities } from '../../../io/clevertap/upload-response.js';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { DeltaError } from '../../../io/delta/delta-error.js';
 import { deletionVectorFile, deletionVectorId, readDeletionVector } from '../../../io/delta/deletion-vector.js';
 import { decodeZ85 } from '../../../io/delta/z85.js';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DuckDBSession } from '../../../io/input/duckdb-session.js';
 import { DeltaError } from '../../../io/delta/delta-error.js';
 import { prepareDeltaScan } from '../../../io/delta/scan-sql.js';
@@ -20,10 +20,10 @@ export const FIXTURES = join(process.cwd(), '..', 'shared', 'fixtures', 'delta-r
 
 let session: DuckDBSession;
 let tables = 0;
-before(async () => {
+beforeAll(async () => {
   session = await DuckDBSession.open(1);
 });
-after(() => session.close());
+afterAll(() => session.close());
 
 /** Every row of the table at `version` (default latest), columns in `select` order, sorted. */
 async function rows(dir: string, select: string, version?: number): Promise<unknown[][]> {

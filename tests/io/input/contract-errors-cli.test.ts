@@ -2,8 +2,8 @@
  * The contract cases marked `cli` (one per kind of failure) through `campaign run`: exit code 1,
  * the message on stderr as `campaign: <message>` (no stack), nothing on stdout, nothing written.
  */
-import { before, describe, it } from 'node:test';
 import { join } from 'node:path';
+import { beforeAll, describe, it } from 'vitest';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { CONTRACT_CASES, checkMessage, prepareCase } from './contract-cases.js';
@@ -16,7 +16,7 @@ const cases = CONTRACT_CASES.filter((c) => c.cli === true);
 const outcomes = new Map<string, CliResult>();
 
 // The processes run up front, three at a time; each test then checks one outcome.
-before(async () => {
+beforeAll(async () => {
   await writeBase(base);
   await mapLimit(cases, 2, async (c, i) => {
     const dir = join(root, `case-${i}`);

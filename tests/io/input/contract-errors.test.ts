@@ -4,8 +4,8 @@
  * nothing is written (no `<out>/<D>/`, no staging directory, no lock left behind).
  */
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
 import { join } from 'node:path';
+import { beforeAll, describe, it } from 'vitest';
 import { CampaignError } from '../../../engine/errors.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { expectEqual } from '../../support/expect-equal.js';
@@ -14,7 +14,7 @@ import { D, assertNothingWritten, run, writeBase } from './contract-fixture.js';
 
 const root = tempDir('contract-errors-');
 const base = join(root, 'base');
-before(() => writeBase(base));
+beforeAll(() => writeBase(base));
 
 describe('contract errors through runCampaign', () => {
   CONTRACT_CASES.forEach((c, i) => {

@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { after } from 'node:test';
 import { runCampaign } from '../../../engine/run-campaign.js';
 import type { RunCampaignOptions, RunCampaignResult } from '../../../engine/run-campaign.js';
 import { D, ago, day, writeDataset } from '../../reference/fixtures.js';
@@ -97,7 +97,7 @@ let shared: Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> | null
 
 // Registered when the test file imports this module (top level), so it runs after the whole file,
 // not after whichever test happened to open the connection first.
-after(async () => {
+afterAll(async () => {
   if (shared === null) return;
   const { instance, conn } = await shared;
   conn.closeSync();

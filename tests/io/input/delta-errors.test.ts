@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, it } from 'vitest';
 import { CampaignError, InputError } from '../../../engine/errors.js';
 import { query } from '../parquet/duckdb-query.js';
 import { DeltaTableWriter, SPEC_FIELDS, deletionVectorFile, removeOf } from '../../../bench/workloads/delta/delta-writer.js';
@@ -18,7 +18,7 @@ import { D, assertNothingWritten, cli, run, variant, writeBase } from './contrac
 
 const root = tempDir('delta-errors-');
 const base = join(root, 'base');
-before(() => writeBase(base));
+beforeAll(() => writeBase(base));
 
 const log = (version: number, suffix = '.json'): string => `${String(version).padStart(20, '0')}${suffix}`;
 

@@ -2,9 +2,9 @@
  * SPEC §2: every encoding a producer may reasonably write must read to the same model, so the
  * published scenario and selection files are byte-identical to the baseline dataset's.
  */
-import { before, describe, it } from 'node:test';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { beforeAll, describe, it } from 'vitest';
 import { expectEqual } from '../../support/expect-equal.js';
 import { readRunOutputs } from '../../support/read-run-outputs.js';
 import { tempDir } from '../../support/temp-dir.js';
@@ -17,7 +17,7 @@ const baseDir = join(root, 'base');
 let baseline: RunCampaignResult;
 let baselineFiles: Record<string, string>;
 
-before(async () => {
+beforeAll(async () => {
   await writeBase(baseDir);
   baseline = await run(baseDir, join(root, 'out-base'));
   baselineFiles = readOutputs(baseline.outputDir);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { LockError } from '../../../engine/errors.js';
 import { DateLedger } from '../../../io/ledger/date-ledger.js';
 import { purgeLedger, readAcceptedSendColumns, readAcceptedSends } from '../../../io/ledger/index.js';

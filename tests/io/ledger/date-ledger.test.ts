@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { DateLedger } from '../../../io/ledger/date-ledger.js';
 import { LedgerCorruptError } from '../../../io/ledger/ledger-snapshot.js';
 import { LEDGER_STATUSES } from '../../../io/ledger/ledger-types.js';

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { LockError } from '../../../engine/errors.js';
 import { acquireStateLock } from '../../../io/ledger/state-lock.js';
 import { tempDir } from '../../support/temp-dir.js';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { after, describe, it } from 'node:test';
+import { describe, it, onTestFinished } from 'vitest';
 import { LockError } from '../../../engine/errors.js';
 import { acquireLockFile } from '../../../io/lock/lock-file.js';
 import { expectEqual } from '../../support/expect-equal.js';
@@ -84,7 +84,9 @@ describe('taking over a stale lock', () => {
   it('six processes taking over the same stale lock at once: exactly one wins, in every round', async () => {
     const dir = tempDir('lock-race-');
     const takers = await Promise.all(Array.from({ length: 6 }, () => Taker.start()));
-    after(() => Promise.all(takers.map((t) => t.stop())));
+    onTestFinished(async () => {
+      await Promise.all(takers.map((t) => t.stop()));
+    });
     const dead = deadPid();
     const winners: number[] = [];
     for (let round = 0; round < 30; round++) {
@@ -110,7 +112,9 @@ describe('taking over a stale lock', () => {
   it('a lock naming a running PID that started at another time (a reused PID) is taken over', async () => {
     const dir = tempDir('lock-reused-');
     const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
-    after(() => sleeper.kill('SIGKILL'));
+    onTestFinished(() => {
+      sleeper.kill('SIGKILL');
+    });
     await once(sleeper, 'spawn');
     const pid = sleeper.pid!;
     writeOwner(join(dir, 'reused.lock'), { pid, start: startTicks(pid) - 1 });

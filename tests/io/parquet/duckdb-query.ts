@@ -1,6 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { after } from 'node:test';
+import { afterAll } from 'vitest';
 
 /** A value read back by DuckDB, with BIGINTs as numbers (the writer's domain is ±(2^53-1)). */
 export type Cell = null | boolean | number | string;
@@ -9,7 +9,7 @@ let instance: DuckDBInstance | null = null;
 let connection: Promise<DuckDBConnection> | null = null;
 
 // Registered at import (file level), so the database outlives every test of the file.
-after(async () => {
+afterAll(async () => {
   (await connection)?.closeSync();
   instance?.closeSync();
 });

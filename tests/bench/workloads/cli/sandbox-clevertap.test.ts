@@ -3,8 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { test } from 'vitest';
 import { expectEqual } from '../../../support/expect-equal.js';
 import { tempDir } from '../../../support/temp-dir.js';
 

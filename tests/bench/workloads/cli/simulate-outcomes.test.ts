@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { simulateOutcomesCommand } from '../../../../bench/workloads/cli/commands/simulate-outcomes.js';
 import { expectEqual } from '../../../support/expect-equal.js';
 import { runCli, WORKLOADS_CLI } from '../../../support/run-cli.js';

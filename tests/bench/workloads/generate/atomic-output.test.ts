@@ -1,8 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { test } from 'vitest';
 import { CampaignError } from '../../../../engine/errors.js';
 import { buildDirectoryAtomically } from '../../../../bench/workloads/generate/atomic-output.js';
 import { generateDataset } from '../../../../bench/workloads/generate/generate-dataset.js';

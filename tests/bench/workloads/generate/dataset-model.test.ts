@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'vitest';
 import { parseDay } from '../../../../engine/dates.js';
 import { KIDS_CATEGORY } from '../../../../bench/workloads/generate/catalog.js';
 import { buildModel } from '../../../../bench/workloads/generate/dataset-model.js';

@@ -1,7 +1,7 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll, test } from 'vitest';
 import { generateDataset, type GenerateProgress } from '../../../../bench/workloads/generate/generate-dataset.js';
 import { expectEqual } from '../../../support/expect-equal.js';
 import { tempDir } from '../../../support/temp-dir.js';
@@ -13,14 +13,14 @@ const dirs = { first: join(root, 'first'), second: join(root, 'second'), split: 
 const progress: GenerateProgress[] = [];
 let db: DatasetQuery;
 
-before(async () => {
+beforeAll(async () => {
   await generateDataset({ ...options, outDir: dirs.first, onProgress: (e) => progress.push(e) });
   await generateDataset({ ...options, outDir: dirs.second });
   await generateDataset({ ...options, outDir: dirs.split, playsFiles: 3 });
   await generateDataset({ ...options, seed: 100, outDir: dirs.otherSeed });
   db = await queryDataset(root);
 });
-after(() => db.close());
+afterAll(() => db.close());
 
 const files = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
 

@@ -1,7 +1,7 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll, test } from 'vitest';
 import { generateDataset, type GenerateSummary } from '../../../../bench/workloads/generate/generate-dataset.js';
 import { expectEqual } from '../../../support/expect-equal.js';
 import { tempDir } from '../../../support/temp-dir.js';
@@ -16,7 +16,7 @@ const sql = (text: string): Promise<Row[]> => db.sql(text);
 /** The single value of a one-row, one-column query. */
 const value = async (text: string): Promise<unknown> => Object.values((await sql(text))[0]!)[0];
 
-before(async () => {
+beforeAll(async () => {
   summary = await generateDataset({ profiles: 2000, seed: 7, date: '2026-11-22', outDir: out });
   db = await queryDataset(out);
   // Plays the engine counts (SPEC §3): long enough, known content and profile, before D.
@@ -26,7 +26,7 @@ before(async () => {
   await sql(`CREATE VIEW available AS SELECT * FROM 'catalog.parquet' WHERE release_date <= ${D} AND (expiry_date IS NULL OR expiry_date > ${D})`);
 });
 
-after(() => db.close());
+afterAll(() => db.close());
 
 const SCHEMA: Record<string, [string, string, boolean][]> = {
   catalog: [

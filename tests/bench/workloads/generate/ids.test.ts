@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'vitest';
 import { idSpace, scramble32 } from '../../../../bench/workloads/generate/ids.js';
 
 test('scrambled ids are distinct, large, unsorted and below 2^53', () => {

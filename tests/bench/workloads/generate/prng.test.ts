@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'vitest';
 import { Rng, cumulative } from '../../../../bench/workloads/generate/prng.js';
 import { expectEqual } from '../../../support/expect-equal.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { parseDay } from '../../../../engine/dates.js';
 import { buildCampaignReport } from '../../../../engine/report/build-campaign-report.js';
 import { runCampaign } from '../../../../engine/run-campaign.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { afterAll, test } from 'vitest';
 import { parseFaultSpec } from '../../../../bench/workloads/sandbox/sandbox-faults.js';
 import { Sandbox, SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../../../../bench/workloads/sandbox/sandbox-server.js';
 import { expectEqual } from '../../../support/expect-equal.js';
@@ -16,7 +16,7 @@ async function upload(sandbox: Sandbox, body: unknown, headers: Record<string, s
 }
 
 const sandbox = await Sandbox.start();
-after(() => sandbox.close());
+afterAll(() => sandbox.close());
 
 test('valid records are accepted in CleverTap shape and counted, duplicates too', async () => {
   const first = await upload(sandbox, { d: [event(1), event(2)] });

@@ -1,7 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'vitest';
 import { renderPreviewHtml } from '../../../../engine/preview/html/render-preview-html.js';
 import type { CampaignPreview } from '../../../../engine/preview/preview-types.js';
 import { dumpDom, screenshot } from '../../report/html/headless-chromium.js';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { formatCi, formatCount, formatPercent, formatPp, formatShortDate, formatSignedPercent, formatTickPercent } from '../../../../engine/report/html/format-report-numbers.js';
 import { expectEqual } from '../../../support/expect-equal.js';
 

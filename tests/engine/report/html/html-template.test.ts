@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { html } from '../../../../engine/report/html/html-template.js';
 import { expectEqual } from '../../../support/expect-equal.js';
 

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { niceTicks } from '../../../../engine/report/html/nice-ticks.js';
 import { expectEqual } from '../../../support/expect-equal.js';
 

@@ -1,7 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'vitest';
 import type { BreakdownRow, CampaignReport, Lift } from '../../../../engine/report/report-types.js';
 import { renderReportHtml } from '../../../../engine/report/html/render-report-html.js';
 import { expectEqual } from '../../../support/expect-equal.js';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { ByteBuffer } from '../../../../io/parquet/encode/byte-buffer.js';
 import { definitionLevelsMaxLength, writeDefinitionLevels } from '../../../../io/parquet/encode/definition-levels.js';
 import { expectEqual } from '../../../support/expect-equal.js';

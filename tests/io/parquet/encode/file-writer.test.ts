@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
+import { test } from 'vitest';
 import {
   type Compression, type EncodedRowGroup, ParquetFileWriter, encodeRowGroup,
 } from '../../../../io/parquet/index.js';

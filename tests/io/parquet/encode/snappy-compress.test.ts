@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { snappyCompress, snappyMaxCompressedLength } from '../../../../io/parquet/encode/snappy-compress.js';
 import { expectEqual } from '../../../support/expect-equal.js';
 

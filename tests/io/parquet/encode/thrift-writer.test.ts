@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { ThriftType, ThriftWriter } from '../../../../io/parquet/encode/thrift-writer.js';
 import { expectEqual } from '../../../support/expect-equal.js';
 import { readStruct } from '../thrift-compact-reader.js';
