@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { groupOffsets } from '../../kernels/group-offsets.js';
 import { segmentOffsets } from '../../kernels/segment-offsets.js';
 import { expectEqual } from '../support/expect-equal.js';
