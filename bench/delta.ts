@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { DuckDBSession } from '../io/input/duckdb-session.js';
 import { readSnapshot } from '../io/delta/snapshot.js';
 import { median } from './process-timing.js';
-import { DeltaTableWriter } from './workloads/delta/delta-writer.js';
+import { DeltaTableWriter, SPEC_FIELDS } from './workloads/delta/delta-writer.js';
 
 /**
  * Delta Lake benchmarks (issue 9):
@@ -26,7 +26,7 @@ const work = mkdtempSync(join(tmpdir(), 'bench-delta-'));
 async function logReplay(): Promise<void> {
   const dir = join(work, 'replay');
   const session = await DuckDBSession.open(1);
-  const w = new DeltaTableWriter(dir, { sql: (text) => session.rows(text), fields: [{ name: 'profile_id', type: 'long' }, { name: 'content_id', type: 'integer' }, { name: 'ts', type: 'timestamp' }, { name: 'watch_seconds', type: 'integer' }, { name: 'date', type: 'string' }], partitionColumns: ['date'] });
+  const w = new DeltaTableWriter(dir, { sql: (text) => session.rows(text), fields: [...SPEC_FIELDS.plays, { name: 'date', type: 'string' }], partitionColumns: ['date'] });
   for (let v = 0; v < 1000; v++) {
     const adds = [];
     for (let f = 0; f < 10; f++) {
@@ -68,7 +68,7 @@ function deltaCopy(data: string): string {
   for (const entry of readdirSync(data)) if (entry !== 'plays' && entry.endsWith('.parquet')) linkSync(join(data, entry), join(target, entry));
   const files = readdirSync(join(data, 'plays')).filter((f) => f.endsWith('.parquet')).sort();
   for (const f of files) linkSync(join(data, 'plays', f), join(target, 'plays', f));
-  const schema = { type: 'struct', fields: [['profile_id', 'long'], ['content_id', 'integer'], ['ts', 'timestamp'], ['watch_seconds', 'integer']].map(([name, type]) => ({ name, type, nullable: true, metadata: {} })) };
+  const schema = { type: 'struct', fields: SPEC_FIELDS.plays.map(({ name, type }) => ({ name, type, nullable: true, metadata: {} })) };
   const lines = [
     { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
     { metaData: { id: 'bench', format: { provider: 'parquet', options: {} }, schemaString: JSON.stringify(schema), partitionColumns: [], configuration: {}, createdTime: 0 } },

@@ -11,6 +11,9 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import roaring from 'roaring';
+import type { ParquetType } from '../../../io/parquet/parquet-column.js';
+import { TABLE_SCHEMAS } from '../generate/table-schemas.js';
+import type { GeneratedTable } from '../generate/table-schemas.js';
 
 export interface DeltaField {
   name: string;
@@ -22,48 +25,17 @@ export interface DeltaField {
 /** Runs SQL in DuckDB (the tests' shared connection, or a bench's session) and returns the rows. */
 export type RunSql = (sql: string) => Promise<unknown[][]>;
 
-/** The SPEC §2 tables as Delta schemas (Delta type names), as a Spark job writing them would declare them. */
-export const SPEC_FIELDS = {
-  catalog: [
-    { name: 'content_id', type: 'integer' },
-    { name: 'season_id', type: 'integer' },
-    { name: 'show_id', type: 'long' },
-    { name: 'show_title', type: 'string' },
-    { name: 'category', type: 'string' },
-    { name: 'release_date', type: 'date' },
-    { name: 'expiry_date', type: 'date' },
-    { name: 'avod', type: 'boolean' },
-  ],
-  accounts: [
-    { name: 'account_id', type: 'long' },
-    { name: 'crm_id', type: 'string' },
-    { name: 'plan', type: 'string' },
-    { name: 'country', type: 'string' },
-    { name: 'push_opt_in', type: 'boolean' },
-  ],
-  profiles: [
-    { name: 'profile_id', type: 'long' },
-    { name: 'account_id', type: 'long' },
-    { name: 'is_kids', type: 'boolean' },
-    { name: 'status', type: 'string' },
-    { name: 'cluster_id', type: 'long' },
-    { name: 'country', type: 'string' },
-  ],
-  plays: [
-    { name: 'profile_id', type: 'long' },
-    { name: 'content_id', type: 'integer' },
-    { name: 'ts', type: 'timestamp' },
-    { name: 'watch_seconds', type: 'integer' },
-  ],
-  regions: [
-    { name: 'country', type: 'string' },
-    { name: 'region', type: 'string' },
-  ],
-  tombstones: [
-    { name: 'account_id', type: 'long' },
-    { name: 'profile_id', type: 'long' },
-  ],
-} as const satisfies Record<string, readonly DeltaField[]>;
+/** Delta's name for each Parquet type the generator writes. */
+const DELTA_TYPES: Record<ParquetType, string> = { int32: 'integer', int64: 'long', double: 'double', bool: 'boolean', date: 'date', timestamp_ms: 'timestamp', string: 'string' };
+
+/**
+ * The SPEC §2 tables as Delta schemas, as a Spark job writing the generator's files would declare
+ * them: the generator's column types (bench/workloads/generate/table-schemas.ts, derived from the
+ * one copy of the schema) under their Delta names; every column nullable, as Spark declares them.
+ */
+export const SPEC_FIELDS = Object.fromEntries(
+  Object.entries(TABLE_SCHEMAS).map(([table, fields]) => [table, fields.map((f): DeltaField => ({ name: f.name, type: DELTA_TYPES[f.type] }))]),
+) as Record<GeneratedTable, DeltaField[]>;
 
 export interface DeltaTableOptions {
   sql: RunSql;
