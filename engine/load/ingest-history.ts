@@ -3,13 +3,16 @@ import type { Chunk } from '../../io/input/duckdb-session.js';
 import { lookupIds } from '../../kernels/id-index.js';
 import type { IdIndex } from '../../kernels/id-index.js';
 import { containsSorted } from '../../kernels/sorted-search.js';
+import { bucketCursors } from '../../kernels/bucket-offsets.js';
+import { BucketWriter } from './profile-buckets.js';
+import type { BucketGroup, ProfileBuckets } from './profile-buckets.js';
 
 /**
  * Worker side of the send history (SPEC §5 "recently sent", §7 frequency cap). The history — the
  * dataset's `sends` table and the ledger's columnar copies — is cut into slices; each slice is
  * decoded by its own DuckDB on a worker thread, like the plays. A slice's rows land in its own
- * segments of shared staging columns: (profile, show) pairs of the dedup window with a per-profile
- * count (grouped later by a counting sort, as the plays are), and the raw rows of the last 7 days
+ * segments of shared staging columns: (profile, show) pairs of the dedup window in blocks by
+ * profile bucket (grouped later by profile, as the plays are), and the raw rows of the last 7 days
  * for the cap (their accounts are mapped on the main thread, which loads the accounts meanwhile).
  */
 export interface HistorySliceTask {
@@ -17,9 +20,8 @@ export interface HistorySliceTask {
   duckdbThreads: number;
   keys: HistoryKeys;
   staging: HistoryStaging;
-  /** This slice's segment of the pair columns: [pairStart, pairStart + pairCapacity). */
-  pairStart: number;
-  pairCapacity: number;
+  /** How the pairs are staged for grouping by profile. */
+  buckets: ProfileBuckets;
   /** This slice's segment of the cap columns: [capStart, capStart + capCapacity). */
   capStart: number;
   capCapacity: number;
@@ -66,7 +68,7 @@ export interface HistoryStaging {
 }
 
 export interface HistorySliceReport {
-  /** Pairs written at [pairStart, pairStart + pairs), cap rows at [capStart, capStart + capRows). */
+  /** Pairs written (see `written`), cap rows written at [capStart, capStart + capRows). */
   pairs: number;
   capRows: number;
   /** Rows read (every status), accepted rows removed by a tombstone. */
@@ -77,8 +79,8 @@ export interface HistorySliceReport {
   /** Part and column of a null found in a non-nullable column, or -1. */
   nullPart: number;
   nullColumn: number;
-  /** Dedup-window pairs per profile in this slice (shared, becomes the scatter cursor). */
-  perProfile: Int32Array;
+  /** Per profile bucket: the (start, rows) runs of pair staging rows this slice wrote. */
+  written: Int32Array[];
 }
 
 export const HISTORY_CHUNK = 2048;
@@ -104,19 +106,18 @@ export class HistorySink {
   private readonly sBuf = new Int32Array(HISTORY_CHUNK);
   private readonly taBuf = new Int32Array(HISTORY_CHUNK);
   private readonly tpBuf = new Int32Array(HISTORY_CHUNK);
-  private pairEnd: number;
+  private readonly writer: BucketWriter;
   private capEnd: number;
 
   constructor(
     private readonly keys: HistoryKeys,
     private readonly staging: HistoryStaging,
-    private readonly pairStart: number,
-    pairCapacity: number,
+    buckets: ProfileBuckets,
     private readonly capStart: number,
     capCapacity: number,
     parts: number,
   ) {
-    this.pairEnd = pairStart + pairCapacity;
+    this.writer = new BucketWriter(buckets);
     this.capEnd = capStart + capCapacity;
     this.report = {
       pairs: 0,
@@ -126,24 +127,23 @@ export class HistorySink {
       purgeHits: new Uint8Array(Math.max(1, parts)),
       nullPart: -1,
       nullColumn: -1,
-      perProfile: new Int32Array(new SharedArrayBuffer(Math.max(1, keys.profileCount) * 4)),
+      written: [],
     };
   }
 
   /** Adds `size` rows (at most HISTORY_CHUNK) of part `part`. */
   add(c: HistoryColumns, size: number, part: number, purgeCheck: boolean): void {
-    const { keys, staging, pBuf, sBuf, taBuf, tpBuf, report } = this;
+    const { keys, staging, pBuf, sBuf, taBuf, tpBuf, report, writer } = this;
     const { day, accountId, profileId, showId, scenario, accepted } = c;
     const { day: D, dedupFrom, capFrom, removedProfileIds, tombstonedAccounts, tombstonedProfiles } = keys;
     const { pairProfile, pairShow, capAccountId, capDay, capProfileId, capShowId, capScenario } = staging;
-    const perProfile = report.perProfile;
     lookupIds(keys.profileIndex, profileId, pBuf, size);
     lookupIds(keys.showIndex, showId, sBuf, size);
     const tombA = tombstonedAccounts !== null;
     if (tombA) lookupIds(tombstonedAccounts, accountId, taBuf, size);
     const checkProfiles = purgeCheck && tombstonedProfiles !== null;
     if (checkProfiles) lookupIds(tombstonedProfiles, profileId, tpBuf, size);
-    let pair = this.pairStart + report.pairs;
+    let pairs = report.pairs;
     let cap = this.capStart + report.capRows;
     let tombstoned = 0;
     let hit = 0;
@@ -171,17 +171,22 @@ export class HistorySink {
       }
       const s = sBuf[i]!;
       if (d < dedupFrom || p < 0 || s < 0) continue;
-      if (pair >= this.pairEnd) throw new Error('history slice holds more rows than planned');
-      pairProfile[pair] = p;
-      pairShow[pair] = s;
-      perProfile[p]!++;
-      pair++;
+      const k = writer.slot(p);
+      pairProfile[k] = p;
+      pairShow[k] = s;
+      pairs++;
     }
     report.read += size;
     report.tombstoned += tombstoned;
     if (hit === 1) report.purgeHits[part] = 1;
-    report.pairs = pair - this.pairStart;
+    report.pairs = pairs;
     report.capRows = cap - this.capStart;
+  }
+
+  /** The report, once every row is added. */
+  finish(): HistorySliceReport {
+    this.report.written = this.writer.written();
+    return this.report;
   }
 
   /** Adds a streamed chunk of part `part` (columns as in HistoryPart); false when a value is null. */
@@ -205,7 +210,7 @@ export function ingestHistorySlice(task: HistorySliceTask): Promise<HistorySlice
 
 /** The ingest of one slice through a given session (a Delta `sends` table's, which holds its deletion vectors). */
 export async function ingestHistoryWith(db: DuckDBSession, task: HistorySliceTask): Promise<HistorySliceReport> {
-  const sink = new HistorySink(task.keys, task.staging, task.pairStart, task.pairCapacity, task.capStart, task.capCapacity, task.parts.length);
+  const sink = new HistorySink(task.keys, task.staging, task.buckets, task.capStart, task.capCapacity, task.parts.length);
   for (const [k, part] of task.parts.entries()) {
     let ok = true;
     await db.stream(part.sql, (chunk) => {
@@ -213,22 +218,25 @@ export async function ingestHistoryWith(db: DuckDBSession, task: HistorySliceTas
     });
     if (!ok) break;
   }
-  return sink.report;
+  return sink.finish();
 }
 
-export interface ScatterHistoryTask {
-  staging: HistoryStaging;
-  start: number;
-  pairs: number;
-  /** Where this slice's next pair of profile p goes; advanced as pairs are placed. */
-  cursor: Int32Array;
+export interface GroupHistoryTask {
+  pairProfile: Int32Array;
+  pairShow: Int32Array;
+  bucket: BucketGroup;
+  /** The model's sent offsets (shared): this task fills those of the bucket's profiles. */
+  offsets: Int32Array;
   sentShows: Int32Array;
 }
 
-/** Places a slice's pairs at their grouped positions (slices own disjoint positions). */
-export function scatterHistory(task: ScatterHistoryTask): void {
-  const { staging, cursor, sentShows } = task;
-  const { pairProfile, pairShow } = staging;
-  const end = task.start + task.pairs;
-  for (let i = task.start; i < end; i++) sentShows[cursor[pairProfile[i]!]!++] = pairShow[i]!;
+/** Groups one bucket's staged pairs by profile (buckets own disjoint positions). */
+export function groupHistory(task: GroupHistoryTask): void {
+  const { pairProfile, pairShow, bucket, offsets, sentShows } = task;
+  const { lo, segments } = bucket;
+  const cursor = bucketCursors(pairProfile, segments, lo, bucket.hi, bucket.base, offsets);
+  for (let s = 0; s < segments.length; s += 2) {
+    const end = segments[s]! + segments[s + 1]!;
+    for (let i = segments[s]!; i < end; i++) sentShows[cursor[pairProfile[i]! - lo]!++] = pairShow[i]!;
+  }
 }

@@ -2,13 +2,16 @@ import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { lookupIds } from '../../kernels/id-index.js';
 import type { IdIndex } from '../../kernels/id-index.js';
 import { containsSorted } from '../../kernels/sorted-search.js';
+import { bucketCursors } from '../../kernels/bucket-offsets.js';
+import { BucketWriter } from './profile-buckets.js';
+import type { BucketGroup, ProfileBuckets } from './profile-buckets.js';
 
 /**
- * Worker side of the plays ingest (SPEC §3). The plays are cut into ranges of whole row groups;
- * each range is decoded by its own DuckDB on a worker thread, so every core decodes while the
- * main thread loads the send history. A range's counted plays land in its own segment of shared
- * staging columns, with a per-profile count; a second task per segment scatters them into the
- * model's columns grouped by profile (a parallel counting sort).
+ * Worker side of the plays ingest (SPEC §3). The plays are cut into ranges of whole files or row
+ * groups; each range is decoded by its own DuckDB on a worker thread, so every core decodes while
+ * the main thread loads the accounts. A range's counted plays land in blocks of shared staging
+ * columns by profile bucket (profile-buckets.ts); a second task per bucket groups them into the
+ * model's columns by profile (a parallel counting sort).
  */
 export interface PlaysRangeTask {
   /** The SELECT of profile_id, content_id, ts (as a day), watch_seconds for this range. */
@@ -18,13 +21,10 @@ export interface PlaysRangeTask {
   contentIndex: IdIndex;
   /** Ids of tombstoned profiles, ascending: an unknown profile found here is counted as `tombstoned`. */
   removedProfileIds: Float64Array;
-  profileCount: number;
   day: number;
   minSeconds: number;
   staging: PlaysStaging;
-  /** This range's segment of the staging columns: [start, start + capacity). */
-  start: number;
-  capacity: number;
+  buckets: ProfileBuckets;
 }
 
 /** Counted plays before grouping (shared; segments written by different workers). */
@@ -36,7 +36,6 @@ export interface PlaysStaging {
 }
 
 export interface PlaysRangeReport {
-  /** Counted plays written at [start, start + counted). */
   counted: number;
   read: number;
   future: number;
@@ -48,8 +47,8 @@ export interface PlaysRangeReport {
   badSeconds: number;
   /** Index of a non-nullable column found null in this range, or -1. */
   nullColumn: number;
-  /** Counted plays per profile in this range (shared, becomes the scatter cursor). */
-  perProfile: Int32Array;
+  /** Per profile bucket: the (start, rows) runs of staging rows this range wrote. */
+  written: Int32Array[];
 }
 
 const CHUNK = 2048;
@@ -61,14 +60,13 @@ export function ingestPlaysRange(task: PlaysRangeTask): Promise<PlaysRangeReport
 
 /** The ingest of one range through a given session (a Delta table's, which holds its deletion vectors). */
 export async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promise<PlaysRangeReport> {
-  const { day: D, minSeconds, staging, start, removedProfileIds } = task;
+  const { day: D, minSeconds, staging, removedProfileIds } = task;
   const { profile, content, daysAgo, seconds } = staging;
-  const perProfile = new Int32Array(new SharedArrayBuffer(Math.max(1, task.profileCount) * 4));
+  const writer = new BucketWriter(task.buckets);
   const pBuf = new Int32Array(CHUNK);
   const cBuf = new Int32Array(CHUNK);
-  const end = start + task.capacity;
-  const r: PlaysRangeReport = { counted: 0, read: 0, future: 0, unknownProfile: 0, tombstoned: 0, unknownContent: 0, short: 0, badSeconds: -1, nullColumn: -1, perProfile };
-  let n = start;
+  const r: PlaysRangeReport = { counted: 0, read: 0, future: 0, unknownProfile: 0, tombstoned: 0, unknownContent: 0, short: 0, badSeconds: -1, nullColumn: -1, written: [] };
+  let n = 0;
   const rows = await db.stream(task.sql, (chunk) => {
     if (r.nullColumn >= 0) return;
     for (let c = 0; c < 4; c++) {
@@ -107,38 +105,41 @@ export async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promi
         continue;
       }
       if (w > 2147483647 && r.badSeconds < 0) r.badSeconds = w;
-      if (n >= end) throw new Error(`plays range holds more rows than its row groups promise (${task.capacity})`);
-      profile[n] = p;
-      content[n] = c;
-      daysAgo[n] = D - d;
-      seconds[n] = w;
-      perProfile[p]!++;
+      const k = writer.slot(p);
+      profile[k] = p;
+      content[k] = c;
+      daysAgo[k] = D - d;
+      seconds[k] = w;
       n++;
     }
   });
-  r.counted = n - start;
+  r.counted = n;
   r.read = rows;
+  r.written = writer.written();
   return r;
 }
 
-export interface ScatterPlaysTask {
+export interface GroupPlaysTask {
   staging: PlaysStaging;
-  start: number;
-  counted: number;
-  /** Where this segment's next play of profile p goes; advanced as rows are placed. */
-  cursor: Int32Array;
+  bucket: BucketGroup;
+  /** The model's play offsets (shared): this task fills those of the bucket's profiles. */
+  offsets: Int32Array;
   out: { content: Int32Array; daysAgo: Uint16Array; seconds: Int32Array };
 }
 
-/** Places a segment's counted plays at their grouped positions (segments own disjoint positions). */
-export function scatterPlays(task: ScatterPlaysTask): void {
-  const { staging, cursor, out } = task;
+/** Groups one bucket's staged plays by profile into the model's columns (buckets own disjoint positions). */
+export function groupPlays(task: GroupPlaysTask): void {
+  const { staging, bucket, offsets, out } = task;
   const { profile, content, daysAgo, seconds } = staging;
-  const end = task.start + task.counted;
-  for (let i = task.start; i < end; i++) {
-    const k = cursor[profile[i]!]!++;
-    out.content[k] = content[i]!;
-    out.daysAgo[k] = daysAgo[i]!;
-    out.seconds[k] = seconds[i]!;
+  const { lo, segments } = bucket;
+  const cursor = bucketCursors(profile, segments, lo, bucket.hi, bucket.base, offsets);
+  for (let s = 0; s < segments.length; s += 2) {
+    const end = segments[s]! + segments[s + 1]!;
+    for (let i = segments[s]!; i < end; i++) {
+      const k = cursor[profile[i]! - lo]!++;
+      out.content[k] = content[i]!;
+      out.daysAgo[k] = daysAgo[i]!;
+      out.seconds[k] = seconds[i]!;
+    }
   }
 }

@@ -4,7 +4,6 @@ import { rawTimestampLiteral } from '../../io/input/raw-timestamp.js';
 import { InputError } from '../errors.js';
 import { sharedInt32, sharedUint16 } from '../model/shared-arrays.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
-import { segmentOffsets } from '../../kernels/segment-offsets.js';
 import { ingestWith } from './ingest-plays.js';
 import type { PlaysRangeReport, PlaysRangeTask, PlaysStaging } from './ingest-plays.js';
 import { count, table } from './load-context.js';
@@ -12,6 +11,7 @@ import type { LoadContext } from './load-context.js';
 import type { LoadedCatalog } from './load-catalog.js';
 import type { ProfileKeys } from './load-people.js';
 import { planRanges } from './plays-ranges.js';
+import { bucketGroups, planBuckets } from './profile-buckets.js';
 
 export interface LoadedPlays {
   playOffsets: Int32Array;
@@ -35,10 +35,10 @@ export interface PlaysPlan {
  * SPEC §3: reads plays of the history window, keeps the counted ones (known profile, known
  * content, watch_seconds ≥ min_play_seconds, before D) and groups them by profile.
  *
- * The plays are cut into slices of whole row groups decoded on the worker threads, each with its
- * own DuckDB (ingest-plays.ts): ids become dense indexes there, chunk by chunk, so the raw id
- * columns are never held whole. `finish` then scatters each slice's plays into profile order on
- * the workers (a counting sort: per-slice counts → offsets → disjoint cursors).
+ * The plays are cut into slices of whole files or row groups decoded on the worker threads, each
+ * with its own DuckDB (ingest-plays.ts): ids become dense indexes there, chunk by chunk, so the
+ * raw id columns are never held whole. Each slice writes its plays into staging blocks by
+ * profile bucket; `finish` then groups each bucket by profile on the workers (profile-buckets.ts).
  */
 export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: LoadedCatalog, removedProfileIds: Float64Array, readers: number): Promise<PlaysPlan> {
   const { source, columns: bound } = table(ctx, 'plays');
@@ -49,30 +49,26 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
   const window = `"ts" >= ${rawTimestampLiteral(ts.sourceType, from)}`;
   await probeNulls(ctx.session, source, bound);
   const plan = await planRanges(ctx.session, source, readers * RANGES_PER_THREAD);
-  // Row counts from the footers size every array once: no growing, no copying.
-  const capacity = plan.ranges.reduce((n, r) => n + r.rows, 0);
-  const staging: PlaysStaging = { profile: sharedInt32(capacity), content: sharedInt32(capacity), daysAgo: sharedUint16(capacity), seconds: sharedInt32(capacity) };
   const P = people.profileIds.length;
+  // Row counts from the footers size the staging once: no growing, no copying.
+  const buckets = planBuckets(P, readers, plan.reduce((n, r) => n + r.rows, 0), plan.length);
+  const capacity = buckets.blocks * buckets.blockRows;
+  const staging: PlaysStaging = { profile: sharedInt32(capacity), content: sharedInt32(capacity), daysAgo: sharedUint16(capacity), seconds: sharedInt32(capacity) };
   const select = bound.map((b) => b.sql).join(', ');
   const duckdbThreads = Math.max(1, Math.floor(availableParallelism() / readers));
-  let start = 0;
-  const ranges = plan.ranges.map((range): PlaysRangeTask => {
-    const task: PlaysRangeTask = {
-      sql: `SELECT ${select} FROM ${plan.from} WHERE ${window}${range.where === '' ? '' : ` AND ${range.where}`}`,
+  const ranges = plan.map(
+    (range): PlaysRangeTask => ({
+      sql: `SELECT ${select} FROM ${range.from} WHERE ${window}${range.where === '' ? '' : ` AND ${range.where}`}`,
       duckdbThreads,
       profileIndex: people.profileIndex,
       contentIndex: catalog.contentIndex,
       removedProfileIds,
-      profileCount: P,
       day: D,
       minSeconds: ctx.config.min_play_seconds,
       staging,
-      start,
-      capacity: range.rows,
-    };
-    start += range.rows;
-    return task;
-  });
+      buckets,
+    }),
+  );
   let inline: PlaysRangeReport | null = null;
   if (source.delta !== null) {
     // A Delta table's SQL reads the deletion vectors this session holds: decoded here, in one slice.
@@ -98,15 +94,16 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
       const dropped = { future: sum('future'), unknown_profile: sum('unknownProfile'), tombstoned: sum('tombstoned'), unknown_content: sum('unknownContent'), short: sum('short') };
       for (const [reason, k] of Object.entries(dropped)) count(ctx, 'plays_dropped', reason, k);
 
-      // Each slice's counts become its cursors, in slice order, so a profile's plays keep their file order.
+      // Buckets list the slices' blocks in slice order, so a profile's plays keep their file order.
       const offsets = sharedInt32(P + 1);
-      segmentOffsets(
-        reports.map((r) => r.perProfile),
+      const { groups } = bucketGroups(
+        buckets,
         P,
+        reports.map((r) => r.written),
         offsets,
       );
       const out = { content: sharedInt32(n), daysAgo: sharedUint16(n), seconds: sharedInt32(n) };
-      await Promise.all(reports.map((r, k) => runner.run({ kind: 'scatter-plays', staging, start: ranges[k]!.start, counted: r.counted, cursor: r.perProfile, out })));
+      await Promise.all(groups.map((bucket) => (bucket.segments.length === 0 ? offsets.fill(bucket.base, bucket.lo, bucket.hi) : runner.run({ kind: 'group-plays', staging, bucket, offsets, out }))));
       return { playOffsets: offsets, playContent: out.content, playDaysAgo: out.daysAgo, playSeconds: out.seconds };
     },
   };

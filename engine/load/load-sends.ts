@@ -1,7 +1,6 @@
 import { buildIdIndex, lookupIds } from '../../kernels/id-index.js';
 import type { IdIndex } from '../../kernels/id-index.js';
 import { countDistinctSends } from '../../kernels/distinct-sends.js';
-import { segmentOffsets } from '../../kernels/segment-offsets.js';
 import { sqlString } from '../../io/input/duckdb-session.js';
 import { firstLine, nullError, probeNulls } from '../../io/input/read-table.js';
 import { sourceSql } from '../../io/input/table-files.js';
@@ -17,6 +16,8 @@ import type { LoadContext } from './load-context.js';
 import type { LoadedCatalog } from './load-catalog.js';
 import type { LoadedPeople, ProfileKeys } from './load-people.js';
 import { planRanges } from './plays-ranges.js';
+import { bucketGroups, planBuckets } from './profile-buckets.js';
+import type { ProfileBuckets } from './profile-buckets.js';
 import type { Tombstones } from './load-tombstones.js';
 
 export interface LoadedSends {
@@ -54,6 +55,9 @@ interface PlannedSlice {
  * tombstones, so the purge knows its dates without reading them again.
  */
 export class HistoryIngest {
+  /** How the pairs are staged, once the profiles are known (`keys`). */
+  private buckets: ProfileBuckets | null = null;
+
   private constructor(
     private readonly ctx: LoadContext,
     private readonly slices: PlannedSlice[],
@@ -67,6 +71,9 @@ export class HistoryIngest {
     /** Ledger dates the slices do not check against the tombstones; null when there is no tombstoned id. */
     private readonly uncheckedDates: LedgerHistoryDate[] | null,
     private readonly tombstones: { accounts: IdIndex | null; profiles: IdIndex | null },
+    /** Pairs the slices and the snapshot dates can hold (footers and headers), and the readers. */
+    private readonly pairRows: number,
+    private readonly readers: number,
   ) {}
 
   /** Plans the slices and sizes the staging columns (row counts from the footers and headers). */
@@ -109,8 +116,8 @@ export class HistoryIngest {
       const select = `${day}, ${account}, ${profile}, ${show}, ${codeSql(scenario)}, TRUE`;
       inlineSends = t.source.delta !== null;
       const plan = await planRanges(ctx.session, t.source, inlineSends ? 1 : readers);
-      for (const range of plan.ranges) {
-        const sql = `SELECT ${select} FROM ${plan.from}${range.where === '' ? '' : ` WHERE ${range.where}`}`;
+      for (const range of plan) {
+        const sql = `SELECT ${select} FROM ${range.from}${range.where === '' ? '' : ` WHERE ${range.where}`}`;
         slices.push({ parts: [{ sql, purgeCheck: false }], dates: [null], pairCapacity: range.rows, capCapacity: range.rows, source: 'sends' });
       }
     }
@@ -144,8 +151,9 @@ export class HistoryIngest {
     const pairs = slices.reduce((sum, s) => sum + s.pairCapacity, 0) + rowPairs;
     const caps = slices.reduce((sum, s) => sum + s.capCapacity, 0) + rowDates.reduce((sum, d) => sum + (inCap(d.day) ? d.accepted : 0), 0);
     const staging: HistoryStaging = {
-      pairProfile: sharedInt32(pairs),
-      pairShow: sharedInt32(pairs),
+      // Sized by `keys`, once the profile count is known.
+      pairProfile: sharedInt32(0),
+      pairShow: sharedInt32(0),
       capAccountId: sharedFloat64(caps),
       capDay: sharedInt32(caps),
       capProfileId: sharedFloat64(caps),
@@ -164,12 +172,19 @@ export class HistoryIngest {
       ledgerRows,
       uncheckedDates,
       { accounts: index(tombstones.accountIds), profiles: index(tombstones.profileIds) },
+      pairs,
+      readers,
     );
   }
 
   /** The keys every slice checks its rows against, once the profiles are known. */
   keys(people: ProfileKeys, catalog: LoadedCatalog, removedProfileIds: Float64Array): HistoryKeys {
     const D = this.ctx.day;
+    // Every slice writes pairs, and so does the sink of the snapshot dates.
+    const buckets = planBuckets(people.profileIds.length, this.readers, this.pairRows, this.slices.length + 1);
+    this.buckets = buckets;
+    this.staging.pairProfile = sharedInt32(buckets.blocks * buckets.blockRows);
+    this.staging.pairShow = sharedInt32(buckets.blocks * buckets.blockRows);
     return {
       profileIndex: people.profileIndex,
       showIndex: catalog.showIndex,
@@ -185,14 +200,17 @@ export class HistoryIngest {
 
   /** Every slice as a task, in source order (staging segments assigned in that order). */
   tasks(keys: HistoryKeys, duckdbThreads: number): HistorySliceTask[] {
-    let pairStart = 0;
     let capStart = 0;
     return this.slices.map((s) => {
-      const task: HistorySliceTask = { parts: s.parts, duckdbThreads, keys, staging: this.staging, pairStart, pairCapacity: s.pairCapacity, capStart, capCapacity: s.capCapacity };
-      pairStart += s.pairCapacity;
+      const task: HistorySliceTask = { parts: s.parts, duckdbThreads, keys, staging: this.staging, buckets: this.bucketsOf(), capStart, capCapacity: s.capCapacity };
       capStart += s.capCapacity;
       return task;
     });
+  }
+
+  private bucketsOf(): ProfileBuckets {
+    if (this.buckets === null) throw new Error('history keys not made yet');
+    return this.buckets;
   }
 
   /** Whether task `i` must be decoded by this thread's session (a Delta `sends` table) rather than on a worker. */
@@ -228,20 +246,16 @@ export class HistoryIngest {
       if (this.slices[k]!.source === 'sends') throw await nullError(ctx.session, sends.source, sends.columns[r.nullColumn]!.column.name);
       throw new CampaignError('LEDGER_CORRUPT', `the delivery ledger's columnar copy of ${this.slices[k]!.dates[r.nullPart]} has a null value`);
     }
-    const segments = reports.map((r, k) => ({ report: r, pairStart: 0, capStart: 0, k }));
-    let pairStart = 0;
+    const segments = reports.map((r, k) => ({ report: r, capStart: 0, k }));
     let capStart = 0;
     for (const s of segments) {
-      s.pairStart = pairStart;
       s.capStart = capStart;
-      pairStart += this.slices[s.k]!.pairCapacity;
       capStart += this.slices[s.k]!.capCapacity;
     }
     // Dates read from their snapshots and journals (not compacted since their last delivery).
     if (this.rowDates.length > 0) {
-      const rowPairs = this.rowDates.reduce((sum, d) => sum + d.accepted, 0);
       const rowCaps = this.staging.capDay.length - capStart;
-      const sink = new HistorySink(keys, this.staging, pairStart, rowPairs, capStart, rowCaps, 0);
+      const sink = new HistorySink(keys, this.staging, this.bucketsOf(), capStart, rowCaps, 0);
       for (const d of this.rowDates) {
         const c = d.columns!;
         const scenario = Int32Array.from(c.scenario, (name) => this.dictionary.get(name) ?? -1);
@@ -251,7 +265,7 @@ export class HistoryIngest {
           sink.add(columns, end - start, 0, false);
         }
       }
-      segments.push({ report: sink.report, pairStart, capStart, k: -1 });
+      segments.push({ report: sink.finish(), capStart, k: -1 });
     }
 
     const sum = (f: (r: HistorySliceReport) => number, which?: 'sends'): number => segments.reduce((n, s) => n + (which === undefined || (s.k >= 0 && this.slices[s.k]!.source === which) ? f(s.report) : 0), 0);
@@ -288,16 +302,18 @@ export class HistoryIngest {
     const accountSends7d = sharedInt32(accounts);
     countDistinctSends({ account: capAccount, day: capDay, profile: capProfileId, show: capShowId, scenario: capScenario }, capRows, accounts, accountSends7d);
 
-    // The dedup pairs grouped by profile: a counting sort, each segment scattered on a worker.
+    // The dedup pairs grouped by profile: a counting sort, bucket by bucket on the workers.
     const P = keys.profileCount;
     const sentOffsets = sharedInt32(P + 1);
-    segmentOffsets(
-      segments.map((s) => s.report.perProfile),
+    const { groups } = bucketGroups(
+      this.bucketsOf(),
       P,
+      segments.map((s) => s.report.written),
       sentOffsets,
     );
     const sentShows = sharedInt32(pairs);
-    await Promise.all(segments.filter((s) => s.report.pairs > 0).map((s) => runner.run({ kind: 'scatter-history', staging: this.staging, start: s.pairStart, pairs: s.report.pairs, cursor: s.report.perProfile, sentShows })));
+    const { pairProfile, pairShow } = this.staging;
+    await Promise.all(groups.map((bucket) => (bucket.segments.length === 0 ? sentOffsets.fill(bucket.base, bucket.lo, bucket.hi) : runner.run({ kind: 'group-history', pairProfile, pairShow, bucket, offsets: sentOffsets, sentShows }))));
 
     // The purge's dates: those a slice found a tombstoned row in, and the others, checked apart.
     const hits: string[] = [];

@@ -1,51 +1,70 @@
 import { sqlString } from '../../io/input/duckdb-session.js';
 import type { DuckDBSession } from '../../io/input/duckdb-session.js';
+import { sourceFooters } from '../../io/input/footer-stats.js';
 import { sourceSql } from '../../io/input/table-files.js';
 import type { TableSource } from '../../io/input/table-files.js';
 
-/** A slice of a table that one reader decodes: whole row groups of one file, or the whole source. */
+/** A slice of a table that one reader decodes: a run of whole files, or whole row groups of one file. */
 export interface TableRange {
-  /** Extra WHERE conditions selecting the slice ('' for the whole source). */
+  /** The table expression reading the slice's files. */
+  from: string;
+  /** Extra WHERE conditions selecting the slice's rows of them ('' for all). */
   where: string;
   /** Rows the slice holds (from the Parquet footers): the most it can stream. */
   rows: number;
 }
 
 /**
- * Cuts a Parquet source into about `parts` slices of whole row groups (never across files), so
- * several readers decode it at once. DuckDB skips the other files and row groups of a slice by
- * its `filename` and `file_row_number` filters. A Delta table (a table expression with its own
- * filters over the session's deletion vectors) is one slice.
+ * Cuts a Parquet source into about `parts` slices of about equal rows, so several readers decode
+ * it at once and the cost follows the rows, not the files: consecutive small files are one slice
+ * (a `read_parquet` of just those files), a file larger than a slice is cut at row groups (its
+ * `file_row_number` filter lets DuckDB skip the other row groups). A Delta table (a table
+ * expression with its own filters over the session's deletion vectors) is one slice.
  */
-export async function planRanges(session: DuckDBSession, source: TableSource, parts: number): Promise<{ from: string; ranges: TableRange[] }> {
-  const plain = sourceSql(source);
-  const [[total]] = (await session.rows(`SELECT count(*) FROM ${plain}`)) as [[bigint]];
-  if (source.delta !== null || parts <= 1) return { from: plain, ranges: [{ where: '', rows: Number(total) }] };
-  const groups = (await session.rows(
-    `SELECT DISTINCT file_name, row_group_id, row_group_num_rows FROM parquet_metadata([${source.files.map(sqlString).join(', ')}]) ORDER BY file_name, row_group_id`,
-  )) as [string, bigint, bigint][];
-  const target = Math.max(1, Math.ceil(Number(total) / parts));
-  const ranges: TableRange[] = [];
-  let file = '';
-  let fileRow = 0;
-  let sliceStart = 0;
-  let sliceRows = 0;
-  const flush = (): void => {
-    if (sliceRows > 0) ranges.push({ where: `filename = ${sqlString(file)} AND file_row_number >= ${sliceStart} AND file_row_number < ${sliceStart + sliceRows}`, rows: sliceRows });
-    sliceStart = fileRow;
-    sliceRows = 0;
-  };
-  for (const [name, , numRows] of groups) {
-    if (name !== file) {
-      flush();
-      file = name;
-      fileRow = 0;
-      sliceStart = 0;
-    }
-    sliceRows += Number(numRows);
-    fileRow += Number(numRows);
-    if (sliceRows >= target) flush();
+export async function planRanges(session: DuckDBSession, source: TableSource, parts: number): Promise<TableRange[]> {
+  const footers = await sourceFooters(session, source);
+  if (footers === null) {
+    const [[total]] = (await session.rows(`SELECT count(*) FROM ${sourceSql(source)}`)) as [[bigint]];
+    return [{ from: sourceSql(source), where: '', rows: Number(total) }];
   }
-  flush();
-  return { from: sourceSql(source, true), ranges };
+  // Row groups of each file, in the source's file order.
+  const fileGroups = source.files.map((): number[] => []);
+  for (const g of footers.rowGroups) fileGroups[g.file]!.push(g.rows);
+  const total = footers.rowGroups.reduce((n, g) => n + g.rows, 0);
+  const target = Math.max(1, Math.ceil(total / Math.max(1, parts)));
+  // Every slice reads its files with the options of the whole source, so a column a file lacks
+  // reads as null in a slice as it would in the whole table.
+  const read = (files: string[], rowNumbers: boolean): string =>
+    `read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = ${source.hive}, union_by_name = ${source.files.length > 1}${rowNumbers ? ', file_row_number = true' : ''})`;
+
+  const ranges: TableRange[] = [];
+  let run: string[] = [];
+  let runRows = 0;
+  const flushRun = (): void => {
+    if (run.length > 0) ranges.push({ from: read(run, false), where: '', rows: runRows });
+    run = [];
+    runRows = 0;
+  };
+  for (const [f, file] of source.files.entries()) {
+    const rowGroups = fileGroups[f]!;
+    const fileRows = rowGroups.reduce((n, r) => n + r, 0);
+    if (fileRows <= target || rowGroups.length === 1) {
+      run.push(file);
+      runRows += fileRows;
+      if (runRows >= target) flushRun();
+      continue;
+    }
+    flushRun();
+    let first = 0;
+    let sliceRows = 0;
+    for (const [k, rows] of rowGroups.entries()) {
+      sliceRows += rows;
+      if (sliceRows < target && k < rowGroups.length - 1) continue;
+      ranges.push({ from: read([file], true), where: `file_row_number >= ${first} AND file_row_number < ${first + sliceRows}`, rows: sliceRows });
+      first += sliceRows;
+      sliceRows = 0;
+    }
+  }
+  flushRun();
+  return ranges;
 }

@@ -2,10 +2,10 @@ import { describeInputFiles } from '../../io/input/table-files.js';
 import type { InputFile, TableSource } from '../../io/input/table-files.js';
 import { writeParquet } from '../../io/parquet/index.js';
 import type { ColumnValues, ParquetField } from '../../io/parquet/index.js';
-import { scatterHistory } from '../load/ingest-history.js';
-import type { ScatterHistoryTask } from '../load/ingest-history.js';
-import { scatterPlays } from '../load/ingest-plays.js';
-import type { ScatterPlaysTask } from '../load/ingest-plays.js';
+import { groupHistory } from '../load/ingest-history.js';
+import type { GroupHistoryTask } from '../load/ingest-history.js';
+import { groupPlays } from '../load/ingest-plays.js';
+import type { GroupPlaysTask } from '../load/ingest-plays.js';
 import { drainIngestQueue } from '../load/ingest-queue.js';
 import type { IngestQueueReply, IngestQueueTask } from '../load/ingest-queue.js';
 import type { CampaignModel } from '../model/campaign-model.js';
@@ -43,8 +43,8 @@ interface Protocol {
   'write-table': { task: { path: string; fields: ParquetField[]; columns: ColumnValues[]; rows: number }; reply: object };
   'describe-inputs': { task: { dataDir: string; sources: TableSource[] }; reply: { files: InputFile[] } };
   ingest: { task: IngestQueueTask; reply: IngestQueueReply };
-  'scatter-plays': { task: ScatterPlaysTask; reply: object };
-  'scatter-history': { task: ScatterHistoryTask; reply: object };
+  'group-plays': { task: GroupPlaysTask; reply: object };
+  'group-history': { task: GroupHistoryTask; reply: object };
 }
 
 export type TaskKind = keyof Protocol;
@@ -71,13 +71,13 @@ const handlers: Handlers = {
   },
   'describe-inputs': async (task) => ({ kind: 'describe-inputs', files: await describeInputFiles(task.dataDir, task.sources) }),
   ingest: async (task) => ({ kind: 'ingest', ...(await drainIngestQueue(task)) }),
-  'scatter-plays': async (task) => {
-    scatterPlays(task);
-    return { kind: 'scatter-plays' };
+  'group-plays': async (task) => {
+    groupPlays(task);
+    return { kind: 'group-plays' };
   },
-  'scatter-history': async (task) => {
-    scatterHistory(task);
-    return { kind: 'scatter-history' };
+  'group-history': async (task) => {
+    groupHistory(task);
+    return { kind: 'group-history' };
   },
 };
 

@@ -5,6 +5,7 @@ import type { ContractColumn, ContractType } from './input-schema.js';
 import { sourceSql } from './table-files.js';
 import type { TableSource } from './table-files.js';
 import { ColumnBuilder } from './column-builder.js';
+import { sourceFooters } from './footer-stats.js';
 import type { ColumnData } from './column-builder.js';
 
 const INT_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT']);
@@ -124,13 +125,16 @@ export async function streamBound(
 
 /**
  * Rows a filter drops are never streamed, so a null there (a null `ts` fails any comparison)
- * would pass unseen: probes each non-nullable column over the whole source. An IS NULL probe is
- * answered from the row groups' null counts when the files carry statistics.
+ * would pass unseen: checks each non-nullable column over the whole source. The footers' null
+ * counts answer when every file records them; otherwise an IS NULL probe scans the column.
  */
 export async function probeNulls(session: DuckDBSession, source: TableSource, bound: readonly BoundColumn[]): Promise<void> {
+  const footers = await sourceFooters(session, source);
   for (const b of bound) {
     if (b.column.nullable) continue;
     const name = b.column.name;
+    const footer = footers?.columns.get(name);
+    if (footer !== undefined && footer.complete && footer.nulls === 0) continue;
     if ((await session.rows(`SELECT 1 FROM ${sourceSql(source)} WHERE "${name}" IS NULL LIMIT 1`)).length > 0) throw await nullError(session, source, name);
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DeltaError } from '../delta/delta-error.js';
 import { prepareDeltaScan } from '../delta/scan-sql.js';
@@ -93,25 +93,25 @@ export function sourceFiles(source: TableSource): string[] {
   return source.delta === null ? source.files : [...source.files, ...source.delta.deletionVectorFiles];
 }
 
+/**
+ * Sizes and SHA-256 of every file the sources read, one file after another through one buffer
+ * (it runs on a worker thread): thousands of small files then cost their bytes, not a stream
+ * and a fresh buffer each.
+ */
 export async function describeInputFiles(dataDir: string, sources: TableSource[]): Promise<InputFile[]> {
-  const files = sources.flatMap(sourceFiles);
-  return Promise.all(
-    files.map(async (file) => ({
-      path: relativePath(dataDir, file),
-      bytes: statSync(file).size,
-      sha256: await sha256File(file),
-    })),
-  );
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  return sources.flatMap(sourceFiles).map((file) => ({ path: relativePath(dataDir, file), bytes: statSync(file).size, sha256: sha256File(file, buffer) }));
 }
 
-function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file, { highWaterMark: 1 << 20 })
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
+function sha256File(file: string, buffer: Buffer): string {
+  const hash = createHash('sha256');
+  const fd = openSync(file, 'r');
+  try {
+    for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 /** What a run read of a Delta table (recorded in its manifest, and read back by explain). */

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import type { DuckDBSession } from './duckdb-session.js';
 import type { BoundColumn } from './read-table.js';
+import { sourceFooters } from './footer-stats.js';
 import { sourceSql } from './table-files.js';
 import type { TableSource } from './table-files.js';
 
@@ -34,13 +35,17 @@ function rangeOf(b: BoundColumn): Range | null {
  * Checks, over the whole source and before any value is cast, that every id column (`*_id`) holds
  * only integers a DOUBLE represents exactly, and that an INT64 `ts` is a plausible epoch-millisecond
  * instant. The first value outside is an InputError naming the column, the value, the row and the
- * file. Only 64-bit and wider integer columns are probed; with Parquet statistics the probe skips
- * every row group whose min and max are in range.
+ * file. Only 64-bit and wider integer columns are checked: by the footers' min and max when every
+ * row group records them, else by a probe (which skips the row groups whose statistics are in range).
  */
 export async function checkValueRanges(session: DuckDBSession, source: TableSource, bound: readonly BoundColumn[]): Promise<void> {
-  for (const b of bound) {
-    const range = rangeOf(b);
+  const checks = bound.map((b) => ({ b, range: rangeOf(b) }));
+  const footers = checks.some((c) => c.range !== null) ? await sourceFooters(session, source) : null;
+  for (const { b, range } of checks) {
     if (range === null) continue;
+    const footer = footers?.columns.get(b.column.name);
+    // Statistics rounded to doubles: a value beyond the range stays beyond it (or lands on 2^53, beyond too).
+    if (footer !== undefined && footer.complete && footer.min !== null && footer.max !== null && footer.min >= range.min && footer.max <= range.max) continue;
     const outside = `("${b.column.name}" < ${range.min} OR "${b.column.name}" > ${range.max})`;
     let found: unknown[][];
     try {

@@ -1,0 +1,61 @@
+import { sqlString } from './duckdb-session.js';
+import type { DuckDBSession } from './duckdb-session.js';
+import type { TableSource } from './table-files.js';
+
+/** What the Parquet footers of a source say about one top-level column, over every row group. */
+export interface ColumnFooter {
+  /** Whether every file has the column, with its null count recorded in every row group. */
+  complete: boolean;
+  nulls: number;
+  /** Smallest and largest value as numbers (integer columns), or null where a row group has no such statistic. */
+  min: number | null;
+  max: number | null;
+}
+
+/** A source's footers, read once: row groups in the source's file order, and per-column facts. */
+export interface SourceFooters {
+  rowGroups: { file: number; id: number; rows: number }[];
+  columns: Map<string, ColumnFooter>;
+}
+
+const cache = new WeakMap<TableSource, Promise<SourceFooters | null>>();
+
+/**
+ * The footers of a plain Parquet source (null for a Delta table, whose physical columns and
+ * deletion vectors the footers do not describe), from one `parquet_metadata` query shared by every
+ * check and plan of the run: with thousands of files, a probe per column over the files would cost
+ * more than decoding their rows.
+ */
+export function sourceFooters(session: DuckDBSession, source: TableSource): Promise<SourceFooters | null> {
+  let footers = cache.get(source);
+  if (footers === undefined) {
+    footers = source.delta === null ? readFooters(session, source) : Promise.resolve(null);
+    cache.set(source, footers);
+  }
+  return footers;
+}
+
+async function readFooters(session: DuckDBSession, source: TableSource): Promise<SourceFooters> {
+  const order = new Map(source.files.map((f, i) => [f, i]));
+  const min = 'TRY_CAST(coalesce(stats_min_value, stats_min) AS DOUBLE)';
+  const max = 'TRY_CAST(coalesce(stats_max_value, stats_max) AS DOUBLE)';
+  // One pass over the footers, summed by DuckDB: a row per row group, then a row per column.
+  const rows = (await session.rows(
+    `SELECT file_name, row_group_id, any_value(row_group_num_rows), path_in_schema, count(DISTINCT file_name), count(*) = count(stats_null_count),
+       coalesce(sum(stats_null_count), 0), CASE WHEN count(*) = count(${min}) THEN min(${min}) END, CASE WHEN count(*) = count(${max}) THEN max(${max}) END
+     FROM parquet_metadata([${source.files.map(sqlString).join(', ')}])
+     GROUP BY GROUPING SETS ((file_name, row_group_id), (path_in_schema))`,
+  )) as [string | null, bigint | null, bigint | null, string | null, bigint, boolean, bigint | number, number | null, number | null][];
+  const rowGroups: SourceFooters['rowGroups'] = [];
+  const facts: { name: string; files: number; complete: boolean; nulls: number; min: number | null; max: number | null }[] = [];
+  for (const [name, id, groupRows, column, files, counted, nulls, lo, hi] of rows) {
+    if (column !== null) facts.push({ name: column, files: Number(files), complete: counted, nulls: Number(nulls), min: lo, max: hi });
+    else if (name !== null && order.has(name)) rowGroups.push({ file: order.get(name)!, id: Number(id), rows: Number(groupRows) });
+  }
+  rowGroups.sort((a, b) => a.file - b.file || a.id - b.id);
+  // Files without row groups have no column chunks, and so say nothing about their columns.
+  const filesWithRows = new Set(rowGroups.map((g) => g.file)).size;
+  const columns = new Map<string, ColumnFooter>();
+  for (const f of facts) columns.set(f.name, { complete: f.files === filesWithRows && f.complete, nulls: f.nulls, min: f.min, max: f.max });
+  return { rowGroups, columns };
+}
