@@ -69,3 +69,14 @@ export function dimensionLabel(dimension: string): (name: string) => string {
       return (name) => name;
   }
 }
+
+const DRIFT_STATUS_LABELS: Readonly<Record<string, string>> = {
+  ok: 'Within bounds',
+  warned: 'Warning',
+  failed: 'Would stop delivery',
+  no_baseline: 'No earlier run',
+  off: 'Off',
+};
+
+/** The drift guard's verdict as a heading (`no_baseline` → "No earlier run"). */
+export const driftStatusLabel = (name: string): string => label(DRIFT_STATUS_LABELS, name);
