@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
 import { test } from 'vitest';
 import type { SendChanges, ShowMoves } from '../../../engine/preview/preview-types.js';
+import { previewCampaign } from '../../../engine/preview/preview-campaign.js';
 import { previewWarnings } from '../../../engine/preview/preview-warnings.js';
 import { expectEqual } from '../../support/expect-equal.js';
 
@@ -33,4 +35,13 @@ test('a scenario or region that had sends and has none warns; one that had none,
     { kind: 'region_dropped', key: 'north_america', message: 'region north_america drops to zero sends (was 300)' },
   ]);
   expectEqual(previewWarnings(sends(0, 0), { changed: 0, gained: [], lost: [], mostSent: null }, 0.2), []);
+});
+
+test('previewCampaign refuses a title share outside (0, 1] before reading anything', async () => {
+  for (const maxTitleShare of [0, -0.1, 1.5, Number.NaN]) {
+    await assert.rejects(previewCampaign({ dataDir: '/nonexistent', date: '2026-11-22', maxTitleShare }), (err: Error & { code?: string }) => {
+      expectEqual([err.code, err.message], ['BAD_OPTION', `maxTitleShare must be a share above 0 and at most 1, got ${maxTitleShare}`]);
+      return true;
+    });
+  }
 });
