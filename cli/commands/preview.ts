@@ -19,14 +19,14 @@ the ledger are only read (no lock is taken).
 
   --data DIR          dataset directory (default: the dataset of the run compared against)
   --date D            campaign date
-  --config FILE       the new config, YAML or JSON (default: SPEC defaults)
+  --config FILE       the new config, YAML or JSON (default: the defaults)
   --override NAME     preview one override of --config as if its date range contained D,
                       against --config as it stands on D
   --against FILE      compare against this config instead
   --against-run DIR   compare against the config a published run used (<out>/<D>); --out
                       defaults to its parent
   --out DIR           output root of the nightly runs, read only: its run of D is the default
-                      comparison (else the SPEC defaults), its latest earlier run the drift
+                      comparison (else the defaults), its latest earlier run the drift
                       baseline, <out>/state the ledger
   --state DIR         delivery state / ledger, read for the dedup history (default: <out>/state)
   --scratch DIR       keep the two runs as DIR/old/<D>/ and DIR/new/<D>/ (a new or empty
