@@ -2,6 +2,7 @@ import type { DriftResult } from '../engine/drift/drift-types.js';
 import { ineligibleLabel, scenarioLabel } from '../engine/labels/human-labels.js';
 import { count, percent, plural } from '../engine/labels/plain-numbers.js';
 import { driftText } from '../engine/preview/preview-labels.js';
+import type { PlaysCacheReport } from '../engine/load/plays-cache.js';
 import type { RunCampaignResult } from '../engine/run-campaign.js';
 import { formatMs } from './progress-reporter.js';
 
@@ -74,6 +75,7 @@ export function formatRunSummary(r: RunCampaignResult): string {
     ...labelledItems('', ['not eligible:', ...itemsOf(c['ineligible'], ineligibleLabel)]).map((l) => l.replace('not eligible: ·', 'not eligible:')),
     ...labelledItems('plays', [`${count(at('plays', 'counted'))} counted of ${count(at('plays', 'read_in_history_window'))} in the history window`]),
     ...labelledItems('', ['not counted:', ...itemsOf(c['plays_dropped'], (k) => DROPPED[k] ?? k)]).map((l) => l.replace('not counted: ·', 'not counted:')),
+    ...cacheLines(r.manifest.plays_cache),
     ...labelledItems('by scenario', itemsOf(c['send_scenario'], scenarioLabel).map((s) => s.replace(/^([\d,]+) (.+)$/, '$2 $1'))),
     ...labelledItems('rows written', [...scenarioFiles, `selection ${count(outputs['selection.parquet'])}`, `payloads ${count(outputs['payloads.ndjson'])}`]),
     ...labelledItems('overrides', r.activeOverrides.length === 0 ? ['none'] : r.activeOverrides),
@@ -81,6 +83,14 @@ export function formatRunSummary(r: RunCampaignResult): string {
     ...labelledItems('validation', [`${r.validation.violations.length === 0 ? 'passed' : 'FAILED'}: ${plural(r.validation.rowsChecked, 'row')} checked`]),
     ...labelledItems('time', [`${formatMs(r.timingsMs['total'] ?? 0)}:`, ...Object.entries(r.timingsMs).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${formatMs(v)}`)]).map((l) => l.replace(': ·', ':')),
   ].join('\n');
+}
+
+/** What the plays cache did: files reused, decoded by reason, and whether it was written. */
+function cacheLines(cache: PlaysCacheReport | undefined): string[] {
+  if (cache === undefined) return [];
+  const decoded = Object.entries(cache.decoded).map(([reason, files]) => `${plural(files.length, 'file')} decoded: ${reason}`);
+  const written = cache.written ? `cache written: ${plural(cache.files, 'file')}, ${count(Math.ceil(cache.bytes / 2 ** 20))} MB` : `cache not written: ${cache.not_written ?? 'no reason'}`;
+  return labelledItems('plays cache', [`${plural(cache.reused.length, 'file')} reused (${count(cache.reused_rows)} plays)`, ...decoded, written]);
 }
 
 /** The drift guard's warnings for stderr: each exceeded bound, and each earlier run that could not be the baseline. */

@@ -19,6 +19,10 @@ Computes the campaign of the date and publishes <out>/<date>/ (scenarios, select
   --config FILE     YAML or JSON config (default: the defaults of docs/configuration.md)
   --workers N       worker threads (default and most: number of cores; 0 = run on the main thread)
   --state DIR       delivery state / ledger (default: <out>/state)
+  --cold            decode every play from the dataset, ignoring the plays cache in the state
+                    directory, and write the cache anew (outputs are the same either way)
+  --plays-cache-max-mb N
+                    size limit of the plays cache (default 16384); 0 keeps no cache and removes it
   --delta-version TABLE=V
                     read the Delta table TABLE at version V instead of its latest (repeatable),
                     e.g. to re-run a date on the versions its manifest records (inputs.delta)
@@ -45,6 +49,8 @@ export const runCommand: Command = {
         config: { type: 'string' },
         workers: { type: 'string' },
         state: { type: 'string' },
+        cold: { type: 'boolean', default: false },
+        'plays-cache-max-mb': { type: 'string' },
         'delta-version': { type: 'string', multiple: true },
         deliver: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -56,6 +62,8 @@ export const runCommand: Command = {
     const workers = values.workers === undefined ? undefined : wholeNumberOption(values.workers);
     if (workers === null) return optionError(`--workers must be a whole number ≥ 0, got '${values.workers}'`, usage);
     if (workers !== undefined && workers > availableParallelism()) console.error(`campaign: --workers ${workers} is more than the ${availableParallelism()} cores of this machine; using ${availableParallelism()}`);
+    const cacheMb = values['plays-cache-max-mb'] === undefined ? undefined : wholeNumberOption(values['plays-cache-max-mb']);
+    if (cacheMb === null) return optionError(`--plays-cache-max-mb must be a whole number ≥ 0, got '${values['plays-cache-max-mb']}'`, usage);
     const deltaVersions = deltaVersionsOption(values['delta-version'] ?? []);
     if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);
     // Missing credentials fail before an hour of work, not after.
@@ -71,6 +79,8 @@ export const runCommand: Command = {
         ...(workers === undefined ? {} : { workers }),
         ...(values.state === undefined ? {} : { stateDir: values.state }),
         deltaVersions,
+        cold: values.cold,
+        ...(cacheMb === undefined ? {} : { playsCacheMaxBytes: cacheMb * 2 ** 20 }),
         signal: interrupts.stop,
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
       });

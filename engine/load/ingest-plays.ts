@@ -3,6 +3,8 @@ import { lookupIds } from '../../kernels/id-index.js';
 import type { IdIndex } from '../../kernels/id-index.js';
 import { containsSorted } from '../../kernels/sorted-search.js';
 import { bucketCursors } from '../../kernels/bucket-offsets.js';
+import { PlaysCacheSink } from './plays-cache-sink.js';
+import type { PlaysCacheSinkReport, PlaysCacheSinkTask } from './plays-cache-sink.js';
 import { BucketWriter } from './profile-buckets.js';
 import type { BucketGroup, ProfileBuckets } from './profile-buckets.js';
 
@@ -14,7 +16,7 @@ import type { BucketGroup, ProfileBuckets } from './profile-buckets.js';
  * model's columns by profile (a parallel counting sort).
  */
 export interface PlaysRangeTask {
-  /** The SELECT of profile_id, content_id, ts (as a day), watch_seconds for this range. */
+  /** The SELECT of profile_id, content_id, ts (as a day), watch_seconds (and, with `cache`, file_index) for this range. */
   sql: string;
   duckdbThreads: number;
   profileIndex: IdIndex;
@@ -25,6 +27,8 @@ export interface PlaysRangeTask {
   minSeconds: number;
   staging: PlaysStaging;
   buckets: ProfileBuckets;
+  /** Keep every row read for the plays cache too (plays-cache-sink.ts). */
+  cache?: PlaysCacheSinkTask;
 }
 
 /** Counted plays before grouping (shared; segments written by different workers). */
@@ -49,6 +53,8 @@ export interface PlaysRangeReport {
   nullColumn: number;
   /** Per profile bucket: the (start, rows) runs of staging rows this range wrote. */
   written: Int32Array[];
+  /** What the range's plays cache sink wrote, or null without one. */
+  cache: PlaysCacheSinkReport | null;
 }
 
 const CHUNK = 2048;
@@ -65,7 +71,8 @@ export async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promi
   const writer = new BucketWriter(task.buckets);
   const pBuf = new Int32Array(CHUNK);
   const cBuf = new Int32Array(CHUNK);
-  const r: PlaysRangeReport = { counted: 0, read: 0, future: 0, unknownProfile: 0, tombstoned: 0, unknownContent: 0, short: 0, badSeconds: -1, nullColumn: -1, written: [] };
+  const r: PlaysRangeReport = { counted: 0, read: 0, future: 0, unknownProfile: 0, tombstoned: 0, unknownContent: 0, short: 0, badSeconds: -1, nullColumn: -1, written: [], cache: null };
+  const sink = task.cache === undefined ? null : new PlaysCacheSink(task.cache);
   let n = 0;
   const rows = await db.stream(task.sql, (chunk) => {
     if (r.nullColumn >= 0) return;
@@ -82,6 +89,7 @@ export async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promi
     const ws = chunk.f64(3);
     lookupIds(task.profileIndex, pid, pBuf, size);
     lookupIds(task.contentIndex, cid, cBuf, size);
+    sink?.append(size, pid, cid, day, ws, chunk.i32(4), pBuf, cBuf);
     for (let i = 0; i < size; i++) {
       const d = day[i]!;
       if (d >= D) {
@@ -116,6 +124,7 @@ export async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promi
   r.counted = n;
   r.read = rows;
   r.written = writer.written();
+  if (sink !== null && r.nullColumn < 0) r.cache = await sink.finish();
   return r;
 }
 

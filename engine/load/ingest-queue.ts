@@ -1,10 +1,13 @@
+import { ingestCachedPieces } from './cached-plays.js';
+import type { CachedPiecesReport, CachedPiecesTask } from './cached-plays.js';
 import { ingestHistorySlice } from './ingest-history.js';
 import type { HistorySliceReport, HistorySliceTask } from './ingest-history.js';
 import { ingestPlaysRange } from './ingest-plays.js';
 import type { PlaysRangeReport, PlaysRangeTask } from './ingest-plays.js';
 
 /**
- * The ingest's work items — the plays' ranges first (the largest), then the history's slices —
+ * The ingest's work items — the plays' ranges first (the largest), then the pieces of the plays
+ * cache, then the history's slices —
  * drawn by every worker from one shared counter. A worker takes its next item the moment it
  * finishes one, without a round trip through the main thread, whose event loop is busy loading
  * the people meanwhile; and the items spread over the workers however long each one takes.
@@ -13,25 +16,30 @@ export interface IngestQueueTask {
   /** Shared: the index of the next item to take. */
   next: Int32Array;
   plays: PlaysRangeTask[];
+  /** Pieces of the plays cache to read (cached-plays.ts). */
+  cached: CachedPiecesTask[];
   history: HistorySliceTask[];
 }
 
 /** The reports of the items this worker took, by item index, and the first item that failed. */
 export interface IngestQueueReply {
   plays: { at: number; report: PlaysRangeReport }[];
+  cached: { at: number; report: CachedPiecesReport }[];
   history: { at: number; report: HistorySliceReport }[];
-  failure: { kind: 'plays' | 'history'; at: number; message: string } | null;
+  failure: { kind: 'plays' | 'cached' | 'history'; at: number; message: string } | null;
 }
 
 export async function drainIngestQueue(task: IngestQueueTask): Promise<IngestQueueReply> {
-  const reply: IngestQueueReply = { plays: [], history: [], failure: null };
+  const reply: IngestQueueReply = { plays: [], cached: [], history: [], failure: null };
   const playsCount = task.plays.length;
-  const total = playsCount + task.history.length;
+  const cachedEnd = playsCount + task.cached.length;
+  const total = cachedEnd + task.history.length;
   for (let item = Atomics.add(task.next, 0, 1); item < total; item = Atomics.add(task.next, 0, 1)) {
-    const kind = item < playsCount ? 'plays' : 'history';
-    const at = kind === 'plays' ? item : item - playsCount;
+    const kind = item < playsCount ? 'plays' : item < cachedEnd ? 'cached' : 'history';
+    const at = kind === 'plays' ? item : kind === 'cached' ? item - playsCount : item - cachedEnd;
     try {
       if (kind === 'plays') reply.plays.push({ at, report: await ingestPlaysRange(task.plays[at]!) });
+      else if (kind === 'cached') reply.cached.push({ at, report: ingestCachedPieces(task.cached[at]!) });
       else reply.history.push({ at, report: await ingestHistorySlice(task.history[at]!) });
     } catch (err) {
       // The run fails: the other workers stop at their next item.

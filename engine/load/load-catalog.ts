@@ -9,6 +9,8 @@ import { count, table } from './load-context.js';
 import type { LoadContext } from './load-context.js';
 
 export interface LoadedCatalog {
+  /** content_id by dense content index (ascending). */
+  contentIds: Float64Array;
   contentIndex: IdIndex;
   contentCount: number;
   contentShow: Int32Array;
@@ -89,6 +91,7 @@ export async function loadCatalog(ctx: LoadContext): Promise<LoadedCatalog> {
   const { showBoost, showAllowed } = categoryPreferences(ctx.config, showCategories);
 
   return {
+    contentIds,
     contentIndex,
     contentCount: rows,
     contentShow,

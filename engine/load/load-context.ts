@@ -2,6 +2,8 @@ import type { CampaignConfig } from '../config/config-types.js';
 import type { DuckDBSession } from '../../io/input/duckdb-session.js';
 import type { BoundTable } from '../../io/input/bind-tables.js';
 import type { TableName } from '../../io/input/input-schema.js';
+import type { InputFile } from '../../io/input/table-files.js';
+import type { PlaysCacheOptions, PlaysCacheReport } from './plays-cache.js';
 
 export interface LoadContext {
   session: DuckDBSession;
@@ -10,6 +12,8 @@ export interface LoadContext {
   tables: Partial<Record<TableName, BoundTable>>;
   /** Row counts and drops for the manifest, by table then reason. */
   counts: Record<string, Record<string, number>>;
+  /** The plays cache of this load: its options, the plays' data files as the manifest describes them, and its report once the plays are read. */
+  playsCache?: { options: PlaysCacheOptions; files: Promise<InputFile[]>; step(detail: string): void; report?: PlaysCacheReport };
 }
 
 export function count(ctx: LoadContext, group: string, key: string, n: number): void {

@@ -1,8 +1,8 @@
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { bindTables } from '../../io/input/bind-tables.js';
 import type { DeltaVersions } from '../../io/input/bind-tables.js';
-import { describeDeltaInputs } from '../../io/input/table-files.js';
-import type { DeltaInput, InputFile } from '../../io/input/table-files.js';
+import { describeDeltaInputs, sourceFiles } from '../../io/input/table-files.js';
+import type { DeltaInput, InputFile, TableSource } from '../../io/input/table-files.js';
 import type { LedgerHistoryDate } from '../../io/ledger/index.js';
 import type { CampaignConfig } from '../config/config-types.js';
 import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
@@ -12,6 +12,7 @@ import { loadPeople } from './load-people.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
 import { HistoryIngest } from './load-sends.js';
 import { loadTombstones } from './load-tombstones.js';
+import type { PlaysCacheOptions, PlaysCacheReport } from './plays-cache.js';
 import { startIngest } from './start-ingest.js';
 import type { IngestJob } from './start-ingest.js';
 
@@ -28,6 +29,8 @@ export interface LoadOptions {
   runner: ShardRunner;
   /** Delta tables to read at a pinned version instead of their latest. */
   deltaVersions?: DeltaVersions;
+  /** The plays cache to use (plays-cache.ts); none when absent. */
+  playsCache?: PlaysCacheOptions;
   onStep?: (step: string, rows?: number) => void;
 }
 
@@ -42,6 +45,8 @@ export interface LoadedDataset {
   tombstones: { accountIds: number[]; profileIds: number[] };
   /** Ledger dates holding a tombstoned row: the purge rewrites these only. */
   purgeDates: string[];
+  /** What the plays cache did, or null when the load used none. */
+  playsCache: PlaysCacheReport | null;
 }
 
 /**
@@ -52,16 +57,23 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
   const session = await DuckDBSession.open(options.duckdbThreads);
   try {
     const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, options.dataDir, undefined, options.deltaVersions), counts: {} };
-    const step = options.onStep ?? (() => undefined);
     const sources = Object.values(ctx.tables).map((t) => t.source);
     // The files are hashed (for the manifest and the run id) on a worker: the workers are idle
-    // until the plays start, and the main thread is the critical path until then.
-    const hashing = options.runner.run({ kind: 'describe-inputs', dataDir: options.dataDir, sources }).then((reply) => {
-      if (reply.kind !== 'describe-inputs') throw new Error('unexpected worker reply');
-      return reply.files;
-    });
+    // until the plays start, and the main thread is the critical path until then. The plays'
+    // files first, on a worker of their own: the plays cache is keyed by their hashes.
+    const describe = (of: TableSource[]): Promise<InputFile[]> =>
+      options.runner.run({ kind: 'describe-inputs', dataDir: options.dataDir, sources: of }).then((reply) => {
+        if (reply.kind !== 'describe-inputs') throw new Error('unexpected worker reply');
+        return reply.files;
+      });
+    const playsSource = ctx.tables.plays!.source;
+    const playsHashing = describe([playsSource]);
+    const otherHashing = describe(sources.filter((s) => s !== playsSource));
+    const hashing = Promise.all([playsHashing, otherHashing]).then(([playsFiles, others]) => inSourceOrder(sources, playsSource, playsFiles, others));
     // Keep a rejected hash from being reported as unhandled while the loads below are awaited.
     hashing.catch(() => undefined);
+    const step = options.onStep ?? (() => undefined);
+    if (options.playsCache !== undefined) ctx.playsCache = { options: options.playsCache, files: playsHashing.then((files) => files.slice(0, playsSource.files.length)), step: (detail) => step(detail) };
 
     step('tombstones');
     const tombstones = await loadTombstones(ctx);
@@ -126,8 +138,25 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
       regionNames: people.regionNames,
       tombstones: { accountIds: [...tombstones.accountIds], profileIds: [...tombstones.profileIds] },
       purgeDates: sends.purgeDates,
+      playsCache: ctx.playsCache?.report ?? null,
     };
   } finally {
     session.close();
   }
+}
+
+/** The files of every source in `sources` order, from the plays' description and the others'. */
+function inSourceOrder(sources: readonly TableSource[], plays: TableSource, playsFiles: InputFile[], others: InputFile[]): InputFile[] {
+  const out: InputFile[] = [];
+  let at = 0;
+  for (const s of sources) {
+    if (s === plays) {
+      out.push(...playsFiles);
+      continue;
+    }
+    const n = sourceFiles(s).length;
+    out.push(...others.slice(at, at + n));
+    at += n;
+  }
+  return out;
 }

@@ -1,16 +1,25 @@
 import { availableParallelism } from 'node:os';
+import type { DuckDBSession } from '../../io/input/duckdb-session.js';
+import type { BoundColumn } from '../../io/input/read-table.js';
+import type { TableSource } from '../../io/input/table-files.js';
+import { prepareDeltaScan } from '../../io/delta/scan-sql.js';
+import { COUNT_FUTURE, COUNT_READ, COUNT_SHORT, COUNT_TOMBSTONED, COUNT_UNKNOWN_CONTENT, COUNT_UNKNOWN_PROFILE } from '../../kernels/cached-plays.js';
 import { firstLine, nullError, probeNulls } from '../../io/input/read-table.js';
 import { rawTimestampLiteral } from '../../io/input/raw-timestamp.js';
 import { InputError } from '../errors.js';
 import { sharedInt32, sharedUint16 } from '../model/shared-arrays.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
+import type { CachedPiecesReport, CachedPiecesTask } from './cached-plays.js';
 import { ingestWith } from './ingest-plays.js';
 import type { PlaysRangeReport, PlaysRangeTask, PlaysStaging } from './ingest-plays.js';
 import { count, table } from './load-context.js';
 import type { LoadContext } from './load-context.js';
 import type { LoadedCatalog } from './load-catalog.js';
 import type { ProfileKeys } from './load-people.js';
+import { planPlaysCache } from './plays-cache.js';
+import type { PlaysCachePlan } from './plays-cache.js';
 import { planRanges } from './plays-ranges.js';
+import type { TableRange } from './plays-ranges.js';
 import { bucketGroups, planBuckets } from './profile-buckets.js';
 
 export interface LoadedPlays {
@@ -27,8 +36,10 @@ const RANGES_PER_THREAD = 3;
 export interface PlaysPlan {
   /** Ranges for the workers, in file order (none for a Delta table: decoded by this thread's session). */
   ranges: PlaysRangeTask[];
-  /** `reports` holds the report of every range in `ranges` order. */
-  finish(reports: PlaysRangeReport[], runner: ShardRunner): Promise<LoadedPlays>;
+  /** Pieces of the plays cache for the workers to read instead of decoding their files. */
+  cached: CachedPiecesTask[];
+  /** `reports` holds the report of every range in `ranges` order, `cachedReports` of every piece in `cached` order. */
+  finish(reports: PlaysRangeReport[], cachedReports: CachedPiecesReport[], runner: ShardRunner): Promise<LoadedPlays>;
 }
 
 /**
@@ -39,6 +50,8 @@ export interface PlaysPlan {
  * with its own DuckDB (ingest-plays.ts): ids become dense indexes there, chunk by chunk, so the
  * raw id columns are never held whole. Each slice writes its plays into staging blocks by
  * profile bucket; `finish` then groups each bucket by profile on the workers (profile-buckets.ts).
+ * With the plays cache (plays-cache.ts), the files it holds unchanged are read from it instead
+ * (cached-plays.ts) into the same staging, and the decoded slices keep their rows for it.
  */
 export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: LoadedCatalog, removedProfileIds: Float64Array, readers: number): Promise<PlaysPlan> {
   const { source, columns: bound } = table(ctx, 'plays');
@@ -48,58 +61,113 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
   // Compare the raw column so DuckDB can skip row groups by their min/max statistics.
   const window = `"ts" >= ${rawTimestampLiteral(ts.sourceType, from)}`;
   await probeNulls(ctx.session, source, bound);
-  const plan = await planRanges(ctx.session, source, readers * RANGES_PER_THREAD);
+  const cache = ctx.playsCache === undefined ? null : await planCache(ctx, source, bound, from, people, catalog, removedProfileIds);
+  const readSource = async (files: readonly string[]): Promise<TableSource | null> => (cache === null ? source : decodeSource(ctx.session, source, files, cache.sink([], 0) !== undefined));
+  const decoded = await readSource(cache?.decode ?? source.files);
+  const plan = decoded === null ? [] : await planRanges(ctx.session, decoded, readers * RANGES_PER_THREAD);
   const P = people.profileIds.length;
-  // Row counts from the footers size the staging once: no growing, no copying.
-  const buckets = planBuckets(P, readers, plan.reduce((n, r) => n + r.rows, 0), plan.length);
+  // Row counts from the footers (and the cache's) size the staging once: no growing, no copying.
+  // The files of a damaged piece are decoded in a second round, within the piece's rows.
+  const cachedPieces = cache?.pieces ?? [];
+  const rows = plan.reduce((n, r) => n + r.rows, 0) + (cache?.pieceRows ?? 0);
+  const buckets = planBuckets(P, readers, rows, plan.length + cachedPieces.length + (cache === null ? 0 : 2 * readers));
   const capacity = buckets.blocks * buckets.blockRows;
   const staging: PlaysStaging = { profile: sharedInt32(capacity), content: sharedInt32(capacity), daysAgo: sharedUint16(capacity), seconds: sharedInt32(capacity) };
-  const select = bound.map((b) => b.sql).join(', ');
   const duckdbThreads = Math.max(1, Math.floor(availableParallelism() / readers));
-  const ranges = plan.map(
-    (range): PlaysRangeTask => ({
-      sql: `SELECT ${select} FROM ${range.from} WHERE ${window}${range.where === '' ? '' : ` AND ${range.where}`}`,
-      duckdbThreads,
+  const toTasks = (ranges: TableRange[]): PlaysRangeTask[] =>
+    ranges.map((range): PlaysRangeTask => {
+      const sink = cache?.sink(range.files, range.rows);
+      // The sink needs each row's file: DuckDB's position of it in the slice's file list.
+      const select = [...bound.map((b) => b.sql), ...(sink === undefined ? [] : ['CAST(file_index AS INTEGER)'])].join(', ');
+      return {
+        sql: `SELECT ${select} FROM ${range.from} WHERE ${window}${range.where === '' ? '' : ` AND ${range.where}`}`,
+        duckdbThreads,
+        profileIndex: people.profileIndex,
+        contentIndex: catalog.contentIndex,
+        removedProfileIds,
+        day: D,
+        minSeconds: ctx.config.min_play_seconds,
+        staging,
+        buckets,
+        ...(sink === undefined ? {} : { cache: sink }),
+      };
+    });
+  const ranges = toTasks(plan);
+  const cached = cachedPieces.map(
+    (piece): CachedPiecesTask => ({
+      dir: ctx.playsCache!.options.dir,
+      pieces: [piece.record],
+      segments: [piece.segments],
+      profileMap: cache!.profileMap,
+      contentMap: cache!.contentMap,
       profileIndex: people.profileIndex,
       contentIndex: catalog.contentIndex,
       removedProfileIds,
+      from,
       day: D,
       minSeconds: ctx.config.min_play_seconds,
       staging,
       buckets,
     }),
   );
-  let inline: PlaysRangeReport | null = null;
-  if (source.delta !== null) {
-    // A Delta table's SQL reads the deletion vectors this session holds: decoded here, in one slice.
+  // A Delta table's SQL reads the deletion vectors this session holds: decoded here, in one slice.
+  const readInline = async (task: PlaysRangeTask): Promise<PlaysRangeReport> => {
     try {
-      inline = await ingestWith(ctx.session, ranges[0]!);
+      return await ingestWith(ctx.session, task);
     } catch (err) {
       throw new InputError(source.label, `cannot read: ${firstLine(err)}`);
     }
-  }
+  };
+  const inline = source.delta !== null && ranges.length > 0 ? await readInline(ranges[0]!) : null;
 
   return {
-    ranges: inline === null ? ranges : [],
-    async finish(workerReports: PlaysRangeReport[], runner: ShardRunner): Promise<LoadedPlays> {
-      const reports = inline === null ? workerReports : [inline];
+    ranges: source.delta === null ? ranges : [],
+    cached,
+    async finish(workerReports: PlaysRangeReport[], cachedReports: CachedPiecesReport[], runner: ShardRunner): Promise<LoadedPlays> {
+      const reports = inline === null ? [...workerReports] : [inline];
+      const readerFiles = reports.map((_, i) => plan[i]!.files);
+      const damaged = cache === null ? [] : cache.damaged(cachedReports.map((r) => r.damage[0]!));
+      if (damaged.length > 0) {
+        // Files of damaged pieces: decoded from the lake after all, into the same staging.
+        const again = await planRanges(ctx.session, (await readSource(damaged))!, readers);
+        const tasks = toTasks(again);
+        const more =
+          source.delta !== null
+            ? [await readInline(tasks[0]!)]
+            : await decodeOnWorkers(runner, tasks, Math.max(1, runner.threads), (message) => new InputError(source.label, `cannot read: ${firstLine(message)}`));
+        reports.push(...more);
+        readerFiles.push(...again.map((r) => r.files));
+      }
       const nullColumn = reports.find((r) => r.nullColumn >= 0)?.nullColumn;
       if (nullColumn !== undefined) throw await nullError(ctx.session, source, bound[nullColumn]!.column.name);
       const bad = reports.find((r) => r.badSeconds >= 0)?.badSeconds;
       if (bad !== undefined) throw new InputError(source.label, `column 'watch_seconds' has value ${bad}, larger than any real play (2^31 − 1 seconds)`);
       const sum = (key: 'read' | 'counted' | 'future' | 'unknownProfile' | 'tombstoned' | 'unknownContent' | 'short'): number => reports.reduce((n, r) => n + r[key], 0);
-      const n = sum('counted');
-      count(ctx, 'plays', 'read_in_history_window', sum('read'));
+      const fromCache = (slot: number): number => cachedReports.reduce((n, r) => n + r.counts[slot]!, 0);
+      const n = sum('counted') + cachedReports.reduce((k, r) => k + r.counted, 0);
+      count(ctx, 'plays', 'read_in_history_window', sum('read') + fromCache(COUNT_READ));
       count(ctx, 'plays', 'counted', n);
-      const dropped = { future: sum('future'), unknown_profile: sum('unknownProfile'), tombstoned: sum('tombstoned'), unknown_content: sum('unknownContent'), short: sum('short') };
+      const dropped = {
+        future: sum('future') + fromCache(COUNT_FUTURE),
+        unknown_profile: sum('unknownProfile') + fromCache(COUNT_UNKNOWN_PROFILE),
+        tombstoned: sum('tombstoned') + fromCache(COUNT_TOMBSTONED),
+        unknown_content: sum('unknownContent') + fromCache(COUNT_UNKNOWN_CONTENT),
+        short: sum('short') + fromCache(COUNT_SHORT),
+      };
       for (const [reason, k] of Object.entries(dropped)) count(ctx, 'plays_dropped', reason, k);
+      if (cache !== null) {
+        ctx.playsCache!.report = await cache.commit(
+          reports.map((r, i) => ({ files: readerFiles[i]!, report: r.cache })),
+          fromCache(COUNT_READ),
+        );
+      }
 
       // Buckets list the slices' blocks in slice order, so a profile's plays keep their file order.
       const offsets = sharedInt32(P + 1);
       const { groups } = bucketGroups(
         buckets,
         P,
-        reports.map((r) => r.written),
+        [...reports.map((r) => r.written), ...cachedReports.map((r) => r.written)],
         offsets,
       );
       const out = { content: sharedInt32(n), daysAgo: sharedUint16(n), seconds: sharedInt32(n) };
@@ -107,4 +175,41 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
       return { playOffsets: offsets, playContent: out.content, playDaysAgo: out.daysAgo, playSeconds: out.seconds };
     },
   };
+}
+
+async function planCache(ctx: LoadContext, source: TableSource, bound: readonly BoundColumn[], from: number, people: ProfileKeys, catalog: LoadedCatalog, removedProfileIds: Float64Array): Promise<PlaysCachePlan> {
+  const { options, step } = ctx.playsCache!;
+  // The cache is keyed by each file's SHA-256 (what the manifest records): wait for the hashes.
+  const files = await ctx.playsCache!.files;
+  const cache = await planPlaysCache({ options, source, bound, from, files, profileIds: people.profileIds, profileIndex: people.profileIndex, removedProfileIds, contentIds: catalog.contentIds, contentIndex: catalog.contentIndex });
+  step(describePlan(source.files.length, cache.decode.length, cache.pieceRows));
+  return cache;
+}
+
+/** The source restricted to `files` (in source order), read with a `file_index` column when the cache keeps what it decodes; null for no file. */
+async function decodeSource(session: DuckDBSession, source: TableSource, files: readonly string[], fileIndex: boolean): Promise<TableSource | null> {
+  if (files.length === 0) return null;
+  const all = files.length === source.files.length;
+  if (source.delta === null) return all ? source : { ...source, files: [...files] };
+  const wanted = new Set(files);
+  const { snapshot } = source.delta;
+  const delta = all ? source.delta : await prepareDeltaScan(session, { ...snapshot, files: snapshot.files.filter((f) => wanted.has(f.file)) }, `__delta_deleted_${source.table}_part`);
+  return { ...source, files: delta.files, delta: fileIndex ? { ...delta, sql: delta.fileSql } : delta };
+}
+
+/** Decodes `tasks` on the workers (a queue of plays ranges alone). */
+async function decodeOnWorkers(runner: ShardRunner, tasks: PlaysRangeTask[], threads: number, errorOf: (message: string) => Error): Promise<PlaysRangeReport[]> {
+  const queue = { kind: 'ingest' as const, next: sharedInt32(1), plays: tasks, cached: [], history: [] };
+  const replies = await Promise.all(Array.from({ length: threads }, () => runner.run(queue)));
+  const reports = new Array<PlaysRangeReport>(tasks.length);
+  for (const reply of replies) {
+    if (reply.failure !== null) throw errorOf(reply.failure.message);
+    for (const { at, report } of reply.plays) reports[at] = report;
+  }
+  return reports;
+}
+
+function describePlan(files: number, decode: number, rows: number): string {
+  const reused = files - decode;
+  return `plays cache: ${reused.toLocaleString('en-US')} of ${files.toLocaleString('en-US')} files reused (${rows.toLocaleString('en-US')} cached rows), ${decode.toLocaleString('en-US')} decoded`;
 }

@@ -12,6 +12,8 @@ export interface TableRange {
   where: string;
   /** Rows the slice holds (from the Parquet footers): the most it can stream. */
   rows: number;
+  /** The files it reads, in the order of DuckDB's `file_index`. */
+  files: string[];
 }
 
 /**
@@ -25,7 +27,7 @@ export async function planRanges(session: DuckDBSession, source: TableSource, pa
   const footers = await sourceFooters(session, source);
   if (footers === null) {
     const [[total]] = (await session.rows(`SELECT count(*) FROM ${sourceSql(source)}`)) as [[bigint]];
-    return [{ from: sourceSql(source), where: '', rows: Number(total) }];
+    return [{ from: sourceSql(source), where: '', rows: Number(total), files: source.delta?.fileOrder ?? source.files }];
   }
   // Row groups of each file, in the source's file order.
   const fileGroups = source.files.map((): number[] => []);
@@ -41,7 +43,7 @@ export async function planRanges(session: DuckDBSession, source: TableSource, pa
   let run: string[] = [];
   let runRows = 0;
   const flushRun = (): void => {
-    if (run.length > 0) ranges.push({ from: read(run, false), where: '', rows: runRows });
+    if (run.length > 0) ranges.push({ from: read(run, false), where: '', rows: runRows, files: run });
     run = [];
     runRows = 0;
   };
@@ -60,7 +62,7 @@ export async function planRanges(session: DuckDBSession, source: TableSource, pa
     for (const [k, rows] of rowGroups.entries()) {
       sliceRows += rows;
       if (sliceRows < target && k < rowGroups.length - 1) continue;
-      ranges.push({ from: read([file], true), where: `file_row_number >= ${first} AND file_row_number < ${first + sliceRows}`, rows: sliceRows });
+      ranges.push({ from: read([file], true), where: `file_row_number >= ${first} AND file_row_number < ${first + sliceRows}`, rows: sliceRows, files: [file] });
       first += sliceRows;
       sliceRows = 0;
     }

@@ -3,6 +3,7 @@ import { firstLine } from '../../io/input/read-table.js';
 import { InputError } from '../errors.js';
 import { sharedInt32 } from '../model/shared-arrays.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
+import type { CachedPiecesReport } from './cached-plays.js';
 import type { HistorySliceReport } from './ingest-history.js';
 import type { PlaysRangeReport } from './ingest-plays.js';
 import type { IngestQueueReply } from './ingest-queue.js';
@@ -33,7 +34,7 @@ export async function startIngest(ctx: LoadContext, keys: ProfileKeys, catalog: 
   const historyKeys = history.keys(keys, catalog, removed);
   const slices = history.tasks(historyKeys, Math.max(1, Math.floor(availableParallelism() / readers)));
   const onWorkers = slices.map((_, i) => i).filter((i) => !history.isInline(i));
-  const queue = { kind: 'ingest' as const, next: sharedInt32(1), plays: plays.ranges, history: onWorkers.map((i) => slices[i]!) };
+  const queue = { kind: 'ingest' as const, next: sharedInt32(1), plays: plays.ranges, cached: plays.cached, history: onWorkers.map((i) => slices[i]!) };
   const drains = Promise.all(Array.from({ length: readers }, () => runner.run(queue)));
   // Keep a failed drain from being reported as unhandled before finish() awaits it.
   drains.catch(() => undefined);
@@ -44,17 +45,19 @@ export async function startIngest(ctx: LoadContext, keys: ProfileKeys, catalog: 
       for (const [i, task] of slices.entries()) if (history.isInline(i)) historyReports[i] = await history.runInline(task, i);
       const replies: IngestQueueReply[] = await drains;
       const playsReports = new Array<PlaysRangeReport>(plays.ranges.length);
+      const cachedReports = new Array<CachedPiecesReport>(plays.cached.length);
       for (const reply of replies) {
         const failure = reply.failure;
         if (failure !== null) {
-          if (failure.kind === 'plays') throw new InputError(table(ctx, 'plays').source.label, `cannot read: ${firstLine(failure.message)}`);
-          throw history.sliceError(onWorkers[failure.at]!, new Error(failure.message));
+          if (failure.kind === 'history') throw history.sliceError(onWorkers[failure.at]!, new Error(failure.message));
+          throw new InputError(table(ctx, 'plays').source.label, `cannot read: ${firstLine(failure.message)}`);
         }
         for (const { at, report } of reply.plays) playsReports[at] = report;
+        for (const { at, report } of reply.cached) cachedReports[at] = report;
         for (const { at, report } of reply.history) historyReports[onWorkers[at]!] = report;
       }
       const sends = await history.finish(historyReports, historyKeys, people, runner);
-      return { plays: await plays.finish(playsReports, runner), sends };
+      return { plays: await plays.finish(playsReports, cachedReports, runner), sends };
     },
   };
 }

@@ -9,6 +9,7 @@ import type { WorkerUseReport } from '../pool/worker-use.js';
 import { RunDirError } from '../errors.js';
 import type { DeltaInput, InputFile } from '../../io/input/table-files.js';
 import type { ValidationReport } from '../output/validate-outputs.js';
+import type { PlaysCacheReport } from '../load/plays-cache.js';
 import { ENGINE_VERSION } from '../version.js';
 import { MANIFEST_FILE, PAYLOADS_FILE, SELECTION_FILE, scenarioFileName } from './run-layout.js';
 
@@ -29,6 +30,8 @@ export interface RunManifest {
   drift: DriftResult;
   /** How busy the worker threads were, per phase (engine/pool/worker-use.ts). */
   worker_use?: WorkerUseReport;
+  /** What the plays cache did: files reused, decoded and why (engine/load/plays-cache.ts); absent without a cache. */
+  plays_cache?: PlaysCacheReport;
   delivery?: DeliverySummary;
 }
 
@@ -56,6 +59,7 @@ export interface ManifestParts {
   workers: number;
   drift: DriftResult;
   workerUse?: WorkerUseReport;
+  playsCache?: PlaysCacheReport | null;
   /** Kept from the published manifest when the same run is published again after a delivery. */
   delivery?: DeliverySummary;
 }
@@ -79,6 +83,7 @@ export function buildManifest(p: ManifestParts): RunManifest {
     workers: p.workers,
     drift: p.drift,
     ...(p.workerUse === undefined ? {} : { worker_use: p.workerUse }),
+    ...(p.playsCache == null ? {} : { plays_cache: p.playsCache }),
     ...(p.delivery === undefined ? {} : { delivery: p.delivery }),
   };
 }

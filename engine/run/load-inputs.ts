@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PLAYS_CACHE_DIR } from '../../io/plays-cache/cache-index.js';
 import { availableParallelism } from 'node:os';
 import { ledgerHistory, purgeLedger } from '../../io/ledger/index.js';
 import type { LedgerHistory, LedgerHistoryDate } from '../../io/ledger/index.js';
 import { formatDay } from '../dates.js';
 import { loadDataset } from '../load/load-dataset.js';
 import type { LoadedDataset } from '../load/load-dataset.js';
+import { removePlaysCache } from '../load/plays-cache.js';
+import type { PlaysCacheOptions } from '../load/plays-cache.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
 import type { RunContext } from './run-context.js';
 
@@ -20,10 +24,12 @@ export interface RunInputs {
  * accounts and profiles purged, on the dates that hold one (counted under `ledger`).
  */
 export async function loadRunInputs(run: RunContext, runner: ShardRunner): Promise<RunInputs> {
-  const input = await readRunInputs(run, runner);
   const { stateDir } = run;
+  // Before the load, which may create the state directory for the plays cache.
+  const hadState = existsSync(stateDir);
+  const input = await readRunInputs(run, runner);
   const { loaded } = input;
-  if (existsSync(stateDir) && (loaded.tombstones.accountIds.length > 0 || loaded.tombstones.profileIds.length > 0)) {
+  if (hadState && (loaded.tombstones.accountIds.length > 0 || loaded.tombstones.profileIds.length > 0)) {
     const tombstones = { accountIds: new Set(loaded.tombstones.accountIds), profileIds: new Set(loaded.tombstones.profileIds) };
     const purged = loaded.purgeDates.length === 0 ? 0 : await purgeLedger(stateDir, tombstones, { dates: loaded.purgeDates });
     loaded.counts['ledger'] = { purged_by_tombstones: purged };
@@ -53,7 +59,22 @@ export async function readRunInputs(run: RunContext, runner: ShardRunner): Promi
     duckdbThreads: availableParallelism(),
     runner,
     deltaVersions: run.deltaVersions,
+    ...playsCacheOf(run),
     onStep: (detail, rows) => run.emit({ phase: 'load', state: 'progress', detail, ...(rows === undefined ? {} : { done: rows }) }),
   });
   return { loaded, ledgerWindow };
+}
+
+/**
+ * The plays cache under the state directory: a preview's runs only read it; a limit of 0 keeps
+ * none (an existing one is removed).
+ */
+function playsCacheOf(run: RunContext): { playsCache?: PlaysCacheOptions } {
+  const dir = join(run.stateDir, PLAYS_CACHE_DIR);
+  const { cold, maxBytes } = run.playsCache;
+  if (maxBytes === 0) {
+    if (run.scratch === undefined) removePlaysCache(dir);
+    return {};
+  }
+  return { playsCache: { dir, mode: run.scratch !== undefined ? 'read' : cold ? 'cold' : 'warm', maxBytes } };
 }

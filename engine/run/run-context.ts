@@ -28,9 +28,19 @@ export interface RunCampaignOptions {
    * earlier run read; other Delta tables are read at their latest version.
    */
   deltaVersions?: Readonly<Record<string, number>>;
+  /**
+   * Decode every play from the dataset, ignoring the plays cache under the state directory, and
+   * write the cache anew from what was decoded. Outputs are the same either way.
+   */
+  cold?: boolean;
+  /** Size limit of the plays cache in bytes (default 16 GiB); 0 keeps no cache (and removes it). */
+  playsCacheMaxBytes?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
+
+/** The plays cache's default size limit. */
+export const DEFAULT_PLAYS_CACHE_MAX_BYTES = 16 * 2 ** 30;
 
 /** One run's checked options, its effective config, and the clock its phases report against. */
 export interface RunContext {
@@ -43,6 +53,8 @@ export interface RunContext {
   outDir: string;
   stateDir: string;
   deltaVersions: DeltaVersions;
+  /** The plays cache: how this run uses it, and its limit (0: no cache). */
+  playsCache: { cold: boolean; maxBytes: number };
   signal: AbortSignal | undefined;
   emit: ProgressListener;
   started: number;
@@ -68,6 +80,8 @@ export function startRun(options: RunCampaignOptions): RunContext {
   // Threads beyond the cores add memory and contention, no speed (1000 workers: 10.8 GB and 94 s on 10k profiles).
   const workers = Math.min(requested, availableParallelism());
   const outDir = resolve(options.outDir);
+  const maxBytes = options.playsCacheMaxBytes ?? DEFAULT_PLAYS_CACHE_MAX_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new CampaignError('BAD_OPTION', `playsCacheMaxBytes must be a whole number of bytes ≥ 0, got ${maxBytes}`);
   return {
     date: options.date,
     day,
@@ -78,6 +92,7 @@ export function startRun(options: RunCampaignOptions): RunContext {
     outDir,
     stateDir: resolve(options.stateDir ?? join(outDir, 'state')),
     deltaVersions: checkDeltaVersions(options.deltaVersions ?? {}),
+    playsCache: { cold: options.cold === true, maxBytes },
     signal: options.signal,
     emit: options.onProgress ?? (() => undefined),
     started,

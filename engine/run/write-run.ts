@@ -100,6 +100,7 @@ export async function publishRun(run: RunContext, staging: RunStaging, input: Ru
     workers: run.workers,
     drift: written.drift,
     ...(run.phaseMeter === undefined ? {} : { workerUse: run.phaseMeter.report() }),
+    playsCache: input.loaded.playsCache,
     ...(written.priorDelivery === undefined ? {} : { delivery: written.priorDelivery }),
   });
   await writingTo(join(staging.dir, MANIFEST_FILE), writeManifest(staging.dir, manifest));

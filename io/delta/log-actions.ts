@@ -9,6 +9,8 @@ export interface ProtocolAction {
 
 /** Protocol "Change Metadata": the fields a reader needs. */
 export interface MetadataAction {
+  /** The table's unique id (a UUID), or null when the log has none. */
+  id: string | null;
   provider: string;
   schemaString: string;
   partitionColumns: string[];
@@ -96,6 +98,7 @@ function metadataAction(value: unknown): MetadataAction {
   const configuration: Record<string, string> = {};
   if (isObject(value['configuration'])) for (const [k, v] of Object.entries(value['configuration'])) if (typeof v === 'string') configuration[k] = v;
   return {
+    id: typeof value['id'] === 'string' ? value['id'] : null,
     provider: isObject(format) && typeof format['provider'] === 'string' ? format['provider'] : 'parquet',
     schemaString: value['schemaString'],
     partitionColumns: columns as string[],

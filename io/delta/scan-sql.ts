@@ -8,6 +8,8 @@ import type { DeltaColumn } from './table-schema.js';
 /** How to read a snapshot with DuckDB: the SQL table expressions and what they read. */
 export interface DeltaScan {
   version: number;
+  /** The snapshot read (a scan of some of its files is prepared from it). */
+  snapshot: DeltaSnapshot;
   /** Live data files, in path order. */
   files: string[];
   /** Deletion-vector files the scan reads (inline vectors have none). */
@@ -18,6 +20,10 @@ export interface DeltaScan {
   sql: string;
   /** The same with `filename` and `file_row_number` (physical row in the data file) added, for messages. */
   originSql: string;
+  /** The same with `file_index` added: the row's data file, as its position in `fileOrder`. */
+  fileSql: string;
+  /** The live data files in the order `fileSql` numbers them. */
+  fileOrder: string[];
 }
 
 /**
@@ -77,8 +83,9 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
   }
   if (keys.length > 0) await session.createInt64Table(keysTable, 'k', keys);
 
-  // Each branch is built once; the two variants differ only in their select lists.
-  const branches: { columns: string[]; from: string }[] = [];
+  // Each branch is built once; the variants differ only in their select lists.
+  const branches: { columns: string[]; from: string; first: number }[] = [];
+  const fileOrder: string[] = [];
   const mapped = dataColumns.some((c) => c.key !== c.name);
   const schema = `MAP {${dataColumns.map((c) => `${typeof c.key === 'number' ? c.key : sqlString(c.key)}: {name: ${sqlString(c.name)}, type: ${sqlString(c.type)}, default_value: NULL}`).join(', ')}}`;
   const scan = async (files: DeltaFile[]): Promise<{ columns: string[]; from: string }> => {
@@ -101,30 +108,35 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
   for (const [key, { literals, clean, deleting }] of groups) {
     if (clean.length > 0) {
       const { columns, from } = await scan(clean);
-      branches.push({ columns: [...columns, ...literals], from });
+      branches.push({ columns: [...columns, ...literals], from, first: fileOrder.length });
+      fileOrder.push(...clean.map((f) => f.file));
     }
     if (deleting.length > 0) {
       const first = firstOrdinal.get(key)!;
       const { columns, from } = await scan(deleting);
-      branches.push({ columns: [...columns, ...literals], from: `${from} WHERE (CAST(file_index AS BIGINT) + ${first}) * 4294967296 + file_row_number NOT IN (SELECT k FROM "${keysTable}")` });
+      branches.push({ columns: [...columns, ...literals], from: `${from} WHERE (CAST(file_index AS BIGINT) + ${first}) * 4294967296 + file_row_number NOT IN (SELECT k FROM "${keysTable}")`, first: fileOrder.length });
+      fileOrder.push(...deleting.map((f) => f.file));
     }
   }
-  const build = (origin: boolean): string => {
-    const extra = origin ? ['filename', 'file_row_number'] : [];
+  const build = (extra: 'none' | 'origin' | 'file'): string => {
+    const extraColumns = (first: number): string[] => (extra === 'origin' ? ['filename', 'file_row_number'] : extra === 'file' ? [`CAST(file_index AS INTEGER) + ${first} AS file_index`] : []);
     if (snapshot.files.length === 0) {
       const nulls = snapshot.columns.map((c) => `CAST(NULL AS ${c.type}) AS ${ident(c.name)}`);
-      const originNulls = origin ? ['CAST(NULL AS VARCHAR) AS filename', 'CAST(NULL AS BIGINT) AS file_row_number'] : [];
-      return `(SELECT ${[...nulls, ...originNulls].join(', ')} WHERE false)`;
+      const extraNulls = extra === 'origin' ? ['CAST(NULL AS VARCHAR) AS filename', 'CAST(NULL AS BIGINT) AS file_row_number'] : extra === 'file' ? ['CAST(NULL AS INTEGER) AS file_index'] : [];
+      return `(SELECT ${[...nulls, ...extraNulls].join(', ')} WHERE false)`;
     }
-    return `(${branches.map((b) => `SELECT ${[...b.columns, ...extra].join(', ')} FROM ${b.from}`).join('\nUNION ALL\n')})`;
+    return `(${branches.map((b) => `SELECT ${[...b.columns, ...extraColumns(b.first)].join(', ')} FROM ${b.from}`).join('\nUNION ALL\n')})`;
   };
   return {
     version: snapshot.version,
+    snapshot,
     files: snapshot.files.map((f) => f.file),
     deletionVectorFiles,
     liveFiles: snapshot.files.map((f) => ({ file: f.file, deletionVector: deletionVectorId(f.deletionVector), deletedRows: deleted.get(f)?.length ?? 0 })),
-    sql: build(false),
-    originSql: build(true),
+    sql: build('none'),
+    originSql: build('origin'),
+    fileSql: build('file'),
+    fileOrder,
   };
 }
 

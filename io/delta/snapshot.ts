@@ -27,6 +27,8 @@ export interface DeltaFile {
 export interface DeltaSnapshot {
   dir: string;
   version: number;
+  /** The table's id (metaData.id): a table dropped and re-created under the same path has another. */
+  tableId: string | null;
   columns: DeltaColumn[];
   /** Live files in path order. */
   files: DeltaFile[];
@@ -83,7 +85,7 @@ export async function readSnapshot(session: DuckDBSession, dir: string, version?
   const onDisk = directoryIndex();
   const missing = files.find((f) => !onDisk(f.file));
   if (missing !== undefined) throw new DeltaError(missing.file, `is a live data file of version ${target} but is missing on disk`);
-  return { dir, version: target, columns, files };
+  return { dir, version: target, tableId: metadata.action.id, columns, files };
 }
 
 /**
