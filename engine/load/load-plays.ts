@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { firstLine, nullError, probeNulls } from '../../io/input/read-table.js';
+import { nullError, probeNulls } from '../../io/input/read-table.js';
 import { rawTimestampLiteral } from '../../io/input/raw-timestamp.js';
 import { InputError } from '../errors.js';
 import { sharedInt32, sharedUint16 } from '../model/shared-arrays.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
-import { ingestWith } from './ingest-plays.js';
 import type { PlaysRangeReport, PlaysRangeTask, PlaysStaging } from './ingest-plays.js';
 import { count, table } from './load-context.js';
 import type { LoadContext } from './load-context.js';
@@ -25,7 +24,7 @@ const RANGES_PER_THREAD = 3;
 
 /** The plays' ranges, planned; `finish` groups their counted plays by profile once every range is read. */
 export interface PlaysPlan {
-  /** Ranges for the workers, in file order (none for a Delta table: decoded by this thread's session). */
+  /** Ranges for the workers, in file order. */
   ranges: PlaysRangeTask[];
   /** `reports` holds the report of every range in `ranges` order. */
   finish(reports: PlaysRangeReport[], runner: ShardRunner): Promise<LoadedPlays>;
@@ -67,22 +66,13 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
       minSeconds: ctx.config.min_play_seconds,
       staging,
       buckets,
+      deletionKeys: range.keys,
     }),
   );
-  let inline: PlaysRangeReport | null = null;
-  if (source.delta !== null) {
-    // A Delta table's SQL reads the deletion vectors this session holds: decoded here, in one slice.
-    try {
-      inline = await ingestWith(ctx.session, ranges[0]!);
-    } catch (err) {
-      throw new InputError(source.label, `cannot read: ${firstLine(err)}`);
-    }
-  }
 
   return {
-    ranges: inline === null ? ranges : [],
-    async finish(workerReports: PlaysRangeReport[], runner: ShardRunner): Promise<LoadedPlays> {
-      const reports = inline === null ? workerReports : [inline];
+    ranges,
+    async finish(reports: PlaysRangeReport[], runner: ShardRunner): Promise<LoadedPlays> {
       const nullColumn = reports.find((r) => r.nullColumn >= 0)?.nullColumn;
       if (nullColumn !== undefined) throw await nullError(ctx.session, source, bound[nullColumn]!.column.name);
       const bad = reports.find((r) => r.badSeconds >= 0)?.badSeconds;

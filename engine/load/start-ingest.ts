@@ -23,8 +23,7 @@ export interface IngestJob {
 /**
  * Starts the big reads once the profile keys exist: every worker draws the plays' ranges and
  * the history's slices from one queue (ingest-queue.ts), while this thread goes on loading the
- * accounts. Returns at once; a slice this thread's session must read (a Delta `sends` table)
- * is read in `finish`, beside the workers.
+ * accounts. Returns at once.
  */
 export async function startIngest(ctx: LoadContext, keys: ProfileKeys, catalog: LoadedCatalog, history: HistoryIngest, runner: ShardRunner): Promise<IngestJob> {
   const readers = Math.max(1, runner.threads);
@@ -32,8 +31,7 @@ export async function startIngest(ctx: LoadContext, keys: ProfileKeys, catalog: 
   const plays = await planPlays(ctx, keys, catalog, removed, readers);
   const historyKeys = history.keys(keys, catalog, removed);
   const slices = history.tasks(historyKeys, Math.max(1, Math.floor(availableParallelism() / readers)));
-  const onWorkers = slices.map((_, i) => i).filter((i) => !history.isInline(i));
-  const queue = { kind: 'ingest' as const, next: sharedInt32(1), plays: plays.ranges, history: onWorkers.map((i) => slices[i]!) };
+  const queue = { kind: 'ingest' as const, next: sharedInt32(1), plays: plays.ranges, history: slices };
   const drains = Promise.all(Array.from({ length: readers }, () => runner.run(queue)));
   // Keep a failed drain from being reported as unhandled before finish() awaits it.
   drains.catch(() => undefined);
@@ -41,17 +39,16 @@ export async function startIngest(ctx: LoadContext, keys: ProfileKeys, catalog: 
   return {
     async finish(people: LoadedPeople) {
       const historyReports = new Array<HistorySliceReport>(slices.length);
-      for (const [i, task] of slices.entries()) if (history.isInline(i)) historyReports[i] = await history.runInline(task, i);
       const replies: IngestQueueReply[] = await drains;
       const playsReports = new Array<PlaysRangeReport>(plays.ranges.length);
       for (const reply of replies) {
         const failure = reply.failure;
         if (failure !== null) {
           if (failure.kind === 'plays') throw new InputError(table(ctx, 'plays').source.label, `cannot read: ${firstLine(failure.message)}`);
-          throw history.sliceError(onWorkers[failure.at]!, new Error(failure.message));
+          throw history.sliceError(failure.at, new Error(failure.message));
         }
         for (const { at, report } of reply.plays) playsReports[at] = report;
-        for (const { at, report } of reply.history) historyReports[onWorkers[at]!] = report;
+        for (const { at, report } of reply.history) historyReports[at] = report;
       }
       const sends = await history.finish(historyReports, historyKeys, people, runner);
       return { plays: await plays.finish(playsReports, runner), sends };
