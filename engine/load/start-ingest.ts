@@ -18,6 +18,11 @@ import type { HistoryIngest, LoadedSends } from './load-sends.js';
 /** The plays and the send history being decoded on the workers; `finish` waits for them and groups both by profile. */
 export interface IngestJob {
   finish(people: LoadedPeople): Promise<{ plays: LoadedPlays; sends: LoadedSends }>;
+  /**
+   * Stops the workers at their next item and waits for the items they are decoding: the run is
+   * failing, and a worker torn down inside a DuckDB call would take the process with it.
+   */
+  abandon(): Promise<void>;
 }
 
 /**
@@ -37,6 +42,10 @@ export async function startIngest(ctx: LoadContext, keys: ProfileKeys, catalog: 
   drains.catch(() => undefined);
 
   return {
+    async abandon() {
+      Atomics.store(queue.next, 0, plays.ranges.length + slices.length);
+      await drains.catch(() => undefined);
+    },
     async finish(people: LoadedPeople) {
       const historyReports = new Array<HistorySliceReport>(slices.length);
       const replies: IngestQueueReply[] = await drains;
