@@ -4,6 +4,7 @@ import { lookupIds } from '../../kernels/id-index.js';
 import type { IdIndex } from '../../kernels/id-index.js';
 import { containsSorted } from '../../kernels/sorted-search.js';
 import { bucketCursors } from '../../kernels/bucket-offsets.js';
+import { DELTA_SLICE_KEYS } from './plays-ranges.js';
 import { BucketWriter } from './profile-buckets.js';
 import type { BucketGroup, ProfileBuckets } from './profile-buckets.js';
 
@@ -33,6 +34,8 @@ export interface HistorySliceTask {
  */
 export interface HistoryPart {
   sql: string;
+  /** A Delta slice's deleted rows (the table DELTA_SLICE_KEYS its SQL reads), or null. */
+  deletionKeys: BigInt64Array<ArrayBuffer> | null;
   /**
    * A ledger date read with its rows of every status, checked against the tombstones: a hit marks
    * the date for the purge (SPEC §4.3), which then rewrites only the dates that hold one.
@@ -208,10 +211,10 @@ export function ingestHistorySlice(task: HistorySliceTask): Promise<HistorySlice
   return DuckDBSession.scoped(task.duckdbThreads, (db) => ingestHistoryWith(db, task));
 }
 
-/** The ingest of one slice through a given session (a Delta `sends` table's, which holds its deletion vectors). */
-export async function ingestHistoryWith(db: DuckDBSession, task: HistorySliceTask): Promise<HistorySliceReport> {
+async function ingestHistoryWith(db: DuckDBSession, task: HistorySliceTask): Promise<HistorySliceReport> {
   const sink = new HistorySink(task.keys, task.staging, task.buckets, task.capStart, task.capCapacity, task.parts.length);
   for (const [k, part] of task.parts.entries()) {
+    if (part.deletionKeys !== null) await db.createInt64Table(DELTA_SLICE_KEYS, 'k', part.deletionKeys);
     let ok = true;
     await db.stream(part.sql, (chunk) => {
       if (ok) ok = sink.addChunk(chunk, k, part.purgeCheck);

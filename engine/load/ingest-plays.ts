@@ -5,6 +5,7 @@ import { containsSorted } from '../../kernels/sorted-search.js';
 import { bucketCursors } from '../../kernels/bucket-offsets.js';
 import { PlaysCacheSink } from './plays-cache-sink.js';
 import type { PlaysCacheSinkReport, PlaysCacheSinkTask } from './plays-cache-sink.js';
+import { DELTA_SLICE_KEYS } from './plays-ranges.js';
 import { BucketWriter } from './profile-buckets.js';
 import type { BucketGroup, ProfileBuckets } from './profile-buckets.js';
 
@@ -27,6 +28,8 @@ export interface PlaysRangeTask {
   minSeconds: number;
   staging: PlaysStaging;
   buckets: ProfileBuckets;
+  /** A Delta slice's deleted rows (the table DELTA_SLICE_KEYS its SQL reads), or null. */
+  deletionKeys: BigInt64Array<ArrayBuffer> | null;
   /** Keep every row read for the plays cache too (plays-cache-sink.ts). */
   cache?: PlaysCacheSinkTask;
 }
@@ -61,11 +64,13 @@ const CHUNK = 2048;
 
 /** Decodes one range with its own DuckDB, closed when done so no decoder memory outlives the ingest. */
 export function ingestPlaysRange(task: PlaysRangeTask): Promise<PlaysRangeReport> {
-  return DuckDBSession.scoped(task.duckdbThreads, (db) => ingestWith(db, task));
+  return DuckDBSession.scoped(task.duckdbThreads, async (db) => {
+    if (task.deletionKeys !== null) await db.createInt64Table(DELTA_SLICE_KEYS, 'k', task.deletionKeys);
+    return ingestWith(db, task);
+  });
 }
 
-/** The ingest of one range through a given session (a Delta table's, which holds its deletion vectors). */
-export async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promise<PlaysRangeReport> {
+async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promise<PlaysRangeReport> {
   const { day: D, minSeconds, staging, removedProfileIds } = task;
   const { profile, content, daysAgo, seconds } = staging;
   const writer = new BucketWriter(task.buckets);

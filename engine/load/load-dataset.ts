@@ -9,6 +9,7 @@ import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
 import { loadCatalog } from './load-catalog.js';
 import type { LoadContext } from './load-context.js';
 import { loadPeople } from './load-people.js';
+import type { LoadedPeople } from './load-people.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
 import { HistoryIngest } from './load-sends.js';
 import { loadTombstones } from './load-tombstones.js';
@@ -85,10 +86,16 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     // The workers decode the plays and the send history (they need the profile and content
     // indexes) while this thread loads the accounts.
     let ingest: IngestJob | null = null;
-    const people = await loadPeople(ctx, tombstones, async (keys) => {
-      step('plays');
-      ingest = await startIngest(ctx, keys, catalog, history, options.runner);
-    });
+    let people: LoadedPeople;
+    try {
+      people = await loadPeople(ctx, tombstones, async (keys) => {
+        step('plays');
+        ingest = await startIngest(ctx, keys, catalog, history, options.runner);
+      });
+    } catch (err) {
+      await (ingest as IngestJob | null)?.abandon();
+      throw err;
+    }
     const { plays, sends } = await (ingest as IngestJob | null)!.finish(people);
     const inputFiles = await hashing;
 

@@ -11,6 +11,8 @@ import { InputError } from '../errors.js';
 import { INELIGIBLE_REASONS } from '../model/campaign-model.js';
 import type { CampaignModel } from '../model/campaign-model.js';
 import { sharedFloat64, sharedInt32, sharedUint8, toShared } from '../model/shared-arrays.js';
+import { utf8Present } from '../model/utf8-column.js';
+import type { Utf8Column } from '../model/utf8-column.js';
 import { ineligibility } from '../rules/decision-rules.js';
 import { count, sortedCodes, table } from './load-context.js';
 import type { LoadContext } from './load-context.js';
@@ -33,7 +35,7 @@ export interface LoadedPeople
   > {
   accountIndex: IdIndex;
   accountIds: Float64Array;
-  accountCrmIds: (string | null)[];
+  accountCrmIds: Utf8Column;
   profileIndex: IdIndex;
   profileIds: Float64Array;
   regionNames: string[];
@@ -80,10 +82,19 @@ export async function loadPeople(ctx: LoadContext, tombstones: Tombstones, onPro
   const { index: profileIndex } = buildIdIndex(profileIds, true);
   await onProfileKeys({ profileIndex, profileIds, removedProfileIds });
 
+  // crm_id lands as its byte length per row and all the bytes in one string, in the same order:
+  // no JS string per account (they are decoded on the workers, for the outputs only).
   const accountColumns = acc.columns.map((b) =>
-    b.column.name === 'plan' ? coded(b, 'bool', `(${b.sql} = 'avod')`) : b.column.name === 'country' ? coded(b, 'i32', countries.code(b.sql)) : b,
+    b.column.name === 'plan'
+      ? coded(b, 'bool', `(${b.sql} = 'avod')`)
+      : b.column.name === 'country'
+        ? coded(b, 'i32', countries.code(b.sql))
+        : b.column.name === 'crm_id'
+          ? coded(b, 'i32', `CAST(strlen(${b.sql}) AS INTEGER)`)
+          : b,
   );
   const accounts = await readTable(ctx.session, acc.source, accountColumns, '', 'ORDER BY account_id');
+  const crmBytes = await concatenated(ctx, acc, 'crm_id', 'account_id');
   const rawAccountIds = accounts.columns[0]!.values as Float64Array;
   const keepAccount = new Uint8Array(accounts.rows);
   let keptAccounts = 0;
@@ -96,20 +107,30 @@ export async function loadPeople(ctx: LoadContext, tombstones: Tombstones, onPro
   count(ctx, 'accounts', 'tombstoned', accounts.rows - keptAccounts);
 
   const accountIds = sharedFloat64(keptAccounts);
-  const accountCrmIds = new Array<string | null>(keptAccounts);
+  const crmLength = accounts.columns[1]! as { values: Int32Array; valid: Uint8Array };
+  let keptCrmBytes = 0;
+  for (let i = 0; i < accounts.rows; i++) if (keepAccount[i] === 1 && crmLength.valid[i] === 1) keptCrmBytes += crmLength.values[i]!;
+  const accountCrmIds: Utf8Column = { bytes: sharedUint8(keptCrmBytes), offsets: sharedInt32(keptAccounts + 1) };
   const accountAvodPlan = sharedUint8(keptAccounts);
   const accountOptIn = new Uint8Array(keptAccounts);
   const accountCountry = new Int32Array(keptAccounts);
   {
-    const crm = accounts.columns[1]!.values as (string | null)[];
     const plan = accounts.columns[2]!.values as Uint8Array;
     const country = accounts.columns[3]!.values as Int32Array;
     const optIn = accounts.columns[4]!.values as Uint8Array;
+    let from = 0;
+    let to = 0;
     for (let i = 0, a = 0; i < accounts.rows; i++) {
-      if (keepAccount[i] === 0) continue;
+      const length = crmLength.valid[i] === 1 ? crmLength.values[i]! : 0;
+      if (keepAccount[i] === 0) {
+        from += length;
+        continue;
+      }
       accountIds[a] = rawAccountIds[i]!;
-      const c = crm[i]!;
-      accountCrmIds[a] = c === null || c === '' ? null : c;
+      accountCrmIds.bytes.set(crmBytes.subarray(from, from + length), to);
+      from += length;
+      to += length;
+      accountCrmIds.offsets[a + 1] = to;
       accountAvodPlan[a] = plan[i]!;
       accountOptIn[a] = optIn[i]!;
       accountCountry[a] = country[i]!;
@@ -153,7 +174,7 @@ export async function loadPeople(ctx: LoadContext, tombstones: Tombstones, onPro
     profileRegion[p] = regionCode.get(regionName[p]!)!;
     profileAvodPlan[p] = a >= 0 ? accountAvodPlan[a]! : 0;
     // SPEC §4.4: the first failing reason in this order.
-    const reason = ineligibility(active[i] === 1, isKids[i] === 1, a >= 0, a >= 0 && accountCrmIds[a] !== null, a >= 0 && accountOptIn[a] !== 0);
+    const reason = ineligibility(active[i] === 1, isKids[i] === 1, a >= 0, a >= 0 && utf8Present(accountCrmIds, a), a >= 0 && accountOptIn[a] !== 0);
     profileIneligible[p] = reason;
     reasons[reason]!++;
     p++;
@@ -186,6 +207,19 @@ export async function loadPeople(ctx: LoadContext, tombstones: Tombstones, onPro
     regionNames: [...regionCode.keys()],
     removedProfileIds,
   };
+}
+
+/**
+ * Every value of a string column concatenated as UTF-8, rows in `orderBy` order (nulls add
+ * nothing): one string crosses from DuckDB instead of one per row.
+ */
+async function concatenated(ctx: LoadContext, t: BoundTable, column: string, orderBy: string): Promise<Uint8Array> {
+  const [[all]] = (await ctx.session.rows(`SELECT coalesce(string_agg(${boundSql(t, column)}, '' ORDER BY "${orderBy}"), '') FROM ${sourceSql(t.source)}`)) as [[string]];
+  return Buffer.from(all, 'utf8');
+}
+
+function boundSql(t: BoundTable, column: string): string {
+  return t.columns.find((b) => b.column.name === column)!.sql;
 }
 
 function coded(b: BoundColumn, kind: ColumnKind, sql: string): BoundColumn {

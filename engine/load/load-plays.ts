@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
-import type { DuckDBSession } from '../../io/input/duckdb-session.js';
+import { sourceFooters } from '../../io/input/footer-stats.js';
 import type { BoundColumn } from '../../io/input/read-table.js';
 import type { TableSource } from '../../io/input/table-files.js';
-import { prepareDeltaScan } from '../../io/delta/scan-sql.js';
 import { COUNT_FUTURE, COUNT_READ, COUNT_SHORT, COUNT_TOMBSTONED, COUNT_UNKNOWN_CONTENT, COUNT_UNKNOWN_PROFILE } from '../../kernels/cached-plays.js';
 import { firstLine, nullError, probeNulls } from '../../io/input/read-table.js';
 import { rawTimestampLiteral } from '../../io/input/raw-timestamp.js';
@@ -10,7 +9,6 @@ import { InputError } from '../errors.js';
 import { sharedInt32, sharedUint16 } from '../model/shared-arrays.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
 import type { CachedPiecesReport, CachedPiecesTask } from './cached-plays.js';
-import { ingestWith } from './ingest-plays.js';
 import type { PlaysRangeReport, PlaysRangeTask, PlaysStaging } from './ingest-plays.js';
 import { count, table } from './load-context.js';
 import type { LoadContext } from './load-context.js';
@@ -34,7 +32,7 @@ const RANGES_PER_THREAD = 3;
 
 /** The plays' ranges, planned; `finish` groups their counted plays by profile once every range is read. */
 export interface PlaysPlan {
-  /** Ranges for the workers, in file order (none for a Delta table: decoded by this thread's session). */
+  /** Ranges for the workers, in file order. */
   ranges: PlaysRangeTask[];
   /** Pieces of the plays cache for the workers to read instead of decoding their files. */
   cached: CachedPiecesTask[];
@@ -62,9 +60,10 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
   const window = `"ts" >= ${rawTimestampLiteral(ts.sourceType, from)}`;
   await probeNulls(ctx.session, source, bound);
   const cache = ctx.playsCache === undefined ? null : await planCache(ctx, source, bound, from, people, catalog, removedProfileIds);
-  const readSource = async (files: readonly string[]): Promise<TableSource | null> => (cache === null ? source : decodeSource(ctx.session, source, files, cache.sink([], 0) !== undefined));
-  const decoded = await readSource(cache?.decode ?? source.files);
-  const plan = decoded === null ? [] : await planRanges(ctx.session, decoded, readers * RANGES_PER_THREAD);
+  // Slices whose rows go into the cache say which file each row comes from.
+  const fileIndex = cache?.writing === true;
+  const decoded = cache === null ? source : decodeSource(source, cache.decode);
+  const plan = decoded === null ? [] : await planRanges(ctx.session, decoded, readers * RANGES_PER_THREAD, fileIndex);
   const P = people.profileIds.length;
   // Row counts from the footers (and the cache's) size the staging once: no growing, no copying.
   // The files of a damaged piece are decoded in a second round, within the piece's rows.
@@ -89,6 +88,7 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
         minSeconds: ctx.config.min_play_seconds,
         staging,
         buckets,
+        deletionKeys: range.keys,
         ...(sink === undefined ? {} : { cache: sink }),
       };
     });
@@ -110,32 +110,18 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
       buckets,
     }),
   );
-  // A Delta table's SQL reads the deletion vectors this session holds: decoded here, in one slice.
-  const readInline = async (task: PlaysRangeTask): Promise<PlaysRangeReport> => {
-    try {
-      return await ingestWith(ctx.session, task);
-    } catch (err) {
-      throw new InputError(source.label, `cannot read: ${firstLine(err)}`);
-    }
-  };
-  const inline = source.delta !== null && ranges.length > 0 ? await readInline(ranges[0]!) : null;
 
   return {
-    ranges: source.delta === null ? ranges : [],
+    ranges,
     cached,
     async finish(workerReports: PlaysRangeReport[], cachedReports: CachedPiecesReport[], runner: ShardRunner): Promise<LoadedPlays> {
-      const reports = inline === null ? [...workerReports] : [inline];
-      const readerFiles = reports.map((_, i) => plan[i]!.files);
+      const reports = [...workerReports];
+      const readerFiles = plan.map((r) => r.files);
       const damaged = cache === null ? [] : cache.damaged(cachedReports.map((r) => r.damage[0]!));
       if (damaged.length > 0) {
         // Files of damaged pieces: decoded from the lake after all, into the same staging.
-        const again = await planRanges(ctx.session, (await readSource(damaged))!, readers);
-        const tasks = toTasks(again);
-        const more =
-          source.delta !== null
-            ? [await readInline(tasks[0]!)]
-            : await decodeOnWorkers(runner, tasks, Math.max(1, runner.threads), (message) => new InputError(source.label, `cannot read: ${firstLine(message)}`));
-        reports.push(...more);
+        const again = await planRanges(ctx.session, decodeSource(source, damaged)!, readers, fileIndex);
+        reports.push(...(await decodeOnWorkers(runner, toTasks(again), Math.max(1, runner.threads), (message) => new InputError(source.label, `cannot read: ${firstLine(message)}`))));
         readerFiles.push(...again.map((r) => r.files));
       }
       const nullColumn = reports.find((r) => r.nullColumn >= 0)?.nullColumn;
@@ -179,22 +165,37 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
 
 async function planCache(ctx: LoadContext, source: TableSource, bound: readonly BoundColumn[], from: number, people: ProfileKeys, catalog: LoadedCatalog, removedProfileIds: Float64Array): Promise<PlaysCachePlan> {
   const { options, step } = ctx.playsCache!;
+  // A slice numbers its rows' files in a column `file_index`: a plays column of that name would hide it.
+  const footers = await sourceFooters(ctx.session, source);
+  const clash = [...footers.columns.keys()].some((name) => name.toLowerCase() === 'file_index');
   // The cache is keyed by each file's SHA-256 (what the manifest records): wait for the hashes.
   const files = await ctx.playsCache!.files;
-  const cache = await planPlaysCache({ options, source, bound, from, files, profileIds: people.profileIds, profileIndex: people.profileIndex, removedProfileIds, contentIds: catalog.contentIds, contentIndex: catalog.contentIndex });
+  const cache = await planPlaysCache({
+    options,
+    readOnly: clash ? "the plays have a column named 'file_index'" : null,
+    source,
+    bound,
+    from,
+    files,
+    profileIds: people.profileIds,
+    profileIndex: people.profileIndex,
+    removedProfileIds,
+    contentIds: catalog.contentIds,
+    contentIndex: catalog.contentIndex,
+  });
   step(describePlan(source.files.length, cache.decode.length, cache.pieceRows));
   return cache;
 }
 
-/** The source restricted to `files` (in source order), read with a `file_index` column when the cache keeps what it decodes; null for no file. */
-async function decodeSource(session: DuckDBSession, source: TableSource, files: readonly string[], fileIndex: boolean): Promise<TableSource | null> {
+/** The source restricted to `files` (a subset of its files, in source order); null for none. A Delta scan keeps the prepared scan of those files. */
+function decodeSource(source: TableSource, files: readonly string[]): TableSource | null {
   if (files.length === 0) return null;
-  const all = files.length === source.files.length;
-  if (source.delta === null) return all ? source : { ...source, files: [...files] };
-  const wanted = new Set(files);
-  const { snapshot } = source.delta;
-  const delta = all ? source.delta : await prepareDeltaScan(session, { ...snapshot, files: snapshot.files.filter((f) => wanted.has(f.file)) }, `__delta_deleted_${source.table}_part`);
-  return { ...source, files: delta.files, delta: fileIndex ? { ...delta, sql: delta.fileSql } : delta };
+  if (files.length === source.files.length) return source;
+  const { delta } = source;
+  if (delta === null) return { ...source, files: [...files] };
+  const position = new Map(delta.files.map((f, i) => [f, i]));
+  const kept = files.map((f) => position.get(f)!);
+  return { ...source, files: [...files], delta: { ...delta, files: [...files], liveFiles: kept.map((i) => delta.liveFiles[i]!), fileScans: kept.map((i) => delta.fileScans[i]!) } };
 }
 
 /** Decodes `tasks` on the workers (a queue of plays ranges alone). */

@@ -8,7 +8,7 @@ import type { LedgerHistoryDate } from '../../io/ledger/index.js';
 import { CampaignError, InputError } from '../errors.js';
 import { sharedFloat64, sharedInt32, toShared } from '../model/shared-arrays.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
-import { HISTORY_CHUNK, HistorySink, ingestHistoryWith } from './ingest-history.js';
+import { HISTORY_CHUNK, HistorySink } from './ingest-history.js';
 import type { HistoryKeys, HistoryPart, HistorySliceReport, HistorySliceTask, HistoryStaging } from './ingest-history.js';
 import { ledgerPurgeDates } from './ledger-purge-dates.js';
 import { count } from './load-context.js';
@@ -64,8 +64,6 @@ export class HistoryIngest {
     /** Ledger dates of the window without a columnar copy: their rows are JS columns, added on this thread. */
     private readonly rowDates: LedgerHistoryDate[],
     private readonly dictionary: Map<string, number>,
-    /** The `sends` table is Delta: its slice is decoded by this session, which holds the deletion vectors. */
-    private readonly inlineSends: boolean,
     private readonly staging: HistoryStaging,
     private readonly ledgerRows: number,
     /** Ledger dates the slices do not check against the tombstones; null when there is no tombstoned id. */
@@ -108,17 +106,15 @@ export class HistoryIngest {
     const codeSql = (column: string): string => (dictionary.size === 0 ? 'CAST(-1 AS INTEGER)' : `CAST(coalesce(list_position([${[...dictionary.keys()].map(sqlString).join(', ')}], ${column}), 0) - 1 AS INTEGER)`);
 
     const slices: PlannedSlice[] = [];
-    let inlineSends = false;
     if (t !== undefined) {
       const bound = t.columns;
       await probeNulls(ctx.session, t.source, bound);
       const [day, account, profile, show, scenario] = bound.map((b) => b.sql) as [string, string, string, string, string];
       const select = `${day}, ${account}, ${profile}, ${show}, ${codeSql(scenario)}, TRUE`;
-      inlineSends = t.source.delta !== null;
-      const plan = await planRanges(ctx.session, t.source, inlineSends ? 1 : readers);
+      const plan = await planRanges(ctx.session, t.source, readers);
       for (const range of plan) {
         const sql = `SELECT ${select} FROM ${range.from}${range.where === '' ? '' : ` WHERE ${range.where}`}`;
-        slices.push({ parts: [{ sql, purgeCheck: false }], dates: [null], pairCapacity: range.rows, capCapacity: range.rows, source: 'sends' });
+        slices.push({ parts: [{ sql, purgeCheck: false, deletionKeys: range.keys }], dates: [null], pairCapacity: range.rows, capCapacity: range.rows, source: 'sends' });
       }
     }
 
@@ -133,7 +129,7 @@ export class HistoryIngest {
       slice ??= { parts: [], dates: [], pairCapacity: 0, capCapacity: 0, source: 'ledger' };
       const code = inCap(d.day) ? codeSql('scenario') : 'CAST(-1 AS INTEGER)';
       const sql = `SELECT CAST(${d.day} AS INTEGER), CAST(account_id AS DOUBLE), CAST(profile_id AS DOUBLE), CAST(show_id AS DOUBLE), ${code}, accepted FROM read_parquet(${sqlString(d.file!)})${checkPurge ? '' : ' WHERE accepted'}`;
-      slice.parts.push({ sql, purgeCheck: checkPurge });
+      slice.parts.push({ sql, purgeCheck: checkPurge, deletionKeys: null });
       slice.dates.push(d.date);
       slice.pairCapacity += d.accepted;
       if (inCap(d.day)) slice.capCapacity += d.accepted;
@@ -167,7 +163,6 @@ export class HistoryIngest {
       slices,
       rowDates,
       dictionary,
-      inlineSends,
       staging,
       ledgerRows,
       uncheckedDates,
@@ -211,20 +206,6 @@ export class HistoryIngest {
   private bucketsOf(): ProfileBuckets {
     if (this.buckets === null) throw new Error('history keys not made yet');
     return this.buckets;
-  }
-
-  /** Whether task `i` must be decoded by this thread's session (a Delta `sends` table) rather than on a worker. */
-  isInline(i: number): boolean {
-    return this.inlineSends && this.slices[i]!.source === 'sends';
-  }
-
-  /** Decodes an inline task through this thread's session. */
-  async runInline(task: HistorySliceTask, i: number): Promise<HistorySliceReport> {
-    try {
-      return await ingestHistoryWith(this.ctx.session, task);
-    } catch (err) {
-      throw this.sliceError(i, err);
-    }
   }
 
   /** The error to report for a failure of slice `i`. */

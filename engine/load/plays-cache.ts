@@ -73,6 +73,8 @@ export interface DecodedPiece {
 }
 
 export interface PlaysCachePlan {
+  /** Whether this run writes the cache (the decoding readers then keep their rows for it). */
+  writing: boolean;
   /** Source files to decode from the lake (absolute, in source order). */
   decode: string[];
   pieces: CachedPiece[];
@@ -91,6 +93,8 @@ export interface PlaysCachePlan {
 
 export interface PlaysCacheInput {
   options: PlaysCacheOptions;
+  /** Why this run may read the cache but not write it, or null. */
+  readOnly: string | null;
   source: TableSource;
   bound: readonly BoundColumn[];
   /** Tonight's window start (D − history_days). */
@@ -110,7 +114,7 @@ const LIST_SLACK = 2;
 export async function planPlaysCache(input: PlaysCacheInput): Promise<PlaysCachePlan> {
   const { options, source, from } = input;
   const { dir } = options;
-  const table = source.delta === null ? 'parquet' : `delta ${source.delta.snapshot.tableId ?? '(no table id)'}`;
+  const table = source.delta === null ? 'parquet' : `delta ${source.delta.tableId ?? '(no table id)'}`;
   const read = JSON.stringify(input.bound.map((b) => [b.column.name, b.sourceType, b.sql]));
   const current = existsSync(dir) ? readCacheIndex(dir) : null;
   // What this run read: it commits only if no other run committed meanwhile.
@@ -162,11 +166,12 @@ export async function planPlaysCache(input: PlaysCacheInput): Promise<PlaysCache
     }
   }
   const pieceList = [...byPiece.values()];
-  const writing = options.mode !== 'read';
+  const writing = options.mode !== 'read' && input.readOnly === null;
   // The readers write their pieces into the directory as they decode.
   if (writing) mkdirSync(dir, { recursive: true });
 
   return {
+    writing,
     decode,
     pieces: pieceList.map((p) => ({ record: p.record, segments: Int32Array.from(p.segments) })),
     pieceRows,
@@ -207,7 +212,7 @@ export async function planPlaysCache(input: PlaysCacheInput): Promise<PlaysCache
         files: index?.files.length ?? 0,
       };
       if (!writing) {
-        report.not_written = 'a preview writes no cache';
+        report.not_written = input.readOnly ?? 'a preview writes no cache';
         return report;
       }
       try {

@@ -1,57 +1,56 @@
+import { deltaSliceSql } from '../../io/delta/scan-sql.js';
+import type { DeltaSlicePart } from '../../io/delta/scan-sql.js';
 import { sqlString } from '../../io/input/duckdb-session.js';
 import type { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { sourceFooters } from '../../io/input/footer-stats.js';
-import { sourceSql } from '../../io/input/table-files.js';
 import type { TableSource } from '../../io/input/table-files.js';
 
 /** A slice of a table that one reader decodes: a run of whole files, or whole row groups of one file. */
 export interface TableRange {
-  /** The table expression reading the slice's files. */
+  /** The table expression reading the slice's rows. */
   from: string;
   /** Extra WHERE conditions selecting the slice's rows of them ('' for all). */
   where: string;
   /** Rows the slice holds (from the Parquet footers): the most it can stream. */
   rows: number;
-  /** The files it reads, in the order of DuckDB's `file_index`. */
+  /** A Delta slice's deleted rows, which the reading session must hold as the table DELTA_SLICE_KEYS. */
+  keys: BigInt64Array<ArrayBuffer> | null;
+  /** The slice's files in the order of its rows' `file_index` (DuckDB's, or a Delta slice's own with `fileIndex`). */
   files: string[];
 }
 
+/** The temp table a session reading a Delta slice holds the slice's deletion keys in. */
+export const DELTA_SLICE_KEYS = '__delta_slice_deleted';
+
 /**
- * Cuts a Parquet source into about `parts` slices of about equal rows, so several readers decode
- * it at once and the cost follows the rows, not the files: consecutive small files are one slice
- * (a `read_parquet` of just those files), a file larger than a slice is cut at row groups (its
- * `file_row_number` filter lets DuckDB skip the other row groups). A Delta table (a table
- * expression with its own filters over the session's deletion vectors) is one slice.
+ * Cuts a table into about `parts` slices of about equal rows, so several readers decode it at once
+ * and the cost follows the rows, not the files: consecutive small files are one slice (a
+ * `read_parquet` of just those files), a file larger than a slice is cut at row groups (its
+ * `file_row_number` filter lets DuckDB skip the other row groups). A Delta table is cut the same
+ * way over its live files, each slice reading its files' partition values and skipping their
+ * deleted rows (io/delta deltaSliceSql), with the deletion keys it needs; with `fileIndex` its
+ * rows say which of its files they come from, as a plain slice's `file_index` does.
  */
-export async function planRanges(session: DuckDBSession, source: TableSource, parts: number): Promise<TableRange[]> {
+export async function planRanges(session: DuckDBSession, source: TableSource, parts: number, fileIndex = false): Promise<TableRange[]> {
   const footers = await sourceFooters(session, source);
-  if (footers === null) {
-    const [[total]] = (await session.rows(`SELECT count(*) FROM ${sourceSql(source)}`)) as [[bigint]];
-    return [{ from: sourceSql(source), where: '', rows: Number(total), files: source.delta?.fileOrder ?? source.files }];
-  }
   // Row groups of each file, in the source's file order.
   const fileGroups = source.files.map((): number[] => []);
   for (const g of footers.rowGroups) fileGroups[g.file]!.push(g.rows);
   const total = footers.rowGroups.reduce((n, g) => n + g.rows, 0);
   const target = Math.max(1, Math.ceil(total / Math.max(1, parts)));
-  // Every slice reads its files with the options of the whole source, so a column a file lacks
-  // reads as null in a slice as it would in the whole table.
-  const read = (files: string[], rowNumbers: boolean): string =>
-    `read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = ${source.hive}, union_by_name = ${source.files.length > 1}${rowNumbers ? ', file_row_number = true' : ''})`;
 
-  const ranges: TableRange[] = [];
-  let run: string[] = [];
+  const slices: { parts: DeltaSlicePart[]; rows: number }[] = [];
+  let run: DeltaSlicePart[] = [];
   let runRows = 0;
   const flushRun = (): void => {
-    if (run.length > 0) ranges.push({ from: read(run, false), where: '', rows: runRows, files: run });
+    if (run.length > 0) slices.push({ parts: run, rows: runRows });
     run = [];
     runRows = 0;
   };
-  for (const [f, file] of source.files.entries()) {
-    const rowGroups = fileGroups[f]!;
+  for (const [f, rowGroups] of fileGroups.entries()) {
     const fileRows = rowGroups.reduce((n, r) => n + r, 0);
     if (fileRows <= target || rowGroups.length === 1) {
-      run.push(file);
+      run.push({ file: f });
       runRows += fileRows;
       if (runRows >= target) flushRun();
       continue;
@@ -62,11 +61,26 @@ export async function planRanges(session: DuckDBSession, source: TableSource, pa
     for (const [k, rows] of rowGroups.entries()) {
       sliceRows += rows;
       if (sliceRows < target && k < rowGroups.length - 1) continue;
-      ranges.push({ from: read([file], true), where: `file_row_number >= ${first} AND file_row_number < ${first + sliceRows}`, rows: sliceRows, files: [file] });
+      slices.push({ parts: [{ file: f, rows: [first, first + sliceRows] }], rows: sliceRows });
       first += sliceRows;
       sliceRows = 0;
     }
   }
   flushRun();
-  return ranges;
+  if (slices.length === 0) slices.push({ parts: [], rows: 0 });
+
+  const delta = source.delta;
+  return slices.map(({ parts: sliceParts, rows }): TableRange => {
+    if (delta !== null) {
+      if (sliceParts.length === 0) return { from: delta.sql, where: '', rows, keys: null, files: [] };
+      const { sql, keys, order } = deltaSliceSql(delta, sliceParts, DELTA_SLICE_KEYS, false, fileIndex);
+      return { from: sql, where: '', rows, keys: keys.length === 0 ? null : keys, files: order.map((f) => source.files[f]!) };
+    }
+    // Every slice reads its files with the options of the whole source, so a column a file lacks
+    // reads as null in a slice as it would in the whole table.
+    const sliced = sliceParts[0]?.rows;
+    const files = sliceParts.map((p) => sqlString(source.files[p.file]!));
+    const from = `read_parquet([${files.join(', ')}], hive_partitioning = ${source.hive}, union_by_name = ${source.files.length > 1})`;
+    return { from, where: sliced === undefined ? '' : `file_row_number >= ${sliced[0]} AND file_row_number < ${sliced[1]}`, rows, keys: null, files: sliceParts.map((p) => source.files[p.file]!) };
+  });
 }

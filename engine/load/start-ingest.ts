@@ -19,13 +19,17 @@ import type { HistoryIngest, LoadedSends } from './load-sends.js';
 /** The plays and the send history being decoded on the workers; `finish` waits for them and groups both by profile. */
 export interface IngestJob {
   finish(people: LoadedPeople): Promise<{ plays: LoadedPlays; sends: LoadedSends }>;
+  /**
+   * Stops the workers at their next item and waits for the items they are decoding: the run is
+   * failing, and a worker torn down inside a DuckDB call would take the process with it.
+   */
+  abandon(): Promise<void>;
 }
 
 /**
  * Starts the big reads once the profile keys exist: every worker draws the plays' ranges and
  * the history's slices from one queue (ingest-queue.ts), while this thread goes on loading the
- * accounts. Returns at once; a slice this thread's session must read (a Delta `sends` table)
- * is read in `finish`, beside the workers.
+ * accounts. Returns at once.
  */
 export async function startIngest(ctx: LoadContext, keys: ProfileKeys, catalog: LoadedCatalog, history: HistoryIngest, runner: ShardRunner): Promise<IngestJob> {
   const readers = Math.max(1, runner.threads);
@@ -33,28 +37,30 @@ export async function startIngest(ctx: LoadContext, keys: ProfileKeys, catalog: 
   const plays = await planPlays(ctx, keys, catalog, removed, readers);
   const historyKeys = history.keys(keys, catalog, removed);
   const slices = history.tasks(historyKeys, Math.max(1, Math.floor(availableParallelism() / readers)));
-  const onWorkers = slices.map((_, i) => i).filter((i) => !history.isInline(i));
-  const queue = { kind: 'ingest' as const, next: sharedInt32(1), plays: plays.ranges, cached: plays.cached, history: onWorkers.map((i) => slices[i]!) };
+  const queue = { kind: 'ingest' as const, next: sharedInt32(1), plays: plays.ranges, cached: plays.cached, history: slices };
   const drains = Promise.all(Array.from({ length: readers }, () => runner.run(queue)));
   // Keep a failed drain from being reported as unhandled before finish() awaits it.
   drains.catch(() => undefined);
 
   return {
+    async abandon() {
+      Atomics.store(queue.next, 0, plays.ranges.length + plays.cached.length + slices.length);
+      await drains.catch(() => undefined);
+    },
     async finish(people: LoadedPeople) {
       const historyReports = new Array<HistorySliceReport>(slices.length);
-      for (const [i, task] of slices.entries()) if (history.isInline(i)) historyReports[i] = await history.runInline(task, i);
       const replies: IngestQueueReply[] = await drains;
       const playsReports = new Array<PlaysRangeReport>(plays.ranges.length);
       const cachedReports = new Array<CachedPiecesReport>(plays.cached.length);
       for (const reply of replies) {
         const failure = reply.failure;
         if (failure !== null) {
-          if (failure.kind === 'history') throw history.sliceError(onWorkers[failure.at]!, new Error(failure.message));
+          if (failure.kind === 'history') throw history.sliceError(failure.at, new Error(failure.message));
           throw new InputError(table(ctx, 'plays').source.label, `cannot read: ${firstLine(failure.message)}`);
         }
         for (const { at, report } of reply.plays) playsReports[at] = report;
         for (const { at, report } of reply.cached) cachedReports[at] = report;
-        for (const { at, report } of reply.history) historyReports[onWorkers[at]!] = report;
+        for (const { at, report } of reply.history) historyReports[at] = report;
       }
       const sends = await history.finish(historyReports, historyKeys, people, runner);
       return { plays: await plays.finish(playsReports, cachedReports, runner), sends };

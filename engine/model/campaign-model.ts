@@ -1,3 +1,4 @@
+import type { Utf8Column } from './utf8-column.js';
 /**
  * The run's columnar model: dense integer ids remapped once at load, every column a typed array
  * (over SharedArrayBuffers where workers read it). Indexes are positions in id order:
@@ -66,11 +67,12 @@ export const SHOW_AVOD_AVAILABLE = 2;
 export const INELIGIBLE_REASONS = ['inactive', 'kids', 'orphan', 'no_crm_id', 'no_consent'] as const;
 export type IneligibleReason = (typeof INELIGIBLE_REASONS)[number];
 
-/** Strings and ids the workers never need: kept on the main thread for the outputs. */
+/** Ids and strings the passes never need: for the outputs (shared columns, and the few show strings). */
 export interface ModelLabels {
   profileIds: Float64Array;
   accountIds: Float64Array;
-  accountCrmIds: (string | null)[];
+  /** Each account's crm_id; empty for none. */
+  accountCrmIds: Utf8Column;
   showIds: Float64Array;
   showTitles: string[];
   showCategories: string[];

@@ -3,6 +3,7 @@ import { SCENARIOS } from '../config/config-types.js';
 import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
 import type { CampaignResults } from '../phases/campaign-results.js';
 import { RECS_PER_PROFILE, STATUSES, TREATMENTS } from '../phases/phase-params.js';
+import { utf8At } from '../model/utf8-column.js';
 
 export interface OutputTable {
   fields: ParquetField[];
@@ -57,8 +58,11 @@ export function scenarioTable(profileIds: Float64Array, showIds: Float64Array, r
   return { fields: SCENARIO_FIELDS, columns: [{ values: profileId }, { values: rank }, { values: showId }, { values: score }], rows };
 }
 
+/** The labels the selection needs: all shared columns, so a worker builds it. */
+export type SelectionLabels = Pick<ModelLabels, 'profileIds' | 'accountIds' | 'accountCrmIds' | 'showIds'>;
+
 /** SPEC §10 `selection.parquet`: one row per account that reached rollup, sorted by account_id. */
-export function selectionTable(model: CampaignModel, labels: ModelLabels, results: CampaignResults, segmentNames: readonly string[]): OutputTable {
+export function selectionTable(model: CampaignModel, labels: SelectionLabels, results: CampaignResults, segmentNames: readonly string[]): OutputTable {
   const A = model.accountCount;
   let rows = 0;
   for (let a = 0; a < A; a++) if (results.accountProfile[a]! >= 0) rows++;
@@ -77,7 +81,7 @@ export function selectionTable(model: CampaignModel, labels: ModelLabels, result
     if (p < 0) continue;
     accountId[row] = labels.accountIds[a]!;
     profileId[row] = labels.profileIds[p]!;
-    crmId[row] = labels.accountCrmIds[a]!;
+    crmId[row] = utf8At(labels.accountCrmIds, a)!;
     segment[row] = segmentNames[results.accountSegment[a]!]!;
     treatment[row] = TREATMENTS[results.accountTreatment[a]!]!;
     const s = results.accountScenario[a]!;

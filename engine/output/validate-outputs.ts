@@ -1,9 +1,10 @@
 import { SCENARIOS } from '../config/config-types.js';
 import { SHOW_AVAILABLE, SHOW_AVOD_AVAILABLE } from '../model/campaign-model.js';
-import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
+import { utf8Present } from '../model/utf8-column.js';
+import type { CampaignModel } from '../model/campaign-model.js';
 import type { CampaignResults } from '../phases/campaign-results.js';
 import { AVOD, RECS_PER_PROFILE, RE_ENGAGEMENT, STATUS_SEND } from '../phases/phase-params.js';
-import type { OutputTable } from './output-tables.js';
+import type { OutputTable, SelectionLabels } from './output-tables.js';
 
 export const VALIDATION_CHECKS = [
   'ranks_contiguous',
@@ -76,7 +77,7 @@ export function validateProfiles(model: CampaignModel, profileIds: Float64Array,
 }
 
 /** SPEC §10 checks of the selection: one row per account, in order; every `send` row has a crm_id. */
-export function validateSelection(model: CampaignModel, labels: ModelLabels, results: CampaignResults, selection: OutputTable): string[] {
+export function validateSelection(model: CampaignModel, labels: SelectionLabels, results: CampaignResults, selection: OutputTable): string[] {
   const violations: string[] = [];
   const report = (message: string): void => {
     if (violations.length < MAX_REPORTED) violations.push(message);
@@ -84,7 +85,7 @@ export function validateSelection(model: CampaignModel, labels: ModelLabels, res
   const account = selection.columns[0]!.values as Float64Array;
   for (let i = 1; i < selection.rows; i++) if (account[i]! <= account[i - 1]!) report(`selection: account ${account[i]} has more than one row or rows are unsorted`);
   for (let a = 0; a < model.accountCount; a++) {
-    if (results.accountProfile[a]! >= 0 && results.accountStatus[a] === STATUS_SEND && labels.accountCrmIds[a] === null) report(`selection: send row for account ${labels.accountIds[a]} has no crm_id`);
+    if (results.accountProfile[a]! >= 0 && results.accountStatus[a] === STATUS_SEND && !utf8Present(labels.accountCrmIds, a)) report(`selection: send row for account ${labels.accountIds[a]} has no crm_id`);
   }
   return violations;
 }

@@ -1,11 +1,12 @@
 import { Piscina } from 'piscina';
-import { MovedReply } from './moved-reply.js';
+import { MovedReply, movedBuffers } from './moved-reply.js';
 import { runTask } from './worker-protocol.js';
 import type { WorkerTask } from './worker-protocol.js';
 
 /** Piscina worker entry: runs one shard task. */
 export default async function shardWorker(task: WorkerTask): Promise<unknown> {
   const reply = await runTask(task);
+  const buffers = movedBuffers(reply);
   // Piscina types its symbols as plain `symbol`, so the class cannot be typed as its Transferable.
-  return reply.kind === 'profile-pass' ? Piscina.move(new MovedReply(reply) as unknown as ArrayBuffer) : reply;
+  return buffers.length === 0 ? reply : Piscina.move(new MovedReply(reply, buffers) as unknown as ArrayBuffer);
 }

@@ -1,7 +1,5 @@
 import { describeInputFiles } from '../../io/input/table-files.js';
 import type { InputFile, TableSource } from '../../io/input/table-files.js';
-import { writeParquet } from '../../io/parquet/index.js';
-import type { ColumnValues, ParquetField } from '../../io/parquet/index.js';
 import { groupHistory } from '../load/ingest-history.js';
 import type { GroupHistoryTask } from '../load/ingest-history.js';
 import { groupPlays } from '../load/ingest-plays.js';
@@ -11,7 +9,11 @@ import type { IngestQueueReply, IngestQueueTask } from '../load/ingest-queue.js'
 import type { CampaignModel } from '../model/campaign-model.js';
 import { validateProfiles } from '../output/validate-outputs.js';
 import type { ProfileChecks } from '../output/validate-outputs.js';
+import { payloadLines } from '../output/payload-lines.js';
+import type { PayloadLinesTask } from '../output/payload-lines.js';
 import { writeScenarioFile } from '../output/write-scenario-file.js';
+import { writeSelectionFile } from '../output/write-selection-file.js';
+import type { SelectionFileReport, SelectionFileTask } from '../output/write-selection-file.js';
 import type { ScenarioFileReport, ScenarioFileTask } from '../output/write-scenario-file.js';
 import type { CampaignResults } from '../phases/campaign-results.js';
 import type { PhaseParams } from '../phases/phase-params.js';
@@ -24,7 +26,8 @@ import type { PoolCounts, Shard } from '../phases/shard.js';
  * Each task kind with its message and its reply. Every typed array in a message sits on a
  * SharedArrayBuffer, so posting a task shares the columns instead of copying them. A profile pass
  * answers with its three partial count matrices packed in one buffer, which the worker transfers
- * (not copies) back: cluster, then trending, then avod.
+ * (not copies) back: cluster, then trending, then avod; a part of the payload lines transfers
+ * its bytes the same way (moved-reply.ts).
  */
 interface Protocol {
   'profile-pass': {
@@ -40,7 +43,8 @@ interface Protocol {
     reply: ProfileChecks;
   };
   'write-scenario': { task: ScenarioFileTask; reply: ScenarioFileReport };
-  'write-table': { task: { path: string; fields: ParquetField[]; columns: ColumnValues[]; rows: number }; reply: object };
+  'write-selection': { task: SelectionFileTask; reply: SelectionFileReport };
+  'payload-lines': { task: PayloadLinesTask; reply: { bytes: Uint8Array; lines: number } };
   'describe-inputs': { task: { dataDir: string; sources: TableSource[] }; reply: { files: InputFile[] } };
   ingest: { task: IngestQueueTask; reply: IngestQueueReply };
   'group-plays': { task: GroupPlaysTask; reply: object };
@@ -65,10 +69,8 @@ const handlers: Handlers = {
   },
   'validate-profiles': async (task) => ({ kind: 'validate-profiles', ...validateProfiles(task.model, task.profileIds, task.showIds, task.results, task.from, task.to) }),
   'write-scenario': async (task) => ({ kind: 'write-scenario', ...(await writeScenarioFile(task)) }),
-  'write-table': async (task) => {
-    await writeParquet(task.path, task.fields, task.columns, task.rows);
-    return { kind: 'write-table' };
-  },
+  'write-selection': async (task) => ({ kind: 'write-selection', ...(await writeSelectionFile(task)) }),
+  'payload-lines': async (task) => ({ kind: 'payload-lines', ...payloadLines(task) }),
   'describe-inputs': async (task) => ({ kind: 'describe-inputs', files: await describeInputFiles(task.dataDir, task.sources) }),
   ingest: async (task) => ({ kind: 'ingest', ...(await drainIngestQueue(task)) }),
   'group-plays': async (task) => {

@@ -1,21 +1,21 @@
 import { ValidationError } from '../errors.js';
 import type { ModelLabels } from '../model/campaign-model.js';
-import { selectionTable } from '../output/output-tables.js';
-import type { OutputTable } from '../output/output-tables.js';
-import { MAX_REPORTED, VALIDATION_CHECKS, validateSelection } from '../output/validate-outputs.js';
+import { MAX_REPORTED, VALIDATION_CHECKS } from '../output/validate-outputs.js';
 import type { ValidationReport } from '../output/validate-outputs.js';
+import type { SelectionLabels } from '../output/output-tables.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
 import type { RunStaging } from './run-staging.js';
 import type { ShardPlan } from './shard-passes.js';
 
 export interface CheckedSelection {
-  selection: OutputTable;
+  /** Rows of the selection (one per account that reached rollup). */
+  selectionRows: number;
   validation: ValidationReport;
 }
 
 /**
- * Phase `validate` (SPEC §10): the selection is built and checked on this thread while the
- * workers check the profile ranges; every check re-derives from the model, not from the passes.
+ * Phase `validate` (SPEC §10): the workers check the profile ranges and build and check the
+ * selection; every check re-derives from the model, not from the passes.
  */
 export async function validateRun(runner: ShardRunner, plan: ShardPlan, labels: ModelLabels, staging: RunStaging): Promise<CheckedSelection> {
   const { model, params, results } = plan;
@@ -25,17 +25,23 @@ export async function validateRun(runner: ShardRunner, plan: ShardPlan, labels: 
     runner.run({ kind: 'validate-profiles', model, profileIds: labels.profileIds, showIds: labels.showIds, results, from: Math.floor((P * k) / parts), to: Math.floor((P * (k + 1)) / parts) }),
   );
   const profileChecks = Promise.all(profileTasks);
-  staging.track(profileChecks, ...profileTasks);
-  const selection = selectionTable(model, labels, results, params.segmentNames);
-  const validation: ValidationReport = { checks: VALIDATION_CHECKS, rowsChecked: selection.rows, violations: validateSelection(model, labels, results, selection) };
+  const selectionCheck = runner.run({ kind: 'write-selection', model, labels: selectionLabels(labels), results, segmentNames: params.segmentNames, path: null });
+  staging.track(profileChecks, selectionCheck, ...profileTasks);
+  const selection = await selectionCheck;
+  const validation: ValidationReport = { checks: VALIDATION_CHECKS, rowsChecked: selection.rows, violations: selection.violations };
   for (const reply of await profileChecks) {
     validation.rowsChecked += reply.rowsChecked;
     validation.violations.push(...reply.violations);
   }
-  return { selection, validation };
+  return { selectionRows: selection.rows, validation };
 }
 
 /** Nothing is written when validation found a violation: the first MAX_REPORTED are reported. */
 export function rejectViolations(validation: ValidationReport): void {
   if (validation.violations.length > 0) throw new ValidationError(validation.violations.slice(0, MAX_REPORTED));
+}
+
+/** Just the shared columns of the labels (posting the show strings to a worker would copy them). */
+export function selectionLabels(labels: ModelLabels): SelectionLabels {
+  return { profileIds: labels.profileIds, accountIds: labels.accountIds, accountCrmIds: labels.accountCrmIds, showIds: labels.showIds };
 }

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { historyDigest } from '../../io/ledger/index.js';
@@ -12,7 +10,7 @@ import { ValidationError } from '../errors.js';
 import type { DeliverySummary } from '../delivery/delivery-types.js';
 import { checkDeliveredRerun } from '../output/delivered-rerun.js';
 import { writingTo } from '../output/output-error.js';
-import { payloadBlocks } from '../output/payload-lines.js';
+import { openSync, closeSync, writeSync } from 'node:fs';
 import type { ShardRunner } from '../pool/shard-runner.js';
 import { MANIFEST_FILE, PAYLOADS_FILE, runDirOf, scenarioPath, SCENARIOS_DIR, SELECTION_FILE } from '../run-dir/run-layout.js';
 import { buildManifest, writeManifest } from '../run-dir/run-manifest.js';
@@ -25,6 +23,7 @@ import { checkAbort } from './run-context.js';
 import type { RunStaging } from './run-staging.js';
 import type { ShardPlan } from './shard-passes.js';
 import type { CheckedSelection } from './validate-run.js';
+import { selectionLabels } from './validate-run.js';
 
 export interface WrittenRun {
   runId: string;
@@ -36,21 +35,23 @@ export interface WrittenRun {
 }
 
 /**
- * Phase `write`: the run's files into the staging directory — the selection and the four scenario
- * files built, checked and encoded on the workers while this thread writes the payloads —
- * then the counts and the drift guard's verdict against the previous run. A preview's run that
- * keeps no files (`scratch.writeFiles` off) still builds and checks every scenario table.
+ * Phase `write`: the run's files into the staging directory — the selection, the four scenario
+ * files and the payload lines (in parts of accounts) built, checked and encoded on the workers;
+ * this thread only writes the payload parts in order — then the counts and the drift guard's
+ * verdict against the previous run. A preview's run that keeps no files (`scratch.writeFiles`
+ * off) still builds and checks every scenario table.
  */
 export async function writeRun(run: RunContext, runner: ShardRunner, staging: RunStaging, plan: ShardPlan, input: RunInputs, checked: CheckedSelection): Promise<WrittenRun> {
   const { model, params, results } = plan;
   const { labels } = input.loaded;
-  const { selection, validation } = checked;
+  const { validation } = checked;
   const stagingDir = run.scratch?.writeFiles === false ? null : staging.create();
   let selectionWrite: Promise<unknown> = Promise.resolve();
   if (stagingDir !== null) {
     await writingTo(join(stagingDir, SCENARIOS_DIR), mkdir(join(stagingDir, SCENARIOS_DIR)));
     const selectionPath = join(stagingDir, SELECTION_FILE);
-    selectionWrite = writingTo(selectionPath, runner.run({ kind: 'write-table', path: selectionPath, fields: selection.fields, columns: selection.columns, rows: selection.rows }));
+    const task = { kind: 'write-selection' as const, model, labels: selectionLabels(labels), results, segmentNames: params.segmentNames, path: selectionPath };
+    selectionWrite = writingTo(selectionPath, runner.run(task));
     staging.track(selectionWrite);
   }
   const scenarioTasks = SCENARIOS.map((name, k) => {
@@ -67,7 +68,12 @@ export async function writeRun(run: RunContext, runner: ShardRunner, staging: Ru
   let payloads: number | null = null;
   if (stagingDir !== null) {
     const payloadsPath = join(stagingDir, PAYLOADS_FILE);
-    payloads = await writingTo(payloadsPath, writeLines(payloadsPath, payloadBlocks(model, labels, results, params.segmentNames, run.config.delivery.event_name, runId)));
+    const payloadLabels = { profileIds: labels.profileIds, accountCrmIds: labels.accountCrmIds, showIds: labels.showIds, showTitles: labels.showTitles };
+    const parts = payloadParts(model.accountCount, runner.threads).map(([from, to]) =>
+      runner.run({ kind: 'payload-lines', model, labels: payloadLabels, results, segmentNames: params.segmentNames, eventName: run.config.delivery.event_name, runId, from, to }),
+    );
+    staging.track(...parts);
+    payloads = await writingTo(payloadsPath, writeParts(payloadsPath, parts));
   }
   await selectionWrite;
   const scenarioRows: Record<string, number> = {};
@@ -76,10 +82,10 @@ export async function writeRun(run: RunContext, runner: ShardRunner, staging: Ru
     validation.violations.push(...reply.violations);
   }
   if (validation.violations.length > 0) throw new ValidationError(validation.violations);
-  const counts = runCounts(input.loaded.counts, plan, selection.rows);
+  const counts = runCounts(input.loaded.counts, plan, checked.selectionRows);
   const drift = await checkDrift(run.scratch?.driftRoot ?? run.outDir, run.date, run.config, counts);
   // Unwritten, the payloads are still one line per `send` account.
-  const outputs = { scenarios: scenarioRows, selection: selection.rows, payloads: payloads ?? counts['status']!['send']! };
+  const outputs = { scenarios: scenarioRows, selection: checked.selectionRows, payloads: payloads ?? counts['status']!['send']! };
   return { runId, outputs, counts, drift, ...(priorDelivery === undefined ? {} : { priorDelivery }) };
 }
 
@@ -126,15 +132,27 @@ function runIdOf(date: string, config: CampaignConfig, input: RunInputs): string
   return `${date}-${inputDigest.slice(0, 16)}`;
 }
 
-/** Streams NDJSON blocks to `path`; returns the number of lines. */
-async function writeLines(path: string, blocks: Iterable<string>): Promise<number> {
-  const stream = createWriteStream(path);
+/** Accounts per part of the payload lines: a part's text stays far below V8's longest string. */
+const PAYLOAD_PART_ACCOUNTS = 200_000;
+
+/** Account ranges [from, to) for the payload parts: two per worker, smaller for very many accounts. */
+function payloadParts(accounts: number, threads: number): [number, number][] {
+  const parts = Math.max(2 * Math.max(1, threads), Math.ceil(accounts / PAYLOAD_PART_ACCOUNTS));
+  return Array.from({ length: parts }, (_, k): [number, number] => [Math.floor((accounts * k) / parts), Math.floor((accounts * (k + 1)) / parts)]);
+}
+
+/** Writes the payload parts to `path` in order as they arrive; returns the number of lines. */
+async function writeParts(path: string, parts: Promise<{ bytes: Uint8Array; lines: number }>[]): Promise<number> {
+  const fd = openSync(path, 'w');
   let lines = 0;
-  for (const block of blocks) {
-    for (let i = block.indexOf('\n'); i >= 0; i = block.indexOf('\n', i + 1)) lines++;
-    if (!stream.write(block)) await once(stream, 'drain');
+  try {
+    for (const part of parts) {
+      const { bytes, lines: n } = await part;
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+      lines += n;
+    }
+  } finally {
+    closeSync(fd);
   }
-  stream.end();
-  await once(stream, 'finish');
   return lines;
 }

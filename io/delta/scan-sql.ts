@@ -4,12 +4,13 @@ import { DeltaError } from './delta-error.js';
 import { deletionVectorFile, deletionVectorId, readDeletionVector } from './deletion-vector.js';
 import type { DeltaFile, DeltaSnapshot } from './snapshot.js';
 import type { DeltaColumn } from './table-schema.js';
+import { readFileColumns } from '../input/file-schemas.js';
 
 /** How to read a snapshot with DuckDB: the SQL table expressions and what they read. */
 export interface DeltaScan {
   version: number;
-  /** The snapshot read (a scan of some of its files is prepared from it). */
-  snapshot: DeltaSnapshot;
+  /** The table's id (metaData.id), or null when its log has none. */
+  tableId: string | null;
   /** Live data files, in path order. */
   files: string[];
   /** Deletion-vector files the scan reads (inline vectors have none). */
@@ -20,10 +21,29 @@ export interface DeltaScan {
   sql: string;
   /** The same with `filename` and `file_row_number` (physical row in the data file) added, for messages. */
   originSql: string;
-  /** The same with `file_index` added: the row's data file, as its position in `fileOrder`. */
-  fileSql: string;
-  /** The live data files in the order `fileSql` numbers them. */
-  fileOrder: string[];
+  /** Whether the files name their columns physically (column mapping): their footers do not name the logical columns. */
+  mapped: boolean;
+  /** What reading any subset of the files takes (deltaSliceSql), file by file in `files` order. */
+  fileScans: DeltaFileScan[];
+  dataColumns: { name: string; type: string }[];
+  /** `read_parquet`'s schema option under column mapping ('' without it). */
+  schema: string;
+}
+
+/** One live file as a scan reads it. */
+export interface DeltaFileScan {
+  /** The kept partition columns' values as typed literals (select items). */
+  literals: string[];
+  /** Logical data columns the file holds, lower case (null under column mapping: the schema finds them). */
+  present: string[] | null;
+  /** Physical rows the deletion vector removes, or null. */
+  deleted: Float64Array | null;
+}
+
+/** A part of a slice: a live file (index in `files`), or the rows [from, to) of one. */
+export interface DeltaSlicePart {
+  file: number;
+  rows?: [number, number];
 }
 
 /**
@@ -34,15 +54,19 @@ export interface DeltaScan {
  *   physical name (or Parquet field id in `id` mode), names it with its logical name and reads it
  *   as the log's type; without it, files are read by name with `union_by_name`, as a plain
  *   directory is. Either way a column a file lacks reads as NULL (protocol "Column Mapping").
- * - Partition values: files are grouped by their partition values; each group is one
- *   `read_parquet` with the values as typed literals, so an unused partition column costs
- *   nothing (a join on the file would cost every row).
+ *   Which file holds which column comes from one read of every footer.
+ * - Partition values: files are grouped by the values of the partition columns in `keep` (every
+ *   one by default); each group is one `read_parquet` with the values as typed literals, so an
+ *   unused partition column costs nothing (a join on the file would cost every row), and a table
+ *   partitioned by date and hour whose partition columns the reader ignores is one group, not one
+ *   per partition.
  * - Deletion vectors: only files that have one are read with `file_row_number`, and their rows
  *   are kept when (file ordinal × 2^32 + row) is not in `keysTable`.
  */
-export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSnapshot, keysTable: string): Promise<DeltaScan> {
+export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSnapshot, keysTable: string, keep?: readonly string[]): Promise<DeltaScan> {
+  const kept = keep === undefined ? null : new Set(keep.map((k) => k.toLowerCase()));
   const dataColumns = snapshot.columns.filter((c) => !c.partition);
-  const partitionColumns = snapshot.columns.filter((c) => c.partition);
+  const partitionColumns = snapshot.columns.filter((c) => c.partition && (kept === null || kept.has(c.name.toLowerCase())));
   const deletionVectorFiles: string[] = [];
   const deleted = new Map<DeltaFile, Float64Array>();
   for (const f of snapshot.files) {
@@ -58,86 +82,116 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
     }
   }
 
-  const groups = new Map<string, { literals: string[]; clean: DeltaFile[]; deleting: DeltaFile[] }>();
-  for (const f of snapshot.files) {
-    const key = partitionColumns.length === 0 ? '' : JSON.stringify(partitionColumns.map((c) => f.partitionValues[c.partitionKey] ?? null));
-    const group = groups.get(key) ?? { literals: partitionColumns.map((c) => `${partitionLiteral(c, f)} AS ${ident(c.name)}`), clean: [], deleting: [] };
-    (deleted.has(f) ? group.deleting : group.clean).push(f);
-    groups.set(key, group);
-  }
-  // Files with deleted rows get consecutive ordinals group by group, so within one read_parquet
-  // a file's ordinal is the group's first plus its file_index.
-  const keys = new BigInt64Array([...deleted.values()].reduce((n, rows) => n + rows.length, 0));
-  const firstOrdinal = new Map<string, number>();
-  let ordinal = 0;
-  let at = 0;
-  for (const [key, group] of groups) {
-    firstOrdinal.set(key, ordinal);
-    for (const f of group.deleting) {
-      const rows = deleted.get(f)!;
-      // key = ordinal × 2^32 + row: exact in a double below 2^53 (2M files of 4G rows).
-      const base = ordinal * 4294967296;
-      for (let i = 0; i < rows.length; i++) keys[at++] = BigInt(base + rows[i]!);
-      ordinal++;
-    }
-  }
-  if (keys.length > 0) await session.createInt64Table(keysTable, 'k', keys);
-
-  // Each branch is built once; the variants differ only in their select lists.
-  const branches: { columns: string[]; from: string; first: number }[] = [];
-  const fileOrder: string[] = [];
   const mapped = dataColumns.some((c) => c.key !== c.name);
-  const schema = `MAP {${dataColumns.map((c) => `${typeof c.key === 'number' ? c.key : sqlString(c.key)}: {name: ${sqlString(c.name)}, type: ${sqlString(c.type)}, default_value: NULL}`).join(', ')}}`;
-  const scan = async (files: DeltaFile[]): Promise<{ columns: string[]; from: string }> => {
-    const list = `[${files.map((f) => sqlString(f.file)).join(', ')}]`;
-    if (mapped) return { columns: ['*'], from: `read_parquet(${list}, schema = ${schema})` };
-    // Without column mapping the files are read by name as a plain Parquet directory is, so
-    // DuckDB answers count(*) and IS NULL probes from the footers (with a schema it reads the
-    // columns: 250 ms instead of 20 ms per probe of 9M plays). Columns the files lack are NULL.
-    const from = `read_parquet(${list}, union_by_name = true)`;
-    let described: unknown[][];
+  // Without column mapping the files are read by name as a plain Parquet directory is, so
+  // DuckDB answers count(*) and IS NULL probes from the footers (with a schema it reads the
+  // columns: 250 ms instead of 20 ms per probe of 9M plays). Columns the files lack are NULL.
+  let present: Map<string, string[]> | null = null;
+  if (!mapped && snapshot.files.length > 0) {
     try {
-      described = await session.rows(`DESCRIBE SELECT * FROM ${from}`);
+      const columns = await readFileColumns(
+        session,
+        snapshot.files.map((f) => f.file),
+      );
+      // DuckDB resolves names case-insensitively, as Delta requires names unique regardless of case.
+      present = new Map([...columns].map(([file, c]) => [file, [...c.keys()].map((n) => n.toLowerCase())]));
     } catch (err) {
-      throw new DeltaError(files.length === 1 ? files[0]!.file : null, `data files cannot be read as Parquet (${(err instanceof Error ? err.message : String(err)).split('\n')[0]})`);
-    }
-    // DuckDB resolves names case-insensitively, as Delta requires names unique regardless of case.
-    const present = new Set(described.map((r) => String(r[0]).toLowerCase()));
-    return { columns: dataColumns.map((c) => (present.has(c.name.toLowerCase()) ? ident(c.name) : `CAST(NULL AS ${c.type}) AS ${ident(c.name)}`)), from };
-  };
-  for (const [key, { literals, clean, deleting }] of groups) {
-    if (clean.length > 0) {
-      const { columns, from } = await scan(clean);
-      branches.push({ columns: [...columns, ...literals], from, first: fileOrder.length });
-      fileOrder.push(...clean.map((f) => f.file));
-    }
-    if (deleting.length > 0) {
-      const first = firstOrdinal.get(key)!;
-      const { columns, from } = await scan(deleting);
-      branches.push({ columns: [...columns, ...literals], from: `${from} WHERE (CAST(file_index AS BIGINT) + ${first}) * 4294967296 + file_row_number NOT IN (SELECT k FROM "${keysTable}")`, first: fileOrder.length });
-      fileOrder.push(...deleting.map((f) => f.file));
+      throw new DeltaError(snapshot.files.length === 1 ? snapshot.files[0]!.file : null, `data files cannot be read as Parquet (${(err instanceof Error ? err.message : String(err)).split('\n')[0]})`);
     }
   }
-  const build = (extra: 'none' | 'origin' | 'file'): string => {
-    const extraColumns = (first: number): string[] => (extra === 'origin' ? ['filename', 'file_row_number'] : extra === 'file' ? [`CAST(file_index AS INTEGER) + ${first} AS file_index`] : []);
-    if (snapshot.files.length === 0) {
-      const nulls = snapshot.columns.map((c) => `CAST(NULL AS ${c.type}) AS ${ident(c.name)}`);
-      const extraNulls = extra === 'origin' ? ['CAST(NULL AS VARCHAR) AS filename', 'CAST(NULL AS BIGINT) AS file_row_number'] : extra === 'file' ? ['CAST(NULL AS INTEGER) AS file_index'] : [];
-      return `(SELECT ${[...nulls, ...extraNulls].join(', ')} WHERE false)`;
-    }
-    return `(${branches.map((b) => `SELECT ${[...b.columns, ...extraColumns(b.first)].join(', ')} FROM ${b.from}`).join('\nUNION ALL\n')})`;
-  };
-  return {
+  const scan: DeltaScan = {
     version: snapshot.version,
-    snapshot,
+    tableId: snapshot.tableId,
     files: snapshot.files.map((f) => f.file),
     deletionVectorFiles,
     liveFiles: snapshot.files.map((f) => ({ file: f.file, deletionVector: deletionVectorId(f.deletionVector), deletedRows: deleted.get(f)?.length ?? 0 })),
-    sql: build('none'),
-    originSql: build('origin'),
-    fileSql: build('file'),
-    fileOrder,
+    sql: '',
+    originSql: '',
+    mapped,
+    fileScans: snapshot.files.map((f) => ({
+      literals: partitionColumns.map((c) => `${partitionLiteral(c, f)} AS ${ident(c.name)}`),
+      present: present === null ? null : (present.get(f.file) ?? []),
+      deleted: deleted.get(f) ?? null,
+    })),
+    dataColumns: dataColumns.map((c) => ({ name: c.name, type: c.type })),
+    schema: mapped ? `MAP {${dataColumns.map((c) => `${typeof c.key === 'number' ? c.key : sqlString(c.key)}: {name: ${sqlString(c.name)}, type: ${sqlString(c.type)}, default_value: NULL}`).join(', ')}}` : '',
   };
+  const all = snapshot.files.map((_, file) => ({ file }));
+  const { sql, keys } = deltaSliceSql(scan, all, keysTable);
+  if (keys.length > 0) await session.createInt64Table(keysTable, 'k', keys);
+  scan.sql = sql;
+  scan.originSql = deltaSliceSql(scan, all, keysTable, true).sql;
+  if (snapshot.files.length === 0) {
+    const nulls = snapshot.columns.map((c) => `CAST(NULL AS ${c.type}) AS ${ident(c.name)}`);
+    scan.sql = `(SELECT ${nulls.join(', ')} WHERE false)`;
+    scan.originSql = `(SELECT ${[...nulls, 'CAST(NULL AS VARCHAR) AS filename', 'CAST(NULL AS BIGINT) AS file_row_number'].join(', ')} WHERE false)`;
+  }
+  return scan;
+}
+
+/**
+ * The table expression reading `parts` of a scan's live files (whole files, or row ranges of
+ * one) with their partition values and without their deleted rows, and the deletion keys it reads
+ * from `keysTable` (ordinal × 2^32 + row, the ordinals this expression gives its files), which the
+ * session running it must hold (DuckDBSession.createInt64Table). A slice decoded on a worker
+ * thread carries its keys there. With `fileIndex`, each row also has `file_index`: its file's
+ * position in `order` (the parts' files in the order the expression numbers them).
+ */
+export function deltaSliceSql(
+  scan: DeltaScan,
+  parts: readonly DeltaSlicePart[],
+  keysTable: string,
+  origin = false,
+  fileIndex = false,
+): { sql: string; keys: BigInt64Array<ArrayBuffer>; order: number[] } {
+  // Branches: the whole files of a partition group with and without deleted rows, and each row range apart.
+  const branches = new Map<string, { parts: DeltaSlicePart[]; deleting: boolean; rows?: [number, number] }>();
+  for (const part of parts) {
+    const f = scan.fileScans[part.file]!;
+    const deleting = f.deleted !== null;
+    const key = part.rows === undefined ? `${f.literals.join(',')}|${deleting}` : `row range ${branches.size}`;
+    const branch = branches.get(key) ?? { parts: [], deleting, ...(part.rows === undefined ? {} : { rows: part.rows }) };
+    branch.parts.push(part);
+    branches.set(key, branch);
+  }
+  let keyCount = 0;
+  for (const p of parts) keyCount += scan.fileScans[p.file]!.deleted?.length ?? 0;
+  const keys = new BigInt64Array(new ArrayBuffer(keyCount * 8));
+  let at = 0;
+  let ordinal = 0;
+  const extra = origin ? ['filename', 'file_row_number'] : [];
+  const selects: string[] = [];
+  const order: number[] = [];
+  for (const { parts: files, deleting, rows } of branches.values()) {
+    const numbered = fileIndex ? [`CAST(file_index AS INTEGER) + ${order.length} AS file_index`] : [];
+    order.push(...files.map((p) => p.file));
+    const list = `[${files.map((p) => sqlString(scan.files[p.file]!)).join(', ')}]`;
+    const first = scan.fileScans[files[0]!.file]!;
+    let columns: string[];
+    let from: string;
+    if (scan.mapped) {
+      columns = ['*'];
+      from = `read_parquet(${list}, schema = ${scan.schema})`;
+    } else {
+      const present = new Set(files.flatMap((p) => scan.fileScans[p.file]!.present ?? []));
+      columns = scan.dataColumns.map((c) => (present.has(c.name.toLowerCase()) ? ident(c.name) : `CAST(NULL AS ${c.type}) AS ${ident(c.name)}`));
+      from = `read_parquet(${list}, union_by_name = true)`;
+    }
+    const where: string[] = [];
+    if (rows !== undefined) where.push(`file_row_number >= ${rows[0]} AND file_row_number < ${rows[1]}`);
+    if (deleting) {
+      where.push(`(CAST(file_index AS BIGINT) + ${ordinal}) * 4294967296 + file_row_number NOT IN (SELECT k FROM "${keysTable}")`);
+      for (const p of files) {
+        // key = ordinal × 2^32 + row: exact in a double below 2^53 (2M files of 4G rows).
+        const base = ordinal * 4294967296;
+        const removed = scan.fileScans[p.file]!.deleted!;
+        for (let i = 0; i < removed.length; i++) keys[at++] = BigInt(base + removed[i]!);
+        ordinal++;
+      }
+    }
+    selects.push(`SELECT ${[...columns, ...first.literals, ...extra, ...numbered].join(', ')} FROM ${from}${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`}`);
+  }
+  return { sql: `(${selects.join('\nUNION ALL\n')})`, keys, order };
 }
 
 /** A partition value (protocol "Partition Value Serialization") as a typed SQL literal; '' and null are NULL. */

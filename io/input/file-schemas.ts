@@ -6,7 +6,7 @@ import type { ContractColumn } from './input-schema.js';
 import type { TableSource } from './table-files.js';
 
 /** One file's top-level columns and their DuckDB types, from its footer. */
-type FileColumns = Map<string, string>;
+export type FileColumns = Map<string, string>;
 
 /**
  * Checks what reading the files of a directory table together would hide, from their footers alone:
@@ -20,7 +20,12 @@ type FileColumns = Map<string, string>;
 export async function checkFileSchemas(session: DuckDBSession, dataDir: string, source: TableSource, contract: readonly ContractColumn[]): Promise<void> {
   if (!source.hive && source.files.length < 2) return;
   if (await schemasAgree(session, dataDir, source, contract)) return;
-  const files = await readFileColumns(session, source);
+  let files: Map<string, FileColumns>;
+  try {
+    files = await readFileColumns(session, source.files);
+  } catch (err) {
+    throw new InputError(source.label, `cannot read as Parquet: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
+  }
   if (source.hive) checkPartitionKeys(join(dataDir, source.table), source, files);
   for (const column of contract) {
     let first: { file: string; type: string; kind: string } | null = null;
@@ -79,13 +84,9 @@ async function schemasAgree(session: DuckDBSession, dataDir: string, source: Tab
   return ![...keys].some((k) => kinds.has(k));
 }
 
-async function readFileColumns(session: DuckDBSession, source: TableSource): Promise<Map<string, FileColumns>> {
-  let rows: unknown[][];
-  try {
-    rows = await session.rows(`SELECT file_name, name, duckdb_type, num_children FROM parquet_schema([${source.files.map(sqlString).join(', ')}])`);
-  } catch (err) {
-    throw new InputError(source.label, `cannot read as Parquet: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
-  }
+/** Each file's top-level columns and their DuckDB types, from one read of the footers (DuckDB's error when one is not Parquet). */
+export async function readFileColumns(session: DuckDBSession, fileList: readonly string[]): Promise<Map<string, FileColumns>> {
+  const rows = await session.rows(`SELECT file_name, name, duckdb_type, num_children FROM parquet_schema([${fileList.map(sqlString).join(', ')}])`);
   // Schema elements come depth first per file: the root, then each column with its children.
   const files = new Map<string, FileColumns>();
   const open = new Map<string, number[]>();

@@ -18,24 +18,27 @@ export interface SourceFooters {
   columns: Map<string, ColumnFooter>;
 }
 
-const cache = new WeakMap<TableSource, Promise<SourceFooters | null>>();
+const cache = new WeakMap<TableSource, Promise<SourceFooters>>();
 
 /**
- * The footers of a plain Parquet source (null for a Delta table, whose physical columns and
- * deletion vectors the footers do not describe), from one `parquet_metadata` query shared by every
- * check and plan of the run: with thousands of files, a probe per column over the files would cost
- * more than decoding their rows.
+ * The footers of a source's data files, from one `parquet_metadata` query shared by every check
+ * and plan of the run: with thousands of files, a probe per column over the files would cost more
+ * than decoding their rows. For a Delta table the row groups are the physical ones (deleted rows
+ * included: an upper bound), and the columns only its data columns read by name: a partition
+ * column's values come from the log, and under column mapping the footers name no logical column.
+ * Null counts, minimums and maximums over rows a deletion vector removes still bound the live rows.
  */
-export function sourceFooters(session: DuckDBSession, source: TableSource): Promise<SourceFooters | null> {
+export function sourceFooters(session: DuckDBSession, source: TableSource): Promise<SourceFooters> {
   let footers = cache.get(source);
   if (footers === undefined) {
-    footers = source.delta === null ? readFooters(session, source) : Promise.resolve(null);
+    footers = readFooters(session, source);
     cache.set(source, footers);
   }
   return footers;
 }
 
 async function readFooters(session: DuckDBSession, source: TableSource): Promise<SourceFooters> {
+  if (source.files.length === 0) return { rowGroups: [], columns: new Map() };
   const order = new Map(source.files.map((f, i) => [f, i]));
   const min = 'TRY_CAST(coalesce(stats_min_value, stats_min) AS DOUBLE)';
   const max = 'TRY_CAST(coalesce(stats_max_value, stats_max) AS DOUBLE)';
@@ -56,6 +59,11 @@ async function readFooters(session: DuckDBSession, source: TableSource): Promise
   // Files without row groups have no column chunks, and so say nothing about their columns.
   const filesWithRows = new Set(rowGroups.map((g) => g.file)).size;
   const columns = new Map<string, ColumnFooter>();
-  for (const f of facts) columns.set(f.name, { complete: f.files === filesWithRows && f.complete, nulls: f.nulls, min: f.min, max: f.max });
+  const delta = source.delta;
+  const readByName = delta === null ? null : new Set(delta.mapped ? [] : delta.dataColumns.map((c) => c.name));
+  for (const f of facts) {
+    if (readByName !== null && !readByName.has(f.name)) continue;
+    columns.set(f.name, { complete: f.files === filesWithRows && f.complete, nulls: f.nulls, min: f.min, max: f.max });
+  }
   return { rowGroups, columns };
 }

@@ -133,7 +133,7 @@ export async function probeNulls(session: DuckDBSession, source: TableSource, bo
   for (const b of bound) {
     if (b.column.nullable) continue;
     const name = b.column.name;
-    const footer = footers?.columns.get(name);
+    const footer = footers.columns.get(name);
     if (footer !== undefined && footer.complete && footer.nulls === 0) continue;
     if ((await session.rows(`SELECT 1 FROM ${sourceSql(source)} WHERE "${name}" IS NULL LIMIT 1`)).length > 0) throw await nullError(session, source, name);
   }

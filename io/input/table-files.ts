@@ -7,6 +7,8 @@ import type { DeltaScan } from '../delta/scan-sql.js';
 import { readSnapshot } from '../delta/snapshot.js';
 import { InputError } from '../errors.js';
 import { sqlString } from './duckdb-session.js';
+import { INPUT_TABLES } from './input-schema.js';
+import type { ContractColumn } from './input-schema.js';
 import type { DuckDBSession } from './duckdb-session.js';
 
 export interface InputFile {
@@ -69,7 +71,9 @@ export async function findTable(session: DuckDBSession, dataDir: string, table: 
 async function findDeltaTable(session: DuckDBSession, dataDir: string, table: string, version: number | undefined): Promise<TableSource> {
   try {
     const snapshot = await readSnapshot(session, join(dataDir, table), version);
-    const delta = await prepareDeltaScan(session, snapshot, `__delta_deleted_${table}`);
+    // Only the contract's columns are read: partition columns outside it (a plays table by date and hour) group nothing.
+    const contract = (INPUT_TABLES as Partial<Record<string, readonly ContractColumn[]>>)[table]?.map((c) => c.name);
+    const delta = await prepareDeltaScan(session, snapshot, `__delta_deleted_${table}`, contract);
     return { table, label: `${table}/ (Delta version ${snapshot.version})`, files: delta.files, hive: false, delta };
   } catch (err) {
     if (!(err instanceof DeltaError)) throw err;

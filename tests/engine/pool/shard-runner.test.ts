@@ -7,7 +7,7 @@ import { sharedFloat64, sharedInt32, sharedUint16, sharedUint8 } from '../../../
 import { createResults } from '../../../engine/phases/campaign-results.js';
 import { phaseParams } from '../../../engine/phases/phase-params.js';
 import { defaultConfig } from '../../../engine/config/default-config.js';
-import { MovedReply } from '../../../engine/pool/moved-reply.js';
+import { MovedReply, movedBuffers } from '../../../engine/pool/moved-reply.js';
 import { createShardRunner } from '../../../engine/pool/shard-runner.js';
 import { unpackCounts } from '../../../engine/pool/worker-protocol.js';
 import { expectEqual } from '../../support/expect-equal.js';
@@ -77,7 +77,8 @@ test('worker threads write results into the shared arrays the main thread reads'
 
 test('a profile-pass reply transfers its count buffer instead of copying it', () => {
   const packed = new Uint32Array([1, 2, 3, 4]);
-  const moved = Piscina.move(new MovedReply({ kind: 'profile-pass', packed }) as unknown as ArrayBuffer) as unknown as Record<symbol, unknown>;
+  const reply = { kind: 'profile-pass' as const, packed };
+  const moved = Piscina.move(new MovedReply(reply, movedBuffers(reply)) as unknown as ArrayBuffer) as unknown as Record<symbol, unknown>;
   const transferList = moved[Piscina.transferableSymbol] as ArrayBuffer[];
   const { port1, port2 } = new MessageChannel();
   port1.postMessage(moved[Piscina.valueSymbol], transferList);

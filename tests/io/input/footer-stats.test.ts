@@ -19,7 +19,7 @@ describe('sourceFooters', () => {
   afterAll(() => session.close());
 
   it('sums null counts, min and max over every file and row group; row groups come in the source file order', async () => {
-    const footers = (await sourceFooters(session, source([file('b.parquet'), file('a.parquet')])))!;
+    const footers = await sourceFooters(session, source([file('b.parquet'), file('a.parquet')]));
     expect(footers.rowGroups.map((g) => [g.file, g.id, g.rows])).toEqual([
       [0, 0, 2048],
       [0, 1, 2048],
@@ -36,10 +36,18 @@ describe('sourceFooters', () => {
     const s = source([file('a.parquet')]);
     const first = sourceFooters(session, s);
     expect(sourceFooters(session, s)).toBe(first);
-    expect((await first)!.rowGroups.length).toBe(1);
+    expect((await first).rowGroups.length).toBe(1);
   });
 
-  it('a Delta table has none (its footers do not describe its logical rows)', async () => {
-    expect(await sourceFooters(session, { ...source([file('a.parquet')]), delta: {} as never })).toBeNull();
+  it("a Delta table's footers give its physical row groups, and only the data columns it reads by name", async () => {
+    const files = [file('b.parquet')];
+    const delta = (mapped: boolean): TableSource => ({ ...source(files), delta: { mapped, dataColumns: [{ name: 'id', type: 'BIGINT' }] } as never });
+    const byName = await sourceFooters(session, delta(false));
+    expect(byName.rowGroups.length).toBe(3);
+    // `v` stands for a partition column: its values come from the log, not from the file.
+    expect([...byName.columns.keys()]).toEqual(['id']);
+    const mapped = await sourceFooters(session, delta(true));
+    expect(mapped.rowGroups.length).toBe(3);
+    expect(mapped.columns.size).toBe(0);
   });
 });
