@@ -11,6 +11,7 @@ import { lookupIds } from '../../kernels/id-index.js';
 import type { IdIndex } from '../../kernels/id-index.js';
 import { containsSorted } from '../../kernels/sorted-search.js';
 import { sharedInt32 } from '../model/shared-arrays.js';
+import { pauseForTest } from '../output/test-pause.js';
 import { ENGINE_VERSION } from '../version.js';
 import type { PlaysCacheSinkReport, PlaysCacheSinkTask } from './plays-cache-sink.js';
 
@@ -229,7 +230,9 @@ export async function planPlaysCache(input: PlaysCacheInput): Promise<PlaysCache
             return report;
           }
           const written = await finishIndex(next);
+          await pauseForTest('plays-cache-before-index');
           await writeCacheIndex(dir, written.index);
+          await pauseForTest('plays-cache-before-prune');
           pruneCache(dir, written.index);
           Object.assign(report, { written: true, bytes: cacheBytes(written.index), files: written.index.files.length });
           for (const [reason, paths] of Object.entries(written.dropped)) for (const p of paths) add(dropped, reason, p);
