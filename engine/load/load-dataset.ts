@@ -74,7 +74,11 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     // Keep a rejected hash from being reported as unhandled while the loads below are awaited.
     hashing.catch(() => undefined);
     const step = options.onStep ?? (() => undefined);
-    if (options.playsCache !== undefined) ctx.playsCache = { options: options.playsCache, files: playsHashing.then((files) => files.slice(0, playsSource.files.length)), step: (detail) => step(detail) };
+    if (options.playsCache !== undefined) {
+      const files = playsHashing.then((described) => described.slice(0, playsSource.files.length));
+      files.catch(() => undefined);
+      ctx.playsCache = { options: options.playsCache, files, step: (detail) => step(detail) };
+    }
 
     step('tombstones');
     const tombstones = await loadTombstones(ctx);

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { sourceFooters } from '../../io/input/footer-stats.js';
-import type { BoundColumn } from '../../io/input/read-table.js';
+import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import type { TableSource } from '../../io/input/table-files.js';
 import { COUNT_FUTURE, COUNT_READ, COUNT_SHORT, COUNT_TOMBSTONED, COUNT_UNKNOWN_CONTENT, COUNT_UNKNOWN_PROFILE } from '../../kernels/cached-plays.js';
 import { firstLine, nullError, probeNulls } from '../../io/input/read-table.js';
@@ -30,12 +30,13 @@ export interface LoadedPlays {
 /** Slices per reader thread: enough for the threads to finish together. */
 const RANGES_PER_THREAD = 3;
 
-/** The plays' ranges, planned; `finish` groups their counted plays by profile once every range is read. */
+/** The plays' work for the workers, planned; `finish` groups their counted plays by profile once every item is read. */
 export interface PlaysPlan {
-  /** Ranges for the workers, in file order. */
-  ranges: PlaysRangeTask[];
-  /** Pieces of the plays cache for the workers to read instead of decoding their files. */
-  cached: CachedPiecesTask[];
+  /**
+   * Ranges for the workers, in file order, and pieces of the plays cache to read instead of
+   * decoding their files. With the cache, the plan waits for the plays' hashes and settles later.
+   */
+  tasks: Promise<{ ranges: PlaysRangeTask[]; cached: CachedPiecesTask[] }>;
   /** `reports` holds the report of every range in `ranges` order, `cachedReports` of every piece in `cached` order. */
   finish(reports: PlaysRangeReport[], cachedReports: CachedPiecesReport[], runner: ShardRunner): Promise<LoadedPlays>;
 }
@@ -59,62 +60,72 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
   // Compare the raw column so DuckDB can skip row groups by their min/max statistics.
   const window = `"ts" >= ${rawTimestampLiteral(ts.sourceType, from)}`;
   await probeNulls(ctx.session, source, bound);
-  const cache = ctx.playsCache === undefined ? null : await planCache(ctx, source, bound, from, people, catalog, removedProfileIds);
-  // Slices whose rows go into the cache say which file each row comes from.
-  const fileIndex = cache?.writing === true;
-  const decoded = cache === null ? source : decodeSource(source, cache.decode);
-  const plan = decoded === null ? [] : await planRanges(ctx.session, decoded, readers * RANGES_PER_THREAD, fileIndex);
   const P = people.profileIds.length;
-  // Row counts from the footers (and the cache's) size the staging once: no growing, no copying.
-  // The files of a damaged piece are decoded in a second round, within the piece's rows.
-  const cachedPieces = cache?.pieces ?? [];
-  const rows = plan.reduce((n, r) => n + r.rows, 0) + (cache?.pieceRows ?? 0);
-  const buckets = planBuckets(P, readers, rows, plan.length + cachedPieces.length + (cache === null ? 0 : 2 * readers));
-  const capacity = buckets.blocks * buckets.blockRows;
-  const staging: PlaysStaging = { profile: sharedInt32(capacity), content: sharedInt32(capacity), daysAgo: sharedUint16(capacity), seconds: sharedInt32(capacity) };
   const duckdbThreads = Math.max(1, Math.floor(availableParallelism() / readers));
-  const toTasks = (ranges: TableRange[]): PlaysRangeTask[] =>
-    ranges.map((range): PlaysRangeTask => {
-      const sink = cache?.sink(range.files, range.rows);
-      // The sink needs each row's file: DuckDB's position of it in the slice's file list.
-      const select = [...bound.map((b) => b.sql), ...(sink === undefined ? [] : ['CAST(file_index AS INTEGER)'])].join(', ');
-      return {
-        sql: `SELECT ${select} FROM ${range.from} WHERE ${window}${range.where === '' ? '' : ` AND ${range.where}`}`,
-        duckdbThreads,
+
+  /** The slices and the staging, once it is known which files the cache holds. */
+  const planSlices = async (cache: PlaysCachePlan | null, session: DuckDBSession) => {
+    // Slices whose rows go into the cache say which file each row comes from.
+    const fileIndex = cache?.writing === true;
+    const decoded = cache === null ? source : decodeSource(source, cache.decode);
+    const plan = decoded === null ? [] : await planRanges(session, decoded, readers * RANGES_PER_THREAD, fileIndex);
+    // Row counts from the footers (and the cache's) size the staging once: no growing, no copying.
+    // The files of a damaged piece are decoded in a second round, within the piece's rows.
+    const pieces = cache?.pieces ?? [];
+    const rows = plan.reduce((n, r) => n + r.rows, 0) + (cache?.pieceRows ?? 0);
+    const buckets = planBuckets(P, readers, rows, plan.length + pieces.length + (cache === null ? 0 : 2 * readers));
+    const capacity = buckets.blocks * buckets.blockRows;
+    const staging: PlaysStaging = { profile: sharedInt32(capacity), content: sharedInt32(capacity), daysAgo: sharedUint16(capacity), seconds: sharedInt32(capacity) };
+    const toTasks = (ranges: TableRange[]): PlaysRangeTask[] =>
+      ranges.map((range): PlaysRangeTask => {
+        const sink = cache?.sink(range.files, range.rows);
+        // The sink needs each row's file: its position in the slice's file list.
+        const select = [...bound.map((b) => b.sql), ...(sink === undefined ? [] : ['CAST(file_index AS INTEGER)'])].join(', ');
+        return {
+          sql: `SELECT ${select} FROM ${range.from} WHERE ${window}${range.where === '' ? '' : ` AND ${range.where}`}`,
+          duckdbThreads,
+          profileIndex: people.profileIndex,
+          contentIndex: catalog.contentIndex,
+          removedProfileIds,
+          day: D,
+          minSeconds: ctx.config.min_play_seconds,
+          staging,
+          buckets,
+          deletionKeys: range.keys,
+          ...(sink === undefined ? {} : { cache: sink }),
+        };
+      });
+    const cached = pieces.map(
+      (piece): CachedPiecesTask => ({
+        dir: ctx.playsCache!.options.dir,
+        pieces: [piece.record],
+        segments: [piece.segments],
+        profileMap: cache!.profileMap,
+        contentMap: cache!.contentMap,
         profileIndex: people.profileIndex,
         contentIndex: catalog.contentIndex,
         removedProfileIds,
+        from,
         day: D,
         minSeconds: ctx.config.min_play_seconds,
         staging,
         buckets,
-        deletionKeys: range.keys,
-        ...(sink === undefined ? {} : { cache: sink }),
-      };
-    });
-  const ranges = toTasks(plan);
-  const cached = cachedPieces.map(
-    (piece): CachedPiecesTask => ({
-      dir: ctx.playsCache!.options.dir,
-      pieces: [piece.record],
-      segments: [piece.segments],
-      profileMap: cache!.profileMap,
-      contentMap: cache!.contentMap,
-      profileIndex: people.profileIndex,
-      contentIndex: catalog.contentIndex,
-      removedProfileIds,
-      from,
-      day: D,
-      minSeconds: ctx.config.min_play_seconds,
-      staging,
-      buckets,
-    }),
-  );
+      }),
+    );
+    return { cache, plan, fileIndex, staging, buckets, toTasks, ranges: toTasks(plan), cached };
+  };
+  // With the plays cache the plan waits for the plays' hashes, while this thread goes on loading
+  // the accounts on its session: the slices are then planned on a session of their own.
+  const made =
+    ctx.playsCache === undefined
+      ? Promise.resolve(await planSlices(null, ctx.session))
+      : planCache(ctx, source, from, people, catalog, removedProfileIds, await cacheReadOnly(ctx, source)).then((cache) => DuckDBSession.scoped(1, (session) => planSlices(cache, session)));
+  made.catch(() => undefined);
 
   return {
-    ranges,
-    cached,
+    tasks: made.then(({ ranges, cached }) => ({ ranges, cached })),
     async finish(workerReports: PlaysRangeReport[], cachedReports: CachedPiecesReport[], runner: ShardRunner): Promise<LoadedPlays> {
+      const { cache, plan, fileIndex, staging, buckets, toTasks } = await made;
       const reports = [...workerReports];
       const readerFiles = plan.map((r) => r.files);
       const damaged = cache === null ? [] : cache.damaged(cachedReports.map((r) => r.damage[0]!));
@@ -163,16 +174,20 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
   };
 }
 
-async function planCache(ctx: LoadContext, source: TableSource, bound: readonly BoundColumn[], from: number, people: ProfileKeys, catalog: LoadedCatalog, removedProfileIds: Float64Array): Promise<PlaysCachePlan> {
-  const { options, step } = ctx.playsCache!;
-  // A slice numbers its rows' files in a column `file_index`: a plays column of that name would hide it.
+/** Why the plays cache may be read but not written tonight, or null: a slice numbers its rows' files in a column `file_index`, which a plays column of that name would hide. */
+async function cacheReadOnly(ctx: LoadContext, source: TableSource): Promise<string | null> {
   const footers = await sourceFooters(ctx.session, source);
-  const clash = [...footers.columns.keys()].some((name) => name.toLowerCase() === 'file_index');
+  return [...footers.columns.keys()].some((name) => name.toLowerCase() === 'file_index') ? "the plays have a column named 'file_index'" : null;
+}
+
+async function planCache(ctx: LoadContext, source: TableSource, from: number, people: ProfileKeys, catalog: LoadedCatalog, removedProfileIds: Float64Array, readOnly: string | null): Promise<PlaysCachePlan> {
+  const { options, step } = ctx.playsCache!;
   // The cache is keyed by each file's SHA-256 (what the manifest records): wait for the hashes.
   const files = await ctx.playsCache!.files;
+  const { columns: bound } = table(ctx, 'plays');
   const cache = await planPlaysCache({
     options,
-    readOnly: clash ? "the plays have a column named 'file_index'" : null,
+    readOnly,
     source,
     bound,
     from,

@@ -37,21 +37,27 @@ export async function startIngest(ctx: LoadContext, keys: ProfileKeys, catalog: 
   const plays = await planPlays(ctx, keys, catalog, removed, readers);
   const historyKeys = history.keys(keys, catalog, removed);
   const slices = history.tasks(historyKeys, Math.max(1, Math.floor(availableParallelism() / readers)));
-  const queue = { kind: 'ingest' as const, next: sharedInt32(1), plays: plays.ranges, cached: plays.cached, history: slices };
-  const drains = Promise.all(Array.from({ length: readers }, () => runner.run(queue)));
+  const next = sharedInt32(1);
+  // The queue starts once the plays' plan is made (with the plays cache, once their hashes are known).
+  const drains = plays.tasks.then(({ ranges, cached }) => {
+    const queue = { kind: 'ingest' as const, next, plays: ranges, cached, history: slices };
+    return Promise.all(Array.from({ length: readers }, () => runner.run(queue)));
+  });
   // Keep a failed drain from being reported as unhandled before finish() awaits it.
   drains.catch(() => undefined);
 
   return {
     async abandon() {
-      Atomics.store(queue.next, 0, plays.ranges.length + plays.cached.length + slices.length);
+      // Past every item: the workers stop at their next one, or take none.
+      Atomics.store(next, 0, 2 ** 30);
       await drains.catch(() => undefined);
     },
     async finish(people: LoadedPeople) {
       const historyReports = new Array<HistorySliceReport>(slices.length);
       const replies: IngestQueueReply[] = await drains;
-      const playsReports = new Array<PlaysRangeReport>(plays.ranges.length);
-      const cachedReports = new Array<CachedPiecesReport>(plays.cached.length);
+      const { ranges, cached } = await plays.tasks;
+      const playsReports = new Array<PlaysRangeReport>(ranges.length);
+      const cachedReports = new Array<CachedPiecesReport>(cached.length);
       for (const reply of replies) {
         const failure = reply.failure;
         if (failure !== null) {

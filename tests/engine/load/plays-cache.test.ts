@@ -231,3 +231,34 @@ describe('a run killed while it writes the cache', () => {
     });
   }
 });
+
+describe('the size limit, and a run that finds the cache being written', () => {
+  it('beyond the limit the pieces with the oldest plays are left out; a run finding the cache locked leaves it to the other', async () => {
+    const dir = tempDir('plays-cache-limit-');
+    const data = join(dir, 'data');
+    const lake = await NightlyLake.create({ data: base, out: data, layout: 'parquet', firstNight: FIRST, dailyDays: 4 });
+    try {
+      const { warm: first } = await night(dir, data, day(0));
+      const older = cacheOf(first).reused.length === 0 ? lake.livePaths().map((p) => `plays/${p}`) : [];
+      await lake.appendDay(day(0));
+      // Room for the first night's cache, not for it and tonight's piece: the oldest plays go.
+      const limited = await runCampaign({ dataDir: data, date: day(1), outDir: join(dir, 'warm'), workers: 2, playsCacheMaxBytes: cacheOf(first).bytes });
+      expectEqual(cacheOf(limited).dropped['over the size limit'], older, 'files left out');
+      expect(cacheOf(limited).bytes).toBeLessThanOrEqual(cacheOf(first).bytes);
+      expect(cacheOf(limited).files).toBe(1);
+      const { warm } = await night(dir, data, day(1));
+      expectEqual(cacheOf(warm).decoded, { 'new file': older }, 'decoded again');
+
+      // A run stopped while it holds the cache's lock: a second run reads the cache, writes nothing, and is exact.
+      await lake.appendDay(day(1));
+      const paused = await startPaused(['run', '--data', data, '--date', day(2), '--out', join(dir, 'paused'), '--state', join(dir, 'warm', 'state'), '--workers', '1', '--quiet'], 'plays-cache-before-index');
+      const { warm: second } = await night(dir, data, day(2));
+      expectEqual(cacheOf(second).not_written, 'another run is writing the cache', 'not written');
+      expectEqual((await paused.resume()).code, 0, 'paused run exit code');
+      const { warm: third } = await night(dir, data, day(2));
+      expectEqual(cacheOf(third).decoded, {}, 'after the paused run committed');
+    } finally {
+      lake.close();
+    }
+  });
+});
