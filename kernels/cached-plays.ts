@@ -173,3 +173,21 @@ export function gatherCacheRows(rows: CacheRows, order: Int32Array, n: number): 
   }
   return out;
 }
+
+/**
+ * CSR offsets of `keys[0, n)` by key (length groups + 1) when the keys never decrease (rows
+ * already grouped, as a one-thread scan of files in order yields them), else null.
+ * Readable equivalent: offsets[g] = keys.findIndex((k) => k >= g), when keys is sorted.
+ */
+export function sortedGroupOffsets(keys: Int32Array, groups: number, n: number): Int32Array | null {
+  const offsets = new Int32Array(groups + 1);
+  let last = 0;
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    if (k < last) return null;
+    last = k;
+    offsets[k + 1]!++;
+  }
+  for (let g = 0; g < groups; g++) offsets[g + 1]! += offsets[g]!;
+  return offsets;
+}

@@ -1,6 +1,7 @@
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { bindTables } from '../../io/input/bind-tables.js';
 import type { DeltaVersions } from '../../io/input/bind-tables.js';
+import { statSync } from 'node:fs';
 import { describeDeltaInputs, sourceFiles } from '../../io/input/table-files.js';
 import type { DeltaInput, InputFile, TableSource } from '../../io/input/table-files.js';
 import type { LedgerHistoryDate } from '../../io/ledger/index.js';
@@ -68,7 +69,8 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
         return reply.files;
       });
     const playsSource = ctx.tables.plays!.source;
-    const playsHashing = describe([playsSource]);
+    // The plays (most of the bytes) in contiguous parts of about equal bytes, one per worker.
+    const playsHashing = Promise.all(splitByBytes(sourceFiles(playsSource), Math.max(1, options.runner.threads)).map((files) => describe([{ ...playsSource, files, delta: null }]))).then((parts) => parts.flat());
     const otherHashing = describe(sources.filter((s) => s !== playsSource));
     const hashing = Promise.all([playsHashing, otherHashing]).then(([playsFiles, others]) => inSourceOrder(sources, playsSource, playsFiles, others));
     // Keep a rejected hash from being reported as unhandled while the loads below are awaited.
@@ -170,4 +172,18 @@ function inSourceOrder(sources: readonly TableSource[], plays: TableSource, play
     at += n;
   }
   return out;
+}
+
+/** `files` cut into at most `parts` contiguous runs of about equal bytes (none empty). */
+function splitByBytes(files: readonly string[], parts: number): string[][] {
+  const sizes = files.map((f) => statSync(f).size);
+  const target = sizes.reduce((n, b) => n + b, 0) / parts;
+  const runs: string[][] = [[]];
+  let bytes = 0;
+  for (const [i, file] of files.entries()) {
+    if (bytes >= target * runs.length && runs.at(-1)!.length > 0 && runs.length < parts) runs.push([]);
+    runs.at(-1)!.push(file);
+    bytes += sizes[i]!;
+  }
+  return runs;
 }

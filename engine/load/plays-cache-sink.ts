@@ -1,6 +1,6 @@
 import { writePiece } from '../../io/plays-cache/piece-file.js';
 import type { PieceRecord } from '../../io/plays-cache/piece-file.js';
-import { CODE_PENDING, encodeCachedPlays, gatherCacheRows } from '../../kernels/cached-plays.js';
+import { CODE_PENDING, encodeCachedPlays, gatherCacheRows, sortedGroupOffsets } from '../../kernels/cached-plays.js';
 import type { CacheRows } from '../../kernels/cached-plays.js';
 import { groupOffsets } from '../../kernels/group-offsets.js';
 
@@ -81,8 +81,11 @@ export class PlaysCacheSink {
   async finish(): Promise<PlaysCacheSinkReport> {
     const { fileCount, baseDay } = this.task;
     const n = this.n;
-    const { offsets, order } = groupOffsets(this.file, fileCount, n);
-    const rows = fileCount === 1 ? this.rows : gatherCacheRows(this.rows, order, n);
+    // Rows usually arrive file after file: then they are grouped already.
+    const sorted = sortedGroupOffsets(this.file, fileCount, n);
+    const grouped = sorted === null ? groupOffsets(this.file, fileCount, n) : null;
+    const offsets = sorted ?? grouped!.offsets;
+    const rows = grouped === null ? this.rows : gatherCacheRows(this.rows, grouped.order, n);
     const files: SinkFile[] = [];
     for (let f = 0; f < fileCount; f++) {
       const max = this.maxOffset[f]!;
