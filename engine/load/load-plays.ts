@@ -19,6 +19,9 @@ export interface LoadedPlays {
   playSeconds: Int32Array;
 }
 
+/** Integer types whose every value fits an INTEGER. */
+const NARROW_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'UTINYINT', 'USMALLINT']);
+
 /** Slices per reader thread: enough for the threads to finish together. */
 const RANGES_PER_THREAD = 3;
 
@@ -53,7 +56,9 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
   const buckets = planBuckets(P, readers, plan.reduce((n, r) => n + r.rows, 0), plan.length);
   const capacity = buckets.blocks * buckets.blockRows;
   const staging: PlaysStaging = { profile: sharedInt32(capacity), content: sharedInt32(capacity), daysAgo: sharedUint16(capacity), seconds: sharedInt32(capacity) };
-  const select = bound.map((b) => b.sql).join(', ');
+  // Ids and seconds stored in at most 32 bits cross as INTEGER: 20 bytes a row instead of 28.
+  const narrow = { content: NARROW_TYPES.has(bound[1]!.sourceType), seconds: NARROW_TYPES.has(bound[3]!.sourceType) };
+  const select = bound.map((b, i) => ((i === 1 && narrow.content) || (i === 3 && narrow.seconds) ? `CAST("${b.column.name}" AS INTEGER)` : b.sql)).join(', ');
   const duckdbThreads = Math.max(1, Math.floor(availableParallelism() / readers));
   const ranges = plan.map(
     (range): PlaysRangeTask => ({
@@ -67,6 +72,7 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
       staging,
       buckets,
       deletionKeys: range.keys,
+      narrow,
     }),
   );
 
