@@ -50,7 +50,7 @@ export function encodeCachedPlays(
   profileDense: Int32Array,
   contentDense: Int32Array,
   day: Int32Array,
-  seconds: Float64Array,
+  seconds: Float64Array | Int32Array,
   file: Int32Array,
   profileCode: Int32Array,
   contentCode: Int32Array,

@@ -12,7 +12,6 @@ import type { LoadContext } from './load-context.js';
 import { loadPeople } from './load-people.js';
 import type { LoadedPeople } from './load-people.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
-import { HistoryIngest } from './load-sends.js';
 import { loadTombstones } from './load-tombstones.js';
 import type { PlaysCacheOptions, PlaysCacheReport } from './plays-cache.js';
 import { startIngest } from './start-ingest.js';
@@ -86,17 +85,15 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     const tombstones = await loadTombstones(ctx);
     step('catalog');
     const catalog = await loadCatalog(ctx);
-    step('sends');
-    const history = await HistoryIngest.plan(ctx, tombstones, options.ledgerWindow, options.ledgerAll, Math.max(1, options.runner.threads));
     step('accounts and profiles');
     // The workers decode the plays and the send history (they need the profile and content
-    // indexes) while this thread loads the accounts.
+    // indexes) while this thread plans the history and loads the accounts.
     let ingest: IngestJob | null = null;
     let people: LoadedPeople;
     try {
       people = await loadPeople(ctx, tombstones, async (keys) => {
         step('plays');
-        ingest = await startIngest(ctx, keys, catalog, history, options.runner);
+        ingest = await startIngest(ctx, keys, catalog, tombstones, { window: options.ledgerWindow, all: options.ledgerAll }, options.runner, step);
       });
     } catch (err) {
       await (ingest as IngestJob | null)?.abandon();

@@ -27,6 +27,9 @@ export interface LoadedPlays {
   playSeconds: Int32Array;
 }
 
+/** Integer types whose every value fits an INTEGER. */
+const NARROW_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'UTINYINT', 'USMALLINT']);
+
 /** Slices per reader thread: enough for the threads to finish together. */
 const RANGES_PER_THREAD = 3;
 
@@ -62,6 +65,9 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
   await probeNulls(ctx.session, source, bound);
   const P = people.profileIds.length;
   const duckdbThreads = Math.max(1, Math.floor(availableParallelism() / readers));
+  // Ids and seconds stored in at most 32 bits cross as INTEGER: 20 bytes a row instead of 28.
+  const narrow = { content: NARROW_TYPES.has(bound[1]!.sourceType), seconds: NARROW_TYPES.has(bound[3]!.sourceType) };
+  const select = bound.map((b, i) => ((i === 1 && narrow.content) || (i === 3 && narrow.seconds) ? `CAST("${b.column.name}" AS INTEGER)` : b.sql));
 
   /** The slices and the staging, once it is known which files the cache holds. */
   const planSlices = async (cache: PlaysCachePlan | null, session: DuckDBSession) => {
@@ -80,9 +86,9 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
       ranges.map((range): PlaysRangeTask => {
         const sink = cache?.sink(range.files, range.rows);
         // The sink needs each row's file: its position in the slice's file list.
-        const select = [...bound.map((b) => b.sql), ...(sink === undefined ? [] : ['CAST(file_index AS INTEGER)'])].join(', ');
+        const columns = [...select, ...(sink === undefined ? [] : ['CAST(file_index AS INTEGER)'])].join(', ');
         return {
-          sql: `SELECT ${select} FROM ${range.from} WHERE ${window}${range.where === '' ? '' : ` AND ${range.where}`}`,
+          sql: `SELECT ${columns} FROM ${range.from} WHERE ${window}${range.where === '' ? '' : ` AND ${range.where}`}`,
           duckdbThreads,
           profileIndex: people.profileIndex,
           contentIndex: catalog.contentIndex,
@@ -92,6 +98,7 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
           staging,
           buckets,
           deletionKeys: range.keys,
+          narrow,
           ...(sink === undefined ? {} : { cache: sink }),
         };
       });

@@ -62,7 +62,7 @@ export class PlaysCacheSink {
   }
 
   /** One chunk as decoded: raw ids, day, watch seconds, file ordinal, and the ids' dense indexes. */
-  append(size: number, profileIds: Float64Array, contentIds: Float64Array, day: Int32Array, seconds: Float64Array, file: Int32Array, profileDense: Int32Array, contentDense: Int32Array): void {
+  append(size: number, profileIds: Float64Array, contentIds: Float64Array | Int32Array, day: Int32Array, seconds: Float64Array | Int32Array, file: Int32Array, profileDense: Int32Array, contentDense: Int32Array): void {
     this.ensure(this.n + size);
     const { profileCode, contentCode, baseDay } = this.task;
     const pending = encodeCachedPlays(size, profileDense, contentDense, day, seconds, file, profileCode, contentCode, baseDay, this.rows, this.file, this.n, this.badFile, this.maxOffset);

@@ -8,13 +8,20 @@ export interface Utf8Column {
   offsets: Int32Array;
 }
 
-const decoder = new TextDecoder();
+/** A Buffer over each column's bytes (no copy): Node decodes a range of it natively, without a view per string. */
+const views = new WeakMap<Uint8Array, Buffer>();
 
 /** String i, or null when it is empty (the column's null: an empty `crm_id` counts as none, SPEC §4.4). */
 export function utf8At(column: Utf8Column, i: number): string | null {
   const from = column.offsets[i]!;
   const to = column.offsets[i + 1]!;
-  return from === to ? null : decoder.decode(column.bytes.subarray(from, to));
+  if (from === to) return null;
+  let view = views.get(column.bytes);
+  if (view === undefined) {
+    view = Buffer.from(column.bytes.buffer, column.bytes.byteOffset, column.bytes.length);
+    views.set(column.bytes, view);
+  }
+  return view.toString('utf8', from, to);
 }
 
 /** Whether string i is non-empty. */

@@ -4,7 +4,7 @@ import { utf8Present } from '../model/utf8-column.js';
 import type { CampaignModel } from '../model/campaign-model.js';
 import type { CampaignResults } from '../phases/campaign-results.js';
 import { AVOD, RECS_PER_PROFILE, RE_ENGAGEMENT, STATUS_SEND } from '../phases/phase-params.js';
-import type { OutputTable, SelectionLabels } from './output-tables.js';
+import type { SelectionLabels } from './output-tables.js';
 
 export const VALIDATION_CHECKS = [
   'ranks_contiguous',
@@ -76,16 +76,25 @@ export function validateProfiles(model: CampaignModel, profileIds: Float64Array,
   return { rowsChecked, violations };
 }
 
-/** SPEC §10 checks of the selection: one row per account, in order; every `send` row has a crm_id. */
-export function validateSelection(model: CampaignModel, labels: SelectionLabels, results: CampaignResults, selection: OutputTable): string[] {
+/**
+ * SPEC §10 checks of the selection, from the model (the rows selectionTable writes, in its order):
+ * one row per account, in account_id order; every `send` row has a crm_id. Returns the rows too.
+ */
+export function validateSelection(model: CampaignModel, labels: SelectionLabels, results: CampaignResults): { rows: number; violations: string[] } {
   const violations: string[] = [];
   const report = (message: string): void => {
     if (violations.length < MAX_REPORTED) violations.push(message);
   };
-  const account = selection.columns[0]!.values as Float64Array;
-  for (let i = 1; i < selection.rows; i++) if (account[i]! <= account[i - 1]!) report(`selection: account ${account[i]} has more than one row or rows are unsorted`);
+  const { accountIds, accountCrmIds } = labels;
+  let rows = 0;
+  let previous = Number.NEGATIVE_INFINITY;
   for (let a = 0; a < model.accountCount; a++) {
-    if (results.accountProfile[a]! >= 0 && results.accountStatus[a] === STATUS_SEND && !utf8Present(labels.accountCrmIds, a)) report(`selection: send row for account ${labels.accountIds[a]} has no crm_id`);
+    if (results.accountProfile[a]! < 0) continue;
+    rows++;
+    const id = accountIds[a]!;
+    if (id <= previous) report(`selection: account ${id} has more than one row or rows are unsorted`);
+    previous = id;
+    if (results.accountStatus[a] === STATUS_SEND && !utf8Present(accountCrmIds, a)) report(`selection: send row for account ${id} has no crm_id`);
   }
-  return violations;
+  return { rows, violations };
 }

@@ -13,7 +13,7 @@ import { payloadLines } from '../output/payload-lines.js';
 import type { PayloadLinesTask } from '../output/payload-lines.js';
 import { writeScenarioFile } from '../output/write-scenario-file.js';
 import { writeSelectionFile } from '../output/write-selection-file.js';
-import type { SelectionFileReport, SelectionFileTask } from '../output/write-selection-file.js';
+import type { SelectionFileTask } from '../output/write-selection-file.js';
 import type { ScenarioFileReport, ScenarioFileTask } from '../output/write-scenario-file.js';
 import type { CampaignResults } from '../phases/campaign-results.js';
 import type { PhaseParams } from '../phases/phase-params.js';
@@ -43,7 +43,7 @@ interface Protocol {
     reply: ProfileChecks;
   };
   'write-scenario': { task: ScenarioFileTask; reply: ScenarioFileReport };
-  'write-selection': { task: SelectionFileTask; reply: SelectionFileReport };
+  'write-selection': { task: SelectionFileTask; reply: { rows: number } };
   'payload-lines': { task: PayloadLinesTask; reply: { bytes: Uint8Array; lines: number } };
   'describe-inputs': { task: { dataDir: string; sources: TableSource[] }; reply: { files: InputFile[] } };
   ingest: { task: IngestQueueTask; reply: IngestQueueReply };

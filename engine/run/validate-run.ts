@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { ModelLabels } from '../model/campaign-model.js';
-import { MAX_REPORTED, VALIDATION_CHECKS } from '../output/validate-outputs.js';
+import { MAX_REPORTED, VALIDATION_CHECKS, validateSelection } from '../output/validate-outputs.js';
 import type { ValidationReport } from '../output/validate-outputs.js';
 import type { SelectionLabels } from '../output/output-tables.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
@@ -14,20 +14,20 @@ export interface CheckedSelection {
 }
 
 /**
- * Phase `validate` (SPEC §10): the workers check the profile ranges and build and check the
- * selection; every check re-derives from the model, not from the passes.
+ * Phase `validate` (SPEC §10): the workers check the profile ranges while this thread checks the
+ * selection's rows (from the model: its strings are only built where it is written); every check
+ * re-derives from the model, not from the passes.
  */
 export async function validateRun(runner: ShardRunner, plan: ShardPlan, labels: ModelLabels, staging: RunStaging): Promise<CheckedSelection> {
-  const { model, params, results } = plan;
+  const { model, results } = plan;
   const P = model.profileCount;
   const parts = Math.max(1, runner.threads);
   const profileTasks = Array.from({ length: parts }, (_, k) =>
     runner.run({ kind: 'validate-profiles', model, profileIds: labels.profileIds, showIds: labels.showIds, results, from: Math.floor((P * k) / parts), to: Math.floor((P * (k + 1)) / parts) }),
   );
   const profileChecks = Promise.all(profileTasks);
-  const selectionCheck = runner.run({ kind: 'write-selection', model, labels: selectionLabels(labels), results, segmentNames: params.segmentNames, path: null });
-  staging.track(profileChecks, selectionCheck, ...profileTasks);
-  const selection = await selectionCheck;
+  staging.track(profileChecks, ...profileTasks);
+  const selection = validateSelection(model, labels, results);
   const validation: ValidationReport = { checks: VALIDATION_CHECKS, rowsChecked: selection.rows, violations: selection.violations };
   for (const reply of await profileChecks) {
     validation.rowsChecked += reply.rowsChecked;
