@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isStorageUrl } from '../../io/storage/storage-url.js';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -45,7 +46,7 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
   if (!Number.isInteger(sampleSize) || sampleSize < 0) throw new CampaignError('BAD_OPTION', `sampleSize must be a whole number ≥ 0, got ${sampleSize}`);
   const dataDirOption = options.dataDir ?? configs.runDataDir;
   if (dataDirOption === undefined || dataDirOption === null) throw new CampaignError('BAD_OPTION', 'a dataset directory is required: no run compared against names one');
-  const dataDir = resolve(dataDirOption);
+  const dataDir = isStorageUrl(dataDirOption) ? dataDirOption : resolve(dataDirOption);
   const stateDir = options.stateDir !== undefined ? resolve(options.stateDir) : configs.outDir !== null ? join(configs.outDir, 'state') : null;
   const sideOptions = (name: 'old' | 'new', side: SideConfig, scratch: string): RunCampaignOptions => ({
     dataDir,
@@ -54,6 +55,7 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
     config: side.base,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.deltaVersions === undefined ? {} : { deltaVersions: options.deltaVersions }),
+    ...(options.storage === undefined ? {} : { storage: options.storage }),
     ...(stateDir === null ? {} : { stateDir }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     onProgress: tagged(options.onProgress, name),
