@@ -33,7 +33,7 @@ export interface Dataset {
   /** The local directory every file is read under. */
   readonly dir: string;
   /** What `<name>` is at the dataset's root. */
-  entry(name: string): 'file' | 'directory' | null;
+  entry(name: string): Promise<'file' | 'directory' | null>;
   /** Whether the directory `<table>/` is a Delta table (holds `_delta_log/`). */
   isDelta(table: string): Promise<boolean>;
   /** The Parquet files of the directory `<table>/` (see isTableFile), readable, in path order; whether any sits in a `key=value/` directory. */
@@ -74,7 +74,7 @@ export class LocalDataset implements Dataset {
     this.location = dir;
   }
 
-  entry(name: string): 'file' | 'directory' | null {
+  async entry(name: string): Promise<'file' | 'directory' | null> {
     try {
       const st = statSync(join(this.dir, name));
       return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : null;

@@ -43,8 +43,8 @@ export interface TableSource {
  */
 export async function findTable(session: DuckDBSession, dataset: Dataset, table: string, required: boolean, deltaVersion?: number): Promise<TableSource | null> {
   const fileName = `${table}.parquet`;
-  const isFile = dataset.entry(fileName) === 'file';
-  const isDirectory = dataset.entry(table) === 'directory';
+  const isFile = (await dataset.entry(fileName)) === 'file';
+  const isDirectory = (await dataset.entry(table)) === 'directory';
   if (isFile && isDirectory) throw new InputError(fileName, `both ${fileName} and a directory ${table}/ exist in ${dataset.location}; keep one`);
   const delta = isDirectory && (await dataset.isDelta(table));
   if (deltaVersion !== undefined && !delta) throw new InputError(isFile ? fileName : `${table}/`, `a Delta version (${deltaVersion}) is pinned for '${table}', but it is not a Delta table (no ${table}/_delta_log/)`);

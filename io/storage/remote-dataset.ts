@@ -104,7 +104,9 @@ export class RemoteDataset implements Dataset {
 
   private async listRoot(): Promise<void> {
     const prefix = this.root.prefix === '' ? '' : `${this.root.prefix}/`;
-    const { objects, prefixes } = await this.listAll(prefix, true, undefined, 'LIST of the dataset');
+    // Full pages: a delimited listing is one level, and some S3-compatible servers (s3rver) count
+    // the keys under each common prefix against MaxKeys and then report the page complete.
+    const { objects, prefixes } = await this.listAll(prefix, true, undefined, 'LIST of the dataset', 1000);
     for (const o of objects) {
       const name = o.key.slice(prefix.length);
       this.entries.set(name, 'file');
@@ -113,12 +115,22 @@ export class RemoteDataset implements Dataset {
     for (const p of prefixes) this.entries.set(p.slice(prefix.length).replace(/\/$/, ''), 'directory');
   }
 
-  entry(name: string): 'file' | 'directory' | null {
-    return this.entries.get(name) ?? null;
+  /**
+   * From the root's listing; a directory it does not show is asked for once more (one key under
+   * `<name>/`): some S3-compatible servers (s3rver) leave out a common prefix that holds only
+   * sub-directories, such as a Delta table's.
+   */
+  async entry(name: string): Promise<'file' | 'directory' | null> {
+    const listed = this.entries.get(name);
+    if (listed !== undefined) return listed;
+    const page = await this.guard(() => this.listPage({ prefix: `${this.key(name)}/`, delimited: false, pageSize: 1 }), `${this.url(name)}/`, 'LIST');
+    const found = page.objects.length > 0 ? 'directory' : null;
+    if (found !== null) this.entries.set(name, found);
+    return found;
   }
 
   async isDelta(table: string): Promise<boolean> {
-    if (this.entry(table) !== 'directory') return false;
+    if ((await this.entry(table)) !== 'directory') return false;
     const page = await this.guard(() => this.listPage({ prefix: `${this.key(table)}/_delta_log/`, delimited: false, pageSize: 1 }), `${this.url(table)}/_delta_log/`, 'LIST');
     return page.objects.length > 0;
   }
@@ -204,13 +216,13 @@ export class RemoteDataset implements Dataset {
    * Every key under `prefix` (one level with `delimited`), page by page; with `startAfter`, only
    * keys after it — also filtered here, since some services ignore the offset.
    */
-  async listAll(prefix: string, delimited: boolean, startAfter: string | undefined, what: string): Promise<{ objects: ObjectInfo[]; prefixes: string[] }> {
+  async listAll(prefix: string, delimited: boolean, startAfter: string | undefined, what: string, pageSize = this.pageSize): Promise<{ objects: ObjectInfo[]; prefixes: string[] }> {
     const objects: ObjectInfo[] = [];
     const prefixes: string[] = [];
     let token: string | null = null;
     const seen = new Set<string>();
     do {
-      const page = await this.guard(() => this.listPage({ prefix, delimited, ...(startAfter === undefined ? {} : { startAfter }), token, pageSize: this.pageSize }), this.prefixUrl(prefix), what);
+      const page = await this.guard(() => this.listPage({ prefix, delimited, ...(startAfter === undefined ? {} : { startAfter }), token, pageSize }), this.prefixUrl(prefix), what);
       for (const o of page.objects) {
         if (startAfter !== undefined && o.key <= startAfter) continue;
         if (o.key.endsWith('/') || seen.has(o.key)) continue;
@@ -359,7 +371,9 @@ class RemoteDeltaStore implements DeltaTableStore {
   }
 
   private async list(prefix: string, startAfter: string | undefined): Promise<LogListing> {
-    const { objects } = await this.dataset.listAll(prefix, true, startAfter, `LIST of the Delta log of '${this.table}'`);
+    // Not delimited: `_sidecars/` is listed too (with the sizes of its files), and the log names
+    // parseLogNames knows have no '/'.
+    const { objects } = await this.dataset.listAll(prefix, false, startAfter, `LIST of the Delta log of '${this.table}'`);
     const names: string[] = [];
     for (const o of objects) {
       const name = o.key.slice(prefix.length);
