@@ -148,7 +148,7 @@ export class RemoteDataset implements Dataset {
     }
     files.sort((a, b) => compareSegments(a.segments, b.segments));
     const paths = files.map((f) => join(this.dir, table, ...f.segments));
-    await Promise.all(files.map((f, i) => this.materialize(f.object, paths[i]!, false)));
+    await Promise.all(files.map(async (f, i) => this.expect(await this.materialize(f.object, paths[i]!, false), f.object.key)));
     return { files: paths, hive };
   }
 
@@ -156,8 +156,13 @@ export class RemoteDataset implements Dataset {
     const object = this.rootObjects.get(name);
     const path = join(this.dir, name);
     if (object === undefined) throw new StorageError(this.url(name), 'is not in the listing of the dataset');
-    await this.materialize(object, path, false);
+    this.expect(await this.materialize(object, path, false), object.key);
     return path;
+  }
+
+  /** A listed file must still be there when it is read. */
+  private expect(found: boolean, key: string): void {
+    if (!found) throw new StorageError(this.prefixUrl(key), `was listed, then answered 404 when read (${this.store.provider}): the dataset changed while it was read; run again`, true);
   }
 
   deltaStore(table: string): DeltaTableStore {

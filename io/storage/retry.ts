@@ -107,7 +107,7 @@ export async function withRetries<T>(ctx: RetryContext, url: string, what: strin
 
 /** A StorageError for a failure that retrying does not fix: the URL, what was asked, the answer, the service and credentials. */
 export function storageFailure(store: ObjectStore, url: string, what: string, failure: StoreFailure): StorageError {
-  const denied = failure.status === 401 || failure.status === 403 || failure.answer.startsWith('no credentials');
+  const denied = failure.status === 401 || failure.status === 403 || failure.recoverable || failure.answer.startsWith('no credentials');
   const hint = denied ? `; credentials: ${store.credentialSource()}` : '';
   return new StorageError(url, `${what}: ${failure.answer} (${store.provider}${hint})`);
 }
