@@ -57,7 +57,7 @@ export class StorageProxy {
 
   /** Object GETs (ranged reads and whole-object GETs), not listings, by path. */
   objectGets(): string[] {
-    return this.seen.filter((r) => r.method === 'GET' && !/[?&](list-type=|comp=list|restype=container)/.test(r.url)).map((r) => r.url.split('?')[0]!);
+    return this.seen.filter((r) => r.method === 'GET' && !/[?&](list-type=|comp=list|restype=container)/.test(r.url)).map((r) => decodeURIComponent(r.url.split('?')[0]!));
   }
 
   listings(): number {
