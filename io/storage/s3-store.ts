@@ -9,6 +9,11 @@ import type { ListPage, ListRequest, ObjectBody, ObjectInfo, ObjectStore } from 
 import type { StorageOptions } from './storage-options.js';
 import type { StorageLocation } from './storage-url.js';
 
+// The SDK warns on every process under Node < 22 about its releases after January 2027; the
+// release package-lock.json pins supports Node 20, and a warning on stderr would break the CLI's
+// one-line errors. A user who sets the variable decides.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
 /** How an S3 client is set up: endpoint, addressing, region and credentials, and what messages say of them. */
