@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
 import { PRODUCT_CLI } from '../support/run-cli.js';
 import { AzuriteServer } from '../support/storage/azurite-server.js';
-import { S3Server } from '../support/storage/s3-server.js';
+import { startS3Server } from '../support/storage/s3-server.js';
+import type { S3Server } from '../support/storage/s3-server.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const D = '2026-11-22';
@@ -24,7 +25,7 @@ let s3: S3Server;
 beforeAll(async () => {
   azurite = await AzuriteServer.start();
   await azurite.container('lake').create();
-  s3 = await S3Server.start(['lake']);
+  s3 = await startS3Server(['lake']);
 });
 
 /** `campaign run` with only the variables given (no credentials of the test machine leak in). */

@@ -20,7 +20,8 @@ import { DeltaTableWriter, SPEC_FIELDS, deletionVectorFile } from '../../bench/w
 import type { AddAction } from '../../bench/workloads/delta/delta-writer.js';
 import { query } from '../io/parquet/duckdb-query.js';
 import { AzuriteServer } from '../support/storage/azurite-server.js';
-import { S3Server } from '../support/storage/s3-server.js';
+import { startS3Server } from '../support/storage/s3-server.js';
+import type { S3Server } from '../support/storage/s3-server.js';
 import { StorageProxy } from '../support/storage/storage-proxy.js';
 import { azureStorage, gcsStorage, s3Storage } from '../support/storage/storage-fixtures.js';
 import { expectEqual } from '../support/expect-equal.js';
@@ -46,7 +47,7 @@ beforeAll(async () => {
     renameSync(join(plain, 'plays', name), join(plain, 'plays', `b=${k}`, name));
   }
   await buildLake(base);
-  s3 = await S3Server.start(['lake']);
+  s3 = await startS3Server(['lake']);
   await s3.upload(plain, 'lake', 'plain');
   await s3.upload(lake, 'lake', 'delta');
   azurite = await AzuriteServer.start();

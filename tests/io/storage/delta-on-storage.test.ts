@@ -16,7 +16,7 @@ import type { DeltaSnapshot } from '../../../io/delta/snapshot.js';
 import { DeltaError } from '../../../io/delta/delta-error.js';
 import { RemoteDataset } from '../../../io/storage/remote-dataset.js';
 import { AzuriteServer } from '../../support/storage/azurite-server.js';
-import { S3Server } from '../../support/storage/s3-server.js';
+import { startS3Server } from '../../support/storage/s3-server.js';
 import { StorageProxy } from '../../support/storage/storage-proxy.js';
 import { azureStorage, fastPolicy, optionsOf, s3Storage } from '../../support/storage/storage-fixtures.js';
 import { expectEqual } from '../../support/expect-equal.js';
@@ -38,7 +38,7 @@ beforeAll(async () => {
   // A stale hint: it names checkpoint 5, which does not exist (the table was checkpointed at 10 since, and 5 cleaned up).
   cpSync(join(FIXTURES, 'simple_table_with_checkpoint'), join(local, 'stale_hint'), { recursive: true });
   writeFileSync(join(local, 'stale_hint', '_delta_log', '_last_checkpoint'), '{"version":5,"size":9}');
-  const s3 = await S3Server.start(['lake']);
+  const s3 = await startS3Server(['lake']);
   await s3.upload(local, 'lake', 'fx');
   const azurite = await AzuriteServer.start();
   await azurite.upload(local, 'lake', 'fx');

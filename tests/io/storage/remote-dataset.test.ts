@@ -14,7 +14,7 @@ import { FileCache } from '../../../io/storage/file-cache.js';
 import { RemoteDataset } from '../../../io/storage/remote-dataset.js';
 import type { RemoteDatasetSettings } from '../../../io/storage/remote-dataset.js';
 import { AzuriteServer } from '../../support/storage/azurite-server.js';
-import { S3Server } from '../../support/storage/s3-server.js';
+import { startS3Server } from '../../support/storage/s3-server.js';
 import { StorageProxy } from '../../support/storage/storage-proxy.js';
 import { azureStorage, fastPolicy, gcsStorage, optionsOf, s3ErrorBody, s3Storage } from '../../support/storage/storage-fixtures.js';
 import { expectEqual } from '../../support/expect-equal.js';
@@ -37,7 +37,7 @@ const files = new Map<string, Buffer>();
 const servers: Served[] = [];
 
 beforeAll(async () => {
-  const s3 = await S3Server.start(['lake']);
+  const s3 = await startS3Server(['lake']);
   const s3Proxy = await StorageProxy.start(s3.port);
   const azurite = await AzuriteServer.start();
   const azProxy = await StorageProxy.start(azurite.port);

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { ContainerClient } from '@azure/storage-blob';
 import { cleanup } from '../cleanup.js';
-import { filesUnder } from './s3-server.js';
+import { filesUnder } from '../../../bench/workloads/storage/s3-server.js';
 
 /** Azurite's documented development account and key (public). */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';

@@ -1,81 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Server } from '../../../bench/workloads/storage/s3-server.js';
 import { cleanup } from '../cleanup.js';
-import { tempDir } from '../temp-dir.js';
 
-/** Keys the tests sign with (s3rver does not check signatures). */
-export const S3_KEYS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } as const;
+export { S3Server } from '../../../bench/workloads/storage/s3-server.js';
 
-let legacyFlag: string[] | null = null;
-
-/** The node flags under which DES (s3rver's continuation tokens) works in a child process. */
-function desFlags(): string[] {
-  if (legacyFlag !== null) return legacyFlag;
-  const probe = "require('node:crypto').createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8))";
-  for (const flags of [[], ['--openssl-legacy-provider']]) {
-    try {
-      execFileSync(process.execPath, [...flags, '-e', probe], { stdio: 'ignore' });
-      legacyFlag = flags;
-      return flags;
-    } catch {
-      // Try the next.
-    }
-  }
-  throw new Error('DES is unavailable with and without --openssl-legacy-provider: s3rver cannot paginate listings');
-}
-
-/** An s3rver process on 127.0.0.1, stopped when the test (or file) ends. */
-export class S3Server {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly port: number,
-    readonly client: S3Client,
-  ) {}
-
-  get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  static async start(buckets: readonly string[]): Promise<S3Server> {
-    const main = join(fileURLToPath(new URL('.', import.meta.url)), 's3rver-main.js');
-    const env = { ...process.env };
-    delete env['NODE_OPTIONS'];
-    const child = spawn(process.execPath, [...desFlags(), main, tempDir('s3rver-'), ...buckets], { stdio: ['ignore', 'pipe', 'inherit'], env });
-    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-    const { port } = JSON.parse(line) as { port: number };
-    const client = new S3Client({ region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, credentials: { accessKeyId: S3_KEYS.AWS_ACCESS_KEY_ID, secretAccessKey: S3_KEYS.AWS_SECRET_ACCESS_KEY } });
-    const server = new S3Server(child, port, client);
-    cleanup(() => server.stop());
-    return server;
-  }
-
-  async put(bucket: string, key: string, body: Buffer | string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-  }
-
-  /** Uploads every file under `dir` to `bucket` under `prefix/`, keys as the relative paths. */
-  async upload(dir: string, bucket: string, prefix: string): Promise<void> {
-    for (const file of filesUnder(dir)) await this.put(bucket, `${prefix}/${relative(dir, file).split(sep).join('/')}`, readFileSync(file));
-  }
-
-  async stop(): Promise<void> {
-    this.client.destroy();
-    if (this.child.exitCode !== null) return;
-    this.child.kill('SIGKILL');
-    await once(this.child, 'exit');
-  }
-}
-
-/** Every file under `dir`, recursively. */
-export function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((p) => join(dir, p))
-    .filter((p) => statSync(p).isFile())
-    .sort();
+/** An s3rver process on 127.0.0.1 holding `buckets`, stopped when the test (or file) ends. */
+export async function startS3Server(buckets: readonly string[]): Promise<S3Server> {
+  const server = await S3Server.start(buckets);
+  cleanup(() => server.stop());
+  return server;
 }

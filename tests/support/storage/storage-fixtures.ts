@@ -1,7 +1,7 @@
 import { StorageOptions } from '../../../io/storage/storage-options.js';
 import type { RetryPolicy } from '../../../io/storage/retry.js';
 import { AZURITE_ACCOUNT, AZURITE_KEY } from './azurite-server.js';
-import { S3_KEYS } from './s3-server.js';
+import { S3_KEYS } from '../../../bench/workloads/storage/s3-server.js';
 
 /** Storage options (command-line style) that reach s3rver at `endpoint` (the server or a proxy). */
 export function s3Storage(endpoint: string): Record<string, string> {
