@@ -40,7 +40,7 @@ export function localPath(text: string): string {
 
 /**
  * Parses an object-storage URL. Accepted forms (delta-rs / object_store spellings):
- * `s3://bucket/key`, `s3a://bucket/key`, `gs://bucket/key`, `az://container/key`,
+ * `s3://bucket/key`, `s3a://bucket/key`, `gs://bucket/key`, `az://container/key` (`az://container@account/key`),
  * `abfs[s]://container@account.dfs.core.windows.net/key` (also `.blob.`), `wasb[s]://container@account.blob.core.windows.net/key`,
  * `https://account.blob.core.windows.net/container/key` (also `.dfs.`). Azure is always read
  * through the Blob endpoint. The key part is literal: no glob, no percent-decoding.
@@ -60,8 +60,13 @@ export function parseStorageUrl(text: string): StorageLocation {
     case 'gs':
       return location(text, 'gcs', bucketName(text, authority), null, path);
     case 'az':
-    case 'azure':
-      return location(text, 'azure', bucketName(text, authority), null, path);
+    case 'azure': {
+      // `az://container@account/…` is how the manifest and messages name an account's container.
+      const at = authority.lastIndexOf('@');
+      if (at < 0) return location(text, 'azure', bucketName(text, authority), null, path);
+      if (!/^[a-z0-9]+$/i.test(authority.slice(at + 1))) throw new StorageError(text, `storage account '${authority.slice(at + 1)}' is not valid`);
+      return location(text, 'azure', bucketName(text, authority.slice(0, at)), authority.slice(at + 1).toLowerCase(), path);
+    }
     case 'abfs':
     case 'abfss':
     case 'wasb':

@@ -12,6 +12,10 @@ import { mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
 import { SCENARIOS } from '../../engine/config/config-types.js';
+import { defaultConfig } from '../../engine/config/default-config.js';
+import { explainAccount } from '../../engine/explain/explain-account.js';
+import { previewCampaign } from '../../engine/preview/preview-campaign.js';
+import { buildCampaignReport } from '../../engine/report/build-campaign-report.js';
 import { runCampaign } from '../../engine/run-campaign.js';
 import type { RunCampaignResult } from '../../engine/run-campaign.js';
 import type { InputFile } from '../../io/input/table-files.js';
@@ -163,5 +167,37 @@ describe('the next night', () => {
     expectEqual(gets['plain'], ['plays/b=3/part-00003.parquet']);
     // The hint is read every night (never cached); the checkpoint, the older commits and files come from the cache.
     expectEqual(gets['delta'], ['accounts/_delta_log/_last_checkpoint', 'catalog/_delta_log/_last_checkpoint', 'plays/_delta_log/00000000000000000002.json', 'plays/_delta_log/_last_checkpoint', 'plays/part-3.parquet', 'profiles/_delta_log/_last_checkpoint']);
+  });
+});
+
+describe('explain, report and preview read the URL too', () => {
+  it('explain from the URL the manifest names, report and preview from --data URLs, each as from the local files', async () => {
+    const s = served()[2]!; // Azure
+    const url = s.data('delta');
+    const outDir = join(root, 'out-tools-remote');
+    const localOut = join(root, 'out-tools-local');
+    await runCampaign({ dataDir: url, storage: s.storage, date: D, outDir, workers: 1 });
+    await runCampaign({ dataDir: lake, date: D, outDir: localOut, workers: 1 });
+    const selection = await query(`SELECT account_id FROM read_parquet('${join(outDir, D, 'selection.parquet')}') WHERE status = 'send' ORDER BY account_id LIMIT 1`);
+    const accountId = Number(selection[0]![0]);
+    // No dataDir: the run's manifest names the URL.
+    const remote = await explainAccount({ outDir, date: D, accountId, storage: s.storage });
+    const local = await explainAccount({ outDir: localOut, date: D, accountId });
+    expectEqual(remote.discrepancies, []);
+    expectEqual(remote.warnings, []);
+    expectEqual(remote.dataDir, 'az://lake@devstoreaccount1/delta');
+    expectEqual(remote.selection, local.selection);
+
+    const reportOf = async (dataDir: string, out: string, storage?: Record<string, string>): Promise<unknown> => {
+      const r = await buildCampaignReport({ outDir: out, dataDir, from: D, to: D, ...(storage === undefined ? {} : { storage }) });
+      return r.dates;
+    };
+    expectEqual(await reportOf(url, outDir, s.storage), await reportOf(lake, localOut));
+
+    const previewOf = async (dataDir: string, storage?: Record<string, string>): Promise<unknown> => {
+      const p = await previewCampaign({ dataDir, date: D, config: { ...defaultConfig(), boosts: { drama: 3 } }, workers: 1, stateDir: tempDir(), ...(storage === undefined ? {} : { storage }) });
+      return [p.transitions, p.sends, p.shows];
+    };
+    expectEqual(await previewOf(url, s.storage), await previewOf(lake));
   });
 });

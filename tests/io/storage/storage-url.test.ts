@@ -26,6 +26,8 @@ describe('URL forms', () => {
 
   it('Azure: az://, abfs[s]:// on dfs or blob, wasbs://, https:// on blob or dfs — all read through the Blob endpoint', () => {
     expectEqual(parsed('az://data/crm'), ['azure', 'data', null, 'crm', 'az://data/crm']);
+    // The canonical form names the account, and reads back the same.
+    expectEqual(parsed('az://data@acct/crm'), ['azure', 'data', 'acct', 'crm', 'az://data@acct/crm']);
     expectEqual(parsed('abfss://data@acct.dfs.core.windows.net/crm'), ['azure', 'data', 'acct', 'crm', 'az://data@acct/crm']);
     expectEqual(parsed('abfs://data@Acct.blob.core.windows.net/crm'), ['azure', 'data', 'acct', 'crm', 'az://data@acct/crm']);
     expectEqual(parsed('wasbs://data@acct.blob.core.windows.net/crm'), ['azure', 'data', 'acct', 'crm', 'az://data@acct/crm']);
