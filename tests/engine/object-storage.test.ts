@@ -176,6 +176,8 @@ describe('explain, report and preview read the URL too', () => {
     const url = s.data('delta');
     const outDir = join(root, 'out-tools-remote');
     const localOut = join(root, 'out-tools-local');
+    // The lake as it is now on disk (an earlier test may have committed to it).
+    await azurite.upload(lake, 'lake', 'delta');
     await runCampaign({ dataDir: url, storage: s.storage, date: D, outDir, workers: 1 });
     await runCampaign({ dataDir: lake, date: D, outDir: localOut, workers: 1 });
     const selection = await query(`SELECT account_id FROM read_parquet('${join(outDir, D, 'selection.parquet')}') WHERE status = 'send' ORDER BY account_id LIMIT 1`);

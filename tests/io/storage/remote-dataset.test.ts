@@ -157,6 +157,15 @@ describe.each(['s3', 'gcs', 'azure'])('%s', (name) => {
     }
   });
 
+  it('at most CONCURRENCY requests in flight, over all ranges of all files', async () => {
+    s().proxy.reset();
+    s().proxy.onRequest = (req) => (req.method === 'GET' && req.url!.includes('.parquet') ? { delayMs: 20 } : null);
+    const ds = await open(s(), tempDir(), { chunkBytes: 16 * KB, options: optionsOf({ ...s().options, CONCURRENCY: '3' }) });
+    await Promise.all([ds.file('big.parquet'), ds.parquetFiles('t')]);
+    expectEqual(s().proxy.maxInFlight, 3);
+    await ds.close();
+  });
+
   it('throttled (503 twice), then answered: retried with backoff', async () => {
     s().proxy.reset();
     let n = 0;

@@ -29,6 +29,9 @@ export type Fault =
  */
 export class StorageProxy {
   readonly seen: SeenRequest[] = [];
+  /** The most requests the proxy had open at once since the last reset. */
+  maxInFlight = 0;
+  private inFlight = 0;
   /** Decides a request's fault; null forwards it unchanged. */
   onRequest: ((req: IncomingMessage) => Promise<Fault | null> | Fault | null) | null = null;
 
@@ -67,11 +70,15 @@ export class StorageProxy {
   reset(): void {
     this.seen.length = 0;
     this.onRequest = null;
+    this.maxInFlight = 0;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const seen: SeenRequest = { method: req.method ?? '', url: req.url ?? '', range: (req.headers['range'] as string | undefined) ?? (req.headers['x-ms-range'] as string | undefined) ?? null, status: 0 };
     this.seen.push(seen);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    res.on('close', () => this.inFlight--);
     const fault = this.onRequest === null ? null : await this.onRequest(req);
     if (fault !== null && 'status' in fault) {
       seen.status = fault.status;
