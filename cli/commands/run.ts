@@ -11,13 +11,13 @@ import { deltaVersionsOption, optionError, STORAGE_USAGE, storageOption, wholeNu
 
 const usage = `usage: campaign run --data DIR|URL --date YYYY-MM-DD --out DIR [options]
 
-Runs SPEC phases 1–4 for the date and publishes <out>/<date>/ (scenarios, selection, payloads, manifest).
+Computes the campaign of the date and publishes <out>/<date>/ (scenarios, selection, payloads, manifest).
 
   --data DIR|URL    dataset (catalog, accounts, profiles, plays, regions[, sends, tombstones]): a
                     directory, or on object storage s3://, gs://, az://, abfss://… (docs/object-storage.md)
   --date D          campaign date (UTC)
   --out DIR         output root
-  --config FILE     YAML or JSON config (default: SPEC defaults)
+  --config FILE     YAML or JSON config (default: the defaults of docs/configuration.md)
   --workers N       worker threads (default and most: number of cores; 0 = run on the main thread)
   --state DIR       delivery state / ledger (default: <out>/state)
   --delta-version TABLE=V
