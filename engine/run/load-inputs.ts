@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { PLAYS_CACHE_DIR } from '../../io/plays-cache/cache-index.js';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { openDataset } from '../../io/input/open-dataset.js';
 import { ledgerHistory, purgeLedger } from '../../io/ledger/index.js';
 import type { LedgerHistory, LedgerHistoryDate } from '../../io/ledger/index.js';
 import { formatDay } from '../dates.js';
@@ -49,7 +50,7 @@ export async function readRunInputs(run: RunContext, runner: ShardRunner): Promi
   const ledger: LedgerHistory = existsSync(stateDir) ? await ledgerHistory(stateDir, lookback) : { dates: [], accepted: 0 };
   const ledgerWindow = ledger.dates.filter((d) => d.date >= lookback.from && d.date <= lookback.to);
   const loaded = await loadDataset({
-    dataDir: run.dataDir,
+    dataset: await openDataset(run.dataDir, { storage: run.storage, defaultCacheDir: join(stateDir, 'cache'), ...(run.signal === undefined ? {} : { signal: run.signal }) }),
     day,
     config,
     ledgerWindow,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planRanges } from '../../../engine/load/plays-ranges.js';
 import { DuckDBSession } from '../../../io/input/duckdb-session.js';
+import { LocalDataset } from '../../../io/input/dataset.js';
 import { findTable } from '../../../io/input/table-files.js';
 import type { TableSource } from '../../../io/input/table-files.js';
 import { expectEqual } from '../../support/expect-equal.js';
@@ -28,7 +29,7 @@ describe('planRanges', () => {
       await session.run(`COPY (SELECT range + ${id} AS id FROM range(${rows})) TO '${join(dir, 'part-0.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
       id += rows;
     }
-    source = (await findTable(session, data, 'plays', true))!;
+    source = (await findTable(session, new LocalDataset(data), 'plays', true))!;
   });
   afterAll(() => session.close());
 
