@@ -76,10 +76,9 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
     const decoded = cache === null ? source : decodeSource(source, cache.decode);
     const plan = decoded === null ? [] : await planRanges(session, decoded, readers * RANGES_PER_THREAD, fileIndex);
     // Row counts from the footers (and the cache's) size the staging once: no growing, no copying.
-    // The files of a damaged piece are decoded in a second round, within the piece's rows.
     const pieces = cache?.pieces ?? [];
     const rows = plan.reduce((n, r) => n + r.rows, 0) + (cache?.pieceRows ?? 0);
-    const buckets = planBuckets(P, readers, rows, plan.length + pieces.length + (cache === null ? 0 : 2 * readers));
+    const buckets = planBuckets(P, readers, rows, plan.length + pieces.length);
     const capacity = buckets.blocks * buckets.blockRows;
     const staging: PlaysStaging = { profile: sharedInt32(capacity), content: sharedInt32(capacity), daysAgo: sharedUint16(capacity), seconds: sharedInt32(capacity) };
     const toTasks = (ranges: TableRange[]): PlaysRangeTask[] =>
@@ -119,7 +118,7 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
         buckets,
       }),
     );
-    return { cache, plan, fileIndex, staging, buckets, toTasks, ranges: toTasks(plan), cached };
+    return { cache, plan, staging, buckets, ranges: toTasks(plan), cached };
   };
   // With the plays cache the plan waits for the plays' hashes, while this thread goes on loading
   // the accounts on its session: the slices are then planned on a session of their own.
@@ -131,17 +130,18 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
 
   return {
     tasks: made.then(({ ranges, cached }) => ({ ranges, cached })),
-    async finish(workerReports: PlaysRangeReport[], cachedReports: CachedPiecesReport[], runner: ShardRunner): Promise<LoadedPlays> {
-      const { cache, plan, fileIndex, staging, buckets, toTasks } = await made;
-      const reports = [...workerReports];
-      const readerFiles = plan.map((r) => r.files);
-      const damaged = cache === null ? [] : cache.damaged(cachedReports.map((r) => r.damage[0]!));
-      if (damaged.length > 0) {
-        // Files of damaged pieces: decoded from the lake after all, into the same staging.
-        const again = await planRanges(ctx.session, decodeSource(source, damaged)!, readers, fileIndex);
-        reports.push(...(await decodeOnWorkers(runner, toTasks(again), Math.max(1, runner.threads), (message) => new InputError(source.label, `cannot read: ${firstLine(message)}`))));
-        readerFiles.push(...again.map((r) => r.files));
+    async finish(workerReports: PlaysRangeReport[], firstCachedReports: CachedPiecesReport[], runner: ShardRunner): Promise<LoadedPlays> {
+      let pass = await made;
+      let reports = workerReports;
+      let cachedReports = firstCachedReports;
+      // A file's rows may lie in several pieces, some already in the staging: on damage the plays
+      // are read again, the damaged pieces' files from the lake.
+      while (pass.cache?.damaged(cachedReports.map((r) => r.damage[0]!)) === true) {
+        pass = await planSlices(pass.cache, ctx.session);
+        ({ plays: reports, cached: cachedReports } = await readOnWorkers(runner, pass.ranges, pass.cached, (message) => new InputError(source.label, `cannot read: ${firstLine(message)}`)));
       }
+      const { cache, plan, staging, buckets } = pass;
+      const readerFiles = plan.map((r) => r.files);
       const nullColumn = reports.find((r) => r.nullColumn >= 0)?.nullColumn;
       if (nullColumn !== undefined) throw await nullError(ctx.session, source, bound[nullColumn]!.column.name);
       const bad = reports.find((r) => r.badSeconds >= 0)?.badSeconds;
@@ -220,16 +220,18 @@ function decodeSource(source: TableSource, files: readonly string[]): TableSourc
   return { ...source, files: [...files], delta: { ...delta, files: [...files], liveFiles: kept.map((i) => delta.liveFiles[i]!), fileScans: kept.map((i) => delta.fileScans[i]!) } };
 }
 
-/** Decodes `tasks` on the workers (a queue of plays ranges alone). */
-async function decodeOnWorkers(runner: ShardRunner, tasks: PlaysRangeTask[], threads: number, errorOf: (message: string) => Error): Promise<PlaysRangeReport[]> {
-  const queue = { kind: 'ingest' as const, next: sharedInt32(1), plays: tasks, cached: [], history: [] };
-  const replies = await Promise.all(Array.from({ length: threads }, () => runner.run(queue)));
-  const reports = new Array<PlaysRangeReport>(tasks.length);
+/** Reads `ranges` and `pieces` on the workers (a queue of the plays alone). */
+async function readOnWorkers(runner: ShardRunner, ranges: PlaysRangeTask[], pieces: CachedPiecesTask[], errorOf: (message: string) => Error): Promise<{ plays: PlaysRangeReport[]; cached: CachedPiecesReport[] }> {
+  const queue = { kind: 'ingest' as const, next: sharedInt32(1), plays: ranges, cached: pieces, history: [] };
+  const replies = await Promise.all(Array.from({ length: Math.max(1, runner.threads) }, () => runner.run(queue)));
+  const plays = new Array<PlaysRangeReport>(ranges.length);
+  const cached = new Array<CachedPiecesReport>(pieces.length);
   for (const reply of replies) {
     if (reply.failure !== null) throw errorOf(reply.failure.message);
-    for (const { at, report } of reply.plays) reports[at] = report;
+    for (const { at, report } of reply.plays) plays[at] = report;
+    for (const { at, report } of reply.cached) cached[at] = report;
   }
-  return reports;
+  return { plays, cached };
 }
 
 function describePlan(files: number, decode: number, rows: number): string {

@@ -77,17 +77,20 @@ export interface PlaysCachePlan {
   /** Whether this run writes the cache (the decoding readers then keep their rows for it). */
   writing: boolean;
   /** Source files to decode from the lake (absolute, in source order). */
-  decode: string[];
-  pieces: CachedPiece[];
+  readonly decode: string[];
+  readonly pieces: CachedPiece[];
   /** Rows the pieces' segments hold (the most they add to the staging). */
-  pieceRows: number;
+  readonly pieceRows: number;
   /** Cache code → dense index tonight (or UNKNOWN_ID / TOMBSTONED_ID), shared. */
   profileMap: Int32Array;
   contentMap: Int32Array;
   /** The sink for a reader of `files` streaming at most `rows` rows; undefined when this run writes no cache. */
   sink(files: readonly string[], rows: number): PlaysCacheSinkTask | undefined;
-  /** The source files of pieces found damaged while read: they are decoded from the lake. */
-  damaged(damage: readonly (string | null)[]): string[];
+  /**
+   * Takes the damage found reading `pieces` (null: none, per piece): every file with rows in a
+   * damaged piece is decoded from the lake instead (`decode` and `pieces` change). Whether any was.
+   */
+  damaged(damage: readonly (string | null)[]): boolean;
   /** Writes the cache's next state (never throws: a cache that cannot be written is reported, not fatal). */
   commit(decoded: readonly DecodedPiece[], reusedRows: number): Promise<PlaysCacheReport>;
 }
@@ -154,28 +157,37 @@ export async function planPlaysCache(input: PlaysCacheInput): Promise<PlaysCache
   for (const path of cached.keys()) if (!live.has(path)) add(dropped, 'no longer in the plays table', path);
 
   // Pieces to read: the segments of reused files that hold a row of tonight's window, piece by piece in file order.
-  const byPiece = new Map<string, { record: PieceRecord; segments: number[]; files: number[] }>();
-  let pieceRows = 0;
-  for (const { at, entry } of reusedFiles) {
-    if (entry.max_day === null || entry.max_day < from) continue;
-    for (const [file, start, rows] of entry.segments) {
-      const piece = byPiece.get(file) ?? { record: pieceRecords.get(file)!, segments: [], files: [] };
-      piece.segments.push(start, rows);
-      piece.files.push(at);
-      byPiece.set(file, piece);
-      pieceRows += rows;
+  const readPieces = (): { list: { record: PieceRecord; segments: number[]; files: number[] }[]; rows: number } => {
+    const byPiece = new Map<string, { record: PieceRecord; segments: number[]; files: number[] }>();
+    let rows = 0;
+    for (const { at, entry } of reusedFiles) {
+      if (entry.max_day === null || entry.max_day < from) continue;
+      for (const [file, start, count] of entry.segments) {
+        const piece = byPiece.get(file) ?? { record: pieceRecords.get(file)!, segments: [], files: [] };
+        piece.segments.push(start, count);
+        piece.files.push(at);
+        byPiece.set(file, piece);
+        rows += count;
+      }
     }
-  }
-  const pieceList = [...byPiece.values()];
+    return { list: [...byPiece.values()], rows };
+  };
+  let toRead = readPieces();
   const writing = options.mode !== 'read' && input.readOnly === null;
   // The readers write their pieces into the directory as they decode.
   if (writing) mkdirSync(dir, { recursive: true });
 
   return {
     writing,
-    decode,
-    pieces: pieceList.map((p) => ({ record: p.record, segments: Int32Array.from(p.segments) })),
-    pieceRows,
+    get decode() {
+      return decode;
+    },
+    get pieces() {
+      return toRead.list.map((p) => ({ record: p.record, segments: Int32Array.from(p.segments) }));
+    },
+    get pieceRows() {
+      return toRead.rows;
+    },
     profileMap: profiles.map,
     contentMap: content.map,
     sink(files, rows) {
@@ -184,20 +196,22 @@ export async function planPlaysCache(input: PlaysCacheInput): Promise<PlaysCache
     },
     damaged(damage) {
       const files = new Set<number>();
-      for (const [k, problem] of damage.entries()) {
-        if (problem === null) continue;
-        for (const at of pieceList[k]!.files) files.add(at);
-        pieceList[k]!.files.length = 0;
-      }
-      const again = [...files].sort((a, b) => a - b);
-      for (const at of again) {
+      for (const [k, problem] of damage.entries()) if (problem !== null) for (const at of toRead.list[k]!.files) files.add(at);
+      if (files.size === 0) return false;
+      for (const at of files) {
         const path = input.files[at]!.path;
-        const i = reusedFiles.findIndex((r) => r.at === at);
-        reusedFiles.splice(i, 1);
+        reusedFiles.splice(
+          reusedFiles.findIndex((r) => r.at === at),
+          1,
+        );
+        decode.push(source.files[at]!);
         add(decodeReasons, 'its cached piece is damaged', path);
         add(dropped, 'its cached piece is damaged', path);
       }
-      return again.map((at) => source.files[at]!);
+      const position = new Map(source.files.map((f, i) => [f, i]));
+      decode.sort((a, b) => position.get(a)! - position.get(b)!);
+      toRead = readPieces();
+      return true;
     },
     async commit(decoded, reusedRows) {
       const report: PlaysCacheReport = {

@@ -111,16 +111,17 @@ export class DeltaTableWriter {
 
   /**
    * Writes `select` (logical column names, partition columns left out) as the data file `path`
-   * under the table, with physical names, and returns its add action.
+   * under the table, with physical names, and returns its add action (row groups of
+   * `rowGroupSize` rows when given).
    */
-  async dataFile(path: string, select: string, partitionValues: Record<string, string | null> = {}): Promise<AddAction> {
+  async dataFile(path: string, select: string, partitionValues: Record<string, string | null> = {}, rowGroupSize?: number): Promise<AddAction> {
     const file = join(this.dir, path);
     mkdirSync(dirname(file), { recursive: true });
     const partitions = new Set(this.options.partitionColumns ?? []);
     const columns = this.options.fields.filter((f) => !partitions.has(f.name));
     const renamed = columns.map((f) => `"${f.name}" AS "${this.physical.get(f.name)}"`).join(', ');
     const ids = this.options.columnMapping === 'id' ? `, FIELD_IDS {${columns.map((f) => `"${this.physical.get(f.name)}": ${this.ids.get(f.name)}`).join(', ')}}` : '';
-    const rows = await this.options.sql(`COPY (SELECT ${renamed} FROM (${select})) TO '${file}' (FORMAT parquet${ids})`);
+    const rows = await this.options.sql(`COPY (SELECT ${renamed} FROM (${select})) TO '${file}' (FORMAT parquet${ids}${rowGroupSize === undefined ? '' : `, ROW_GROUP_SIZE ${rowGroupSize}`})`);
     const keyed = Object.fromEntries(Object.entries(partitionValues).map(([k, v]) => [this.physical.get(k)!, v]));
     return { path: encodeURI(path), partitionValues: keyed, size: statSync(file).size, modificationTime: 1764000000000, dataChange: true, stats: JSON.stringify({ numRecords: Number(rows[0]![0]) }) };
   }

@@ -17,6 +17,8 @@ export interface NightlyLakeOptions {
   firstNight: string;
   /** Days before the first night written as one file each; older plays are one file. */
   dailyDays: number;
+  /** Rows per Parquet row group (DuckDB's default when absent): small groups let a reader cut a file in slices. */
+  rowGroupSize?: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export class NightlyLake {
     readonly dir: string,
     readonly layout: LakeLayout,
     private readonly session: DuckDBSession,
+    private readonly rowGroupSize: number | undefined,
   ) {
     this.writer = layout === 'parquet' ? null : new DeltaTableWriter(join(dir, 'plays'), { sql: (text) => session.rows(text), fields: SPEC_FIELDS.plays });
   }
@@ -48,7 +51,7 @@ export class NightlyLake {
     const session = await DuckDBSession.open(1);
     const source = existsSync(join(data, 'plays.parquet')) ? sqlString(join(data, 'plays.parquet')) : `read_parquet(${sqlString(join(data, 'plays', '**', '*.parquet'))})`;
     await session.run(`CREATE TEMP TABLE all_plays AS SELECT profile_id, content_id, ts, watch_seconds, CAST(ts AS DATE) AS day FROM ${source}`);
-    const lake = new NightlyLake(out, options.layout, session);
+    const lake = new NightlyLake(out, options.layout, session, options.rowGroupSize);
     const first = `DATE '${options.firstNight}'`;
     const adds = [await lake.writeFile('history', `day < ${first} - ${options.dailyDays}`)];
     for (let k = options.dailyDays; k >= 1; k--) {
@@ -130,7 +133,7 @@ export class NightlyLake {
   private async writeRows(path: string, rows: string): Promise<AddAction> {
     this.files++;
     const ordered = `SELECT * FROM (${rows}) ORDER BY ts, profile_id, content_id, watch_seconds`;
-    if (this.writer !== null) return this.writer.dataFile(path, ordered);
+    if (this.writer !== null) return this.writer.dataFile(path, ordered, {}, this.rowGroupSize);
     await this.copy(ordered, path);
     return { path, partitionValues: {}, size: statSync(join(this.dir, 'plays', path)).size, modificationTime: 0, dataChange: true, stats: '{}' };
   }
@@ -139,7 +142,7 @@ export class NightlyLake {
   private async copy(select: string, path: string): Promise<void> {
     const file = join(this.dir, 'plays', path);
     mkdirSync(dirname(file), { recursive: true });
-    await this.session.run(`COPY (${select}) TO ${sqlString(`${file}.tmp`)} (FORMAT parquet)`);
+    await this.session.run(`COPY (${select}) TO ${sqlString(`${file}.tmp`)} (FORMAT parquet${this.rowGroupSize === undefined ? '' : `, ROW_GROUP_SIZE ${this.rowGroupSize}`})`);
     renameSync(`${file}.tmp`, file);
   }
 }

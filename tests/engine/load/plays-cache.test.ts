@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../../engine/config/config-types.js';
@@ -179,13 +179,16 @@ describe('a damaged cache', () => {
   it('a damaged piece or index is read again from the lake, with the reason, and the run is exact', async () => {
     const dir = tempDir('plays-cache-damage-');
     const data = join(dir, 'data');
-    const lake = await NightlyLake.create({ data: base, out: data, layout: 'parquet', firstNight: FIRST, dailyDays: 4 });
+    // Small row groups: the history file is cut into slices read by different readers, so its rows lie in several pieces.
+    const lake = await NightlyLake.create({ data: base, out: data, layout: 'parquet', firstNight: FIRST, dailyDays: 4, rowGroupSize: 1024 });
     try {
       await night(dir, data, day(0));
       const cacheDir = join(dir, 'warm', 'state', 'plays-cache');
-      const pieces = readdirSync(cacheDir).filter((f) => /^[0-9a-f]{16}\.arrow$/.test(f));
-      // One byte flipped in the middle of a piece: only its files are decoded again.
-      const piece = join(cacheDir, pieces[0]!);
+      const index = JSON.parse(readFileSync(join(cacheDir, 'index.json'), 'utf8')) as { index: { files: { path: string; segments: [string][] }[] } };
+      const history = index.index.files.find((f) => f.path.startsWith('plays/history/'))!;
+      expect(history.segments.length).toBeGreaterThan(1);
+      // One byte flipped in the middle of one of the history file's pieces: the files with rows in it are decoded again.
+      const piece = join(cacheDir, history.segments[0]![0]);
       const bytes = readFileSync(piece);
       bytes[bytes.length >> 1] ^= 0xff;
       writeFileSync(piece, bytes);
@@ -195,8 +198,8 @@ describe('a damaged cache', () => {
       expect(cacheOf(warm).written).toBe(true);
 
       // A damaged index: nothing is reused, and the cache is written anew.
-      const index = join(cacheDir, 'index.json');
-      writeFileSync(index, readFileSync(index, 'utf8').replace(/"rows":(\d)/, '"rows":9$1'));
+      const indexFile = join(cacheDir, 'index.json');
+      writeFileSync(indexFile, readFileSync(indexFile, 'utf8').replace(/"rows":(\d)/, '"rows":9$1'));
       ({ warm } = await night(dir, data, day(0)));
       expect(cacheOf(warm).note).toBe('the cache is damaged: its index fails its checksum');
       expect(cacheOf(warm).reused).toEqual([]);

@@ -30,5 +30,6 @@ it('disk full on --out: one line naming the file and ENOSPC, exit 1, nothing pub
   assert.match(stderr[0]!, new RegExp(`^campaign: cannot write ${out}/\\.runs/${D}-\\w+/(selection\\.parquet|payloads\\.ndjson|manifest\\.json|scenarios/\\w+\\.parquet): ENOSPC \\(no space left on device\\)$`));
   const [exit, ...listing] = r.stdout.split('\n').filter((l) => l !== '');
   expectEqual(exit, 'exit=1', 'exit code');
-  expectEqual(listing, [`${out}:`, '.runs', `${out}/.runs:`], 'no run published, no staging, no lock left');
+  // `state/` holds the plays cache the load wrote (derived data, whatever happens to the outputs).
+  expectEqual(listing, [`${out}:`, '.runs', 'state', `${out}/.runs:`], 'no run published, no staging, no lock left');
 });

@@ -40,9 +40,9 @@ function snapshot(dir: string): Record<string, string> {
   return files;
 }
 
-/** The output root's entries; run directories under `.runs/` as `.runs/<D>-*`. */
+/** The output root's entries but the default state directory (the plays cache: no run's output); run directories under `.runs/` as `.runs/<D>-*`. */
 function entries(out: string): string[] {
-  const top = readdirSync(out).filter((f) => f !== '.runs');
+  const top = readdirSync(out).filter((f) => f !== '.runs' && f !== 'state');
   const runs = existsSync(join(out, '.runs')) ? readdirSync(join(out, '.runs')).map((f) => `.runs/${f.slice(0, D.length)}-*`) : [];
   return [...top, ...runs].sort();
 }

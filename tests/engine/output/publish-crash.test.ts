@@ -37,10 +37,10 @@ function publishedRunId(out: string): string {
   return (JSON.parse(readFileSync(join(out, D, 'manifest.json'), 'utf8')) as { run_id: string }).run_id;
 }
 
-/** The output root's entries; run directories under `.runs/` as `.runs/<D>-*`, pending links as `.<D>.publish-*`. */
+/** The output root's entries but the default state directory (the plays cache: no run's output); run directories under `.runs/` as `.runs/<D>-*`, pending links as `.<D>.publish-*`. */
 function entries(out: string): string[] {
   const top = readdirSync(out)
-    .filter((f) => f !== '.runs')
+    .filter((f) => f !== '.runs' && f !== 'state')
     .map((f) => f.replace(/\.publish-.*$/, '.publish-*'));
   const runs = existsSync(join(out, '.runs')) ? readdirSync(join(out, '.runs')).map((f) => `.runs/${f.slice(0, D.length)}-*`) : [];
   return [...top, ...runs].sort();
