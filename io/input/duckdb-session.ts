@@ -23,7 +23,16 @@ export class DuckDBSession {
   private constructor(
     private readonly database: duckdb.Database,
     private readonly connection: duckdb.Connection,
+    /** A second connection to the same database (fork): closing it leaves the database open. */
+    private readonly owner = true,
   ) {}
+
+  /** Another connection to this session's database, for a query that runs beside this one's. */
+  async fork(): Promise<DuckDBSession> {
+    const connection = await duckdb.connect(this.database);
+    await duckdb.query(connection, "SET TimeZone = 'UTC'");
+    return new DuckDBSession(this.database, connection, false);
+  }
 
   static async open(threads: number): Promise<DuckDBSession> {
     const config = duckdb.create_config();
@@ -110,7 +119,7 @@ export class DuckDBSession {
 
   close(): void {
     duckdb.disconnect_sync(this.connection);
-    duckdb.close_sync(this.database);
+    if (this.owner) duckdb.close_sync(this.database);
   }
 }
 
