@@ -42,9 +42,6 @@ export class DuckDBSession {
     // SPEC §2 timestamps are UTC: any TIMESTAMP ↔ TIMESTAMPTZ cast (e.g. a directory mixing both)
     // must not depend on the host's time zone.
     await duckdb.query(connection, "SET TimeZone = 'UTC'");
-    // A run reads each footer several times (schema checks, null probes, counts, planning): with
-    // thousands of files, re-parsing them would cost more than decoding the rows.
-    await duckdb.query(connection, 'SET parquet_metadata_cache = true');
     return new DuckDBSession(database, connection);
   }
 
