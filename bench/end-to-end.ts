@@ -23,8 +23,11 @@ const { values } = parseArgs({
     data: { type: 'string', default: 'bench/data' },
     results: { type: 'string', default: 'bench/results' },
     reference: { type: 'boolean', default: false },
+    /** Runs to leave out, e.g. `floor,table` (the DuckDB floor; day 29 with the history as a `sends` table). */
+    skip: { type: 'string', default: '' },
   },
 });
+const skip = new Set(values.skip.split(',').filter((x) => x !== ''));
 const sizes = values.sizes.split(',').map(Number);
 const workerCounts = values.workers.split(',').map(Number);
 const maxWorkers = Math.max(...workerCounts);
@@ -99,9 +102,11 @@ for (const size of sizes) {
   entry['day1'] = day1;
   entry['day29'] = repeat(() => engine(data, resolve(values.data, `out-${size}-d29`), maxWorkers, ledger));
   console.log(`${size} profiles, day 29 (ledger), ${maxWorkers} workers: ${JSON.stringify(entry['day29'])}`);
-  entry['day29_sends_table'] = repeat(() => engine(join(day29, 'data'), resolve(values.data, `out-${size}-d29t`), maxWorkers, noState));
-  entry['floor_day1'] = repeat(() => timed(['node', resolve('dist/bench/scan-floor.js'), '--data', data, '--date', D]));
-  entry['floor_day29'] = repeat(() => timed(['node', resolve('dist/bench/scan-floor.js'), '--data', data, '--date', D, '--state', ledger]));
+  if (!skip.has('table')) entry['day29_sends_table'] = repeat(() => engine(join(day29, 'data'), resolve(values.data, `out-${size}-d29t`), maxWorkers, noState));
+  if (!skip.has('floor')) {
+    entry['floor_day1'] = repeat(() => timed(['node', resolve('dist/bench/scan-floor.js'), '--data', data, '--date', D]));
+    entry['floor_day29'] = repeat(() => timed(['node', resolve('dist/bench/scan-floor.js'), '--data', data, '--date', D, '--state', ledger]));
+  }
   if (values.reference) {
     const reference = (dir: string, out: string): Measure => timed(['node', resolve('dist/tests/reference/run-reference.js'), '--data', dir, '--date', D, '--out', resolve(values.data, out)]);
     entry['reference_day1'] = repeat(() => reference(data, `reference-${size}`));
@@ -123,17 +128,18 @@ for (const e of report) {
   const day1 = e['day1'] as Record<string, Summary>;
   const best1 = day1[`workers_${maxWorkers}`]!;
   const d29 = e['day29'] as Summary;
-  const d29t = e['day29_sends_table'] as Summary;
-  const f1 = e['floor_day1'] as Summary;
-  const f29 = e['floor_day29'] as Summary;
+  const d29t = e['day29_sends_table'] as Summary | undefined;
+  const f1 = e['floor_day1'] as Summary | undefined;
+  const f29 = e['floor_day29'] as Summary | undefined;
+  const floorCell = (f: Summary | undefined): string => (f === undefined ? '–' : `${f.wallS.toFixed(1)} s`);
   const r1 = e['reference_day1'] as Summary | undefined;
   const r29 = e['reference_day29'] as Summary | undefined;
   const workerCells = (m: Record<string, Summary>): string => workerCounts.map((w) => cell(m[`workers_${w}`])).join(' | ');
-  rows.push(`| ${n(e['profiles'])} | day 1 | ${workerCells(day1)} | ${f1.wallS.toFixed(1)} s | ${ratio(best1.wallS, f1.wallS)} | ${cell(r1)} | ${ratio(r1?.wallS, best1.wallS)} |`);
+  rows.push(`| ${n(e['profiles'])} | day 1 | ${workerCells(day1)} | ${floorCell(f1)} | ${ratio(best1.wallS, f1?.wallS)} | ${cell(r1)} | ${ratio(r1?.wallS, best1.wallS)} |`);
   const day29Cells = workerCounts.map((w) => (w === maxWorkers ? cell(d29) : '–')).join(' | ');
-  rows.push(`| ${n(e['profiles'])} | day 29 (ledger) | ${day29Cells} | ${f29.wallS.toFixed(1)} s | ${ratio(d29.wallS, f29.wallS)} | ${cell(r29)} | ${ratio(r29?.wallS, d29.wallS)} |`);
+  rows.push(`| ${n(e['profiles'])} | day 29 (ledger) | ${day29Cells} | ${floorCell(f29)} | ${ratio(d29.wallS, f29?.wallS)} | ${cell(r29)} | ${ratio(r29?.wallS, d29.wallS)} |`);
   const tableCells = workerCounts.map((w) => (w === maxWorkers ? cell(d29t) : '–')).join(' | ');
-  rows.push(`| ${n(e['profiles'])} | day 29 (history as \`sends\` table) | ${tableCells} | – | – | – | ${ratio(r29?.wallS, d29t.wallS)} |`);
+  if (d29t !== undefined) rows.push(`| ${n(e['profiles'])} | day 29 (history as \`sends\` table) | ${tableCells} | – | – | – | ${ratio(r29?.wallS, d29t.wallS)} |`);
   rows.push(`| ${n(e['profiles'])} | day 29 ÷ day 1 | ${workerCounts.map((w) => (w === maxWorkers ? `wall ${ratio(d29.wallS, best1.wallS)}, RSS ${ratio(d29.peakRssMb, best1.peakRssMb)}` : '–')).join(' | ')} | | | | |`);
   const runsByLabel: [string, Summary][] = [...workerCounts.map((w): [string, Summary] => [`day 1, ${w} worker${w === 1 ? '' : 's'}`, day1[`workers_${w}`]!]), [`day 29, ${maxWorkers} workers`, d29]];
   for (const [label, m] of runsByLabel) {

@@ -2,6 +2,7 @@ import { deltaSliceSql } from '../../io/delta/scan-sql.js';
 import type { DeltaSlicePart } from '../../io/delta/scan-sql.js';
 import { sqlString } from '../../io/input/duckdb-session.js';
 import type { DuckDBSession } from '../../io/input/duckdb-session.js';
+import { sourceSchema } from '../../io/input/file-schemas.js';
 import { sourceFooters } from '../../io/input/footer-stats.js';
 import type { TableSource } from '../../io/input/table-files.js';
 
@@ -70,6 +71,10 @@ export async function planRanges(session: DuckDBSession, source: TableSource, pa
   if (slices.length === 0) slices.push({ parts: [], rows: 0 });
 
   const delta = source.delta;
+  // Files that all hold the same fields with the same types need no union by name: DuckDB then
+  // binds a slice on its first file instead of reading every footer of the slice twice.
+  const schema = delta === null && source.files.length > 1 ? await sourceSchema(session, source) : null;
+  const byName = source.files.length > 1 && (schema === null || [...schema.values()].some((types) => types.size !== 1 || [...types.values()][0] !== source.files.length));
   return slices.map(({ parts: sliceParts, rows }): TableRange => {
     if (delta !== null) {
       if (sliceParts.length === 0) return { from: delta.sql, where: '', rows, keys: null, files: [] };
@@ -80,7 +85,7 @@ export async function planRanges(session: DuckDBSession, source: TableSource, pa
     // reads as null in a slice as it would in the whole table.
     const sliced = sliceParts[0]?.rows;
     const files = sliceParts.map((p) => sqlString(source.files[p.file]!));
-    const from = `read_parquet([${files.join(', ')}], hive_partitioning = ${source.hive}, union_by_name = ${source.files.length > 1})`;
+    const from = `read_parquet([${files.join(', ')}], hive_partitioning = ${source.hive}, union_by_name = ${byName})`;
     return { from, where: sliced === undefined ? '' : `file_row_number >= ${sliced[0]} AND file_row_number < ${sliced[1]}`, rows, keys: null, files: sliceParts.map((p) => source.files[p.file]!) };
   });
 }

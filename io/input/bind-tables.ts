@@ -8,7 +8,11 @@ import { bindColumns } from './read-table.js';
 import type { BoundColumn } from './read-table.js';
 import { findTable } from './table-files.js';
 import { checkValueRanges } from './value-range.js';
+import { sourceFooters } from './footer-stats.js';
 import type { TableSource } from './table-files.js';
+
+/** Files from which a table's footers are read beside its schema checks. */
+const MANY_FILES = 64;
 
 /** A table found in the dataset with its columns checked against the contract. */
 export interface BoundTable {
@@ -32,10 +36,18 @@ export async function bindTables(
   deltaVersions: DeltaVersions = {},
 ): Promise<Partial<Record<TableName, BoundTable>>> {
   const tables: Partial<Record<TableName, BoundTable>> = {};
+  // The footers of a table of many files are summed on a second connection while this one checks
+  // their schemas: two of DuckDB's threads read thousands of footers at once.
+  let side: DuckDBSession | null = null;
+  const prefetches: Promise<unknown>[] = [];
   try {
     for (const name of names) {
       const source = await findTable(session, dataset, name, !OPTIONAL_TABLES.includes(name), deltaVersions[name]);
       if (source === null) continue;
+      if (source.files.length >= MANY_FILES) {
+        side ??= await session.fork();
+        prefetches.push(sourceFooters(side, source).catch(() => undefined));
+      }
       await checkFileSchemas(session, dataset.dir, source, INPUT_TABLES[name]);
       const columns = await bindColumns(session, source, INPUT_TABLES[name]);
       await checkValueRanges(session, source, columns);
@@ -43,6 +55,9 @@ export async function bindTables(
     }
   } catch (err) {
     throw namedByLocation(err, dataset);
+  } finally {
+    await Promise.all(prefetches);
+    side?.close();
   }
   return tables;
 }

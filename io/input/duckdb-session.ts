@@ -23,7 +23,16 @@ export class DuckDBSession {
   private constructor(
     private readonly database: duckdb.Database,
     private readonly connection: duckdb.Connection,
+    /** A second connection to the same database (fork): closing it leaves the database open. */
+    private readonly owner = true,
   ) {}
+
+  /** Another connection to this session's database, for a query that runs beside this one's. */
+  async fork(): Promise<DuckDBSession> {
+    const connection = await duckdb.connect(this.database);
+    await duckdb.query(connection, "SET TimeZone = 'UTC'");
+    return new DuckDBSession(this.database, connection, false);
+  }
 
   static async open(threads: number): Promise<DuckDBSession> {
     const config = duckdb.create_config();
@@ -33,9 +42,6 @@ export class DuckDBSession {
     // SPEC §2 timestamps are UTC: any TIMESTAMP ↔ TIMESTAMPTZ cast (e.g. a directory mixing both)
     // must not depend on the host's time zone.
     await duckdb.query(connection, "SET TimeZone = 'UTC'");
-    // A run reads each footer several times (schema checks, null probes, counts, planning): with
-    // thousands of files, re-parsing them would cost more than decoding the rows.
-    await duckdb.query(connection, 'SET parquet_metadata_cache = true');
     return new DuckDBSession(database, connection);
   }
 
@@ -110,7 +116,7 @@ export class DuckDBSession {
 
   close(): void {
     duckdb.disconnect_sync(this.connection);
-    duckdb.close_sync(this.database);
+    if (this.owner) duckdb.close_sync(this.database);
   }
 }
 

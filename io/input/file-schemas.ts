@@ -59,24 +59,46 @@ function typeKind(duckdbType: string): string {
   return duckdbType;
 }
 
+/** Every field name of a source's files (nested ones too) with its DuckDB types and how many files hold each. */
+export type SourceSchema = Map<string, Map<string, number>>;
+
+const schemas = new WeakMap<TableSource, Promise<SourceSchema | null>>();
+
+/**
+ * The fields of every file of a source, summed by DuckDB in one read of the footers (null when a
+ * file cannot be read as Parquet: the file-by-file reads then name it), shared by the schema
+ * checks and the column binding of the run.
+ */
+export function sourceSchema(session: DuckDBSession, source: TableSource): Promise<SourceSchema | null> {
+  let schema = schemas.get(source);
+  if (schema === undefined) {
+    schema = session
+      .rows(`SELECT name, duckdb_type, count(DISTINCT file_name) FROM parquet_schema([${source.files.map(sqlString).join(', ')}]) GROUP BY ALL`)
+      .then((rows) => {
+        const fields: SourceSchema = new Map();
+        for (const [name, type, files] of rows) {
+          const types = fields.get(String(name)) ?? new Map<string, number>();
+          types.set(String(type), Number(files));
+          fields.set(String(name), types);
+        }
+        return fields;
+      })
+      .catch(() => null);
+    schemas.set(source, schema);
+  }
+  return schema;
+}
+
 /**
  * The check summed by DuckDB over every field of every file (nested ones too), for thousands of
  * files: true when no contract column name has two kinds of type and no Hive key names a field
  * anywhere, so the file-by-file check could find nothing; false when it must run.
  */
 async function schemasAgree(session: DuckDBSession, dataDir: string, source: TableSource, contract: readonly ContractColumn[]): Promise<boolean> {
-  let rows: unknown[][];
-  try {
-    rows = await session.rows(`SELECT DISTINCT name, duckdb_type FROM parquet_schema([${source.files.map(sqlString).join(', ')}])`);
-  } catch {
-    return false;
-  }
+  const schema = await sourceSchema(session, source);
+  if (schema === null) return false;
   const kinds = new Map<string, Set<string>>();
-  for (const [name, type] of rows) {
-    const set = kinds.get(String(name)) ?? new Set<string>();
-    set.add(typeKind(String(type)));
-    kinds.set(String(name), set);
-  }
+  for (const [name, types] of schema) kinds.set(name, new Set([...types.keys()].map(typeKind)));
   if (contract.some((c) => (kinds.get(c.name)?.size ?? 0) > 1)) return false;
   if (!source.hive) return true;
   const tableDir = join(dataDir, source.table);

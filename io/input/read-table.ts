@@ -6,6 +6,7 @@ import { sourceSql } from './table-files.js';
 import type { TableSource } from './table-files.js';
 import { ColumnBuilder } from './column-builder.js';
 import { sourceFooters } from './footer-stats.js';
+import { sourceSchema } from './file-schemas.js';
 import type { ColumnData } from './column-builder.js';
 
 const INT_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT']);
@@ -26,13 +27,16 @@ export interface BoundColumn {
  * days since 1970-01-01, so every later comparison is integer day arithmetic.
  */
 export async function bindColumns(session: DuckDBSession, source: TableSource, columns: readonly ContractColumn[]): Promise<BoundColumn[]> {
-  let described: unknown[][];
-  try {
-    described = await session.rows(`DESCRIBE SELECT * FROM ${sourceSql(source)}`);
-  } catch (err) {
-    throw new InputError(source.label, `cannot read as Parquet: ${firstLine(err)}`);
+  let types = await uniformTypes(session, source, columns);
+  if (types === null) {
+    let described: unknown[][];
+    try {
+      described = await session.rows(`DESCRIBE SELECT * FROM ${sourceSql(source)}`);
+    } catch (err) {
+      throw new InputError(source.label, `cannot read as Parquet: ${firstLine(err)}`);
+    }
+    types = new Map(described.map((row) => [String(row[0]), String(row[1])]));
   }
-  const types = new Map(described.map((row) => [String(row[0]), String(row[1])]));
   return columns.map((column) => {
     const sourceType = types.get(column.name);
     if (sourceType === undefined) throw new InputError(source.label, `required column '${column.name}' is missing (found: ${[...types.keys()].join(', ')})`);
@@ -52,6 +56,26 @@ export async function bindColumns(session: DuckDBSession, source: TableSource, c
         return bound('i32', INT_TYPES.has(sourceType) ? `CAST(floor(${q} / 86400000) AS INTEGER)` : `CAST(floor(epoch_ms(${q}) / 86400000) AS INTEGER)`);
     }
   });
+}
+
+/**
+ * The contract columns' types of a directory of many files, from the summed footers, when every
+ * file holds each of them with one and the same type (what DESCRIBE would then say, without
+ * reading thousands of footers once more); null otherwise.
+ */
+async function uniformTypes(session: DuckDBSession, source: TableSource, columns: readonly ContractColumn[]): Promise<Map<string, string> | null> {
+  if (source.delta !== null || source.files.length < 2) return null;
+  const schema = await sourceSchema(session, source);
+  if (schema === null) return null;
+  const types = new Map<string, string>();
+  for (const c of columns) {
+    const found = schema.get(c.name);
+    if (found === undefined || found.size !== 1) return null;
+    const [[type, files]] = [...found] as [[string, number]];
+    if (files !== source.files.length) return null;
+    types.set(c.name, type);
+  }
+  return types;
 }
 
 function accepts(type: ContractType, sourceType: string): boolean {
