@@ -49,6 +49,9 @@ const BOUNDED: [string, number][] = [
   ['delivery.backoff_base_ms', CONFIG_BOUNDS.ms],
   ['delivery.backoff_max_ms', CONFIG_BOUNDS.ms],
   ['boosts.holiday', CONFIG_BOUNDS.boost],
+  // Object storage durations, in seconds (turned into timers of milliseconds).
+  ['storage.timeout', 3_600],
+  ['storage.retry_timeout', 86_400],
 ];
 
 test('every duration and multiplier key: its bound is accepted, one more refused naming the key and the bound', () => {
@@ -102,7 +105,7 @@ test('a config file must be a regular file of at most 1 MiB: a device, a FIFO, a
   expectEqual(loadConfigFile(fits).history_days, 30);
 });
 
-test('campaign config and run refuse /dev/zero and a FIFO in one line, exit 1, without hanging or growing', async () => {
+test('campaign config and run refuse /dev/zero, a FIFO and an object-storage timeout past its bound in one line, exit 1, without hanging or growing', async () => {
   const dir = tempDir();
   const fifo = join(dir, 'c.fifo');
   expectEqual(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
@@ -110,6 +113,8 @@ test('campaign config and run refuse /dev/zero and a FIFO in one line, exit 1, w
   expectEqual([zero.code, zero.stderr], [1, 'campaign: config /dev/zero: not a regular file (a device); a config is a YAML or JSON file\n']);
   const run = await cli(['run', '--data', dir, '--date', '2026-11-22', '--out', join(dir, 'out'), '--config', fifo]);
   expectEqual([run.code, run.stderr], [1, `campaign: config ${fifo}: not a regular file (a FIFO); a config is a YAML or JSON file\n`]);
+  const storage = await cli(['run', '--data', dir, '--date', '2026-11-22', '--out', join(dir, 'out'), '--storage', 'TIMEOUT=3000000']);
+  expectEqual([storage.code, storage.stderr], [1, 'campaign: --storage TIMEOUT: must be at most 3600\n']);
   const inf = join(dir, 'inf.yaml');
   writeFileSync(inf, 'boosts: {holiday: .inf}\n');
   const r = await cli(['config', '--date', '2026-11-22', '--config', inf]);
