@@ -79,7 +79,35 @@ export function readCacheIndex(dir: string): PlaysCacheIndex | string | null {
   }
   if (typeof stored !== 'object' || stored === null || typeof stored.index !== 'object' || stored.index === null) return 'its index is not an index';
   if (crc32(JSON.stringify(stored.index)) !== stored.crc32) return 'its index fails its checksum';
-  return stored.index as PlaysCacheIndex;
+  const index = stored.index as PlaysCacheIndex;
+  // Another format is set aside by its number; within this one, every record must be whole.
+  if (index.format !== PLAYS_CACHE_FORMAT) return index;
+  return wellFormed(index) ? index : 'its index is not well-formed';
+}
+
+/** Every field this format writes is there with its type, and every segment names a piece of the index. */
+function wellFormed(index: PlaysCacheIndex): boolean {
+  const stored = (f: unknown): boolean => isObject(f) && typeof f['file'] === 'string' && isCount(f['bytes']) && isCount(f['crc32']);
+  if (!Array.isArray(index.pieces) || !Array.isArray(index.files) || !Array.isArray(index.refused) || !stored(index.profiles) || !stored(index.content)) return false;
+  if (!isCount(index.profiles.count) || !isCount(index.content.count)) return false;
+  const pieces = new Set<string>();
+  for (const p of index.pieces as unknown[]) {
+    if (!stored(p) || !isCount((p as PieceRecord).rows) || !Number.isInteger((p as PieceRecord).base_day)) return false;
+    pieces.add((p as PieceRecord).file);
+  }
+  return (index.files as unknown[]).every((f) => {
+    if (!isObject(f) || typeof f['path'] !== 'string' || typeof f['sha256'] !== 'string' || !isCount(f['bytes']) || !Number.isInteger(f['base_day'])) return false;
+    if (!Array.isArray(f['segments'])) return false;
+    return (f['segments'] as unknown[]).every((s) => Array.isArray(s) && s.length === 3 && pieces.has(s[0] as string) && isCount(s[1]) && isCount(s[2]));
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCount(value: unknown): boolean {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 /** Writes the index (with the CRC-32 of its JSON) atomically: the commit of everything it names. */

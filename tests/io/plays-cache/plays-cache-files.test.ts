@@ -86,6 +86,10 @@ describe('plays cache index', () => {
     expectEqual(readCacheIndex(dir), 'its index is not valid JSON', 'truncated');
     writeFileSync(file, '[]');
     expectEqual(readCacheIndex(dir), 'its index is not an index', 'not an object');
+    // A checksum over a record this format never writes: a segment naming a piece the index lacks.
+    const file0 = { path: 'plays/a.parquet', bytes: 1, sha256: 'x', deletion_vector: null, base_day: 0, max_day: 0, segments: [['missing.arrow', 0, 1]] as [string, number, number][] };
+    await writeCacheIndex(dir, { ...index(['a.arrow']), files: [file0] });
+    expectEqual(readCacheIndex(dir), 'its index is not well-formed', 'dangling segment');
   });
 
   it('pruning keeps what the index names, the index and the lock, and removes the rest', async () => {
