@@ -20,19 +20,31 @@ export interface TableRange {
   files: string[];
 }
 
+/**
+ * Files in one slice at most: the DuckDB decoding a slice keeps a reader per file until it is
+ * closed, so a slice of thousands of tiny files would hold thousands of footers at once.
+ */
+export const MAX_SLICE_FILES = 500;
+
 /** The temp table a session reading a Delta slice holds the slice's deletion keys in. */
 export const DELTA_SLICE_KEYS = '__delta_slice_deleted';
 
 /**
  * Cuts a table into about `parts` slices of about equal rows, so several readers decode it at once
  * and the cost follows the rows, not the files: consecutive small files are one slice (a
- * `read_parquet` of just those files), a file larger than a slice is cut at row groups (its
- * `file_row_number` filter lets DuckDB skip the other row groups). A Delta table is cut the same
+ * `read_parquet` of just those files, at most MAX_SLICE_FILES), a file larger than a slice is cut
+ * at row groups (its `file_row_number` filter lets DuckDB skip the other row groups). A Delta table is cut the same
  * way over its live files, each slice reading its files' partition values and skipping their
  * deleted rows (io/delta deltaSliceSql), with the deletion keys it needs; with `fileIndex` its
  * rows say which of its files they come from, as a plain slice's `file_index` does.
  */
-export async function planRanges(session: DuckDBSession, source: TableSource, parts: number, fileIndex = false): Promise<TableRange[]> {
+export async function planRanges(
+  session: DuckDBSession,
+  source: TableSource,
+  parts: number,
+  fileIndex = false,
+  maxFiles = MAX_SLICE_FILES,
+): Promise<TableRange[]> {
   const footers = await sourceFooters(session, source);
   // Row groups of each file, in the source's file order.
   const fileGroups = source.files.map((): number[] => []);
@@ -53,7 +65,7 @@ export async function planRanges(session: DuckDBSession, source: TableSource, pa
     if (fileRows <= target || rowGroups.length === 1) {
       run.push({ file: f });
       runRows += fileRows;
-      if (runRows >= target) flushRun();
+      if (runRows >= target || run.length >= maxFiles) flushRun();
       continue;
     }
     flushRun();

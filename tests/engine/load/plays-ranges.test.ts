@@ -56,6 +56,16 @@ describe('planRanges', () => {
     expectEqual(listed, [8, 1, 1, 7], 'files listed');
   });
 
+  it('a slice holds at most so many files, however small they are', async () => {
+    const ranges = await planRanges(session, source, 1, false, 3);
+    expectEqual(
+      ranges.map((r) => (r.from.match(/\.parquet'/g) ?? []).length),
+      [3, 3, 3, 3, 3, 1],
+      'files listed',
+    );
+    expect(ranges.reduce((n, r) => n + r.rows, 0)).toBe(31384);
+  });
+
   it('one slice when asked for one', async () => {
     const ranges = await planRanges(session, source, 1);
     expect(ranges.length).toBe(1);
