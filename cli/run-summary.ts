@@ -1,4 +1,3 @@
-import type { DriftResult } from '../engine/drift/drift-types.js';
 import type { RunCampaignResult } from '../engine/run-campaign.js';
 import { formatMs } from './progress-reporter.js';
 
@@ -28,9 +27,4 @@ export function formatRunSummary(r: RunCampaignResult): string {
       .map(([k, v]) => `${k} ${formatMs(v)}`)
       .join(', ')}`,
   ].join('\n');
-}
-
-/** The drift guard's warnings for stderr: each exceeded bound, and each earlier run that could not be the baseline. */
-export function driftWarnings(drift: DriftResult): string[] {
-  return [...drift.reasons, ...drift.ignored_baselines].map((r) => `campaign: warning: drift: ${r}`);
 }

@@ -78,6 +78,7 @@ export const previewCommand: Command = {
     const deltaVersions = deltaVersionsOption(values['delta-version'] ?? []);
     if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);
     const interrupts = catchInterrupts(() => 'aborting the preview');
+    const progress = progressReporter(process.stderr, !values.quiet);
     try {
       const preview = await previewCampaign({
         date: values.date,
@@ -93,13 +94,15 @@ export const previewCommand: Command = {
         deltaVersions,
         ...(sampleSize === undefined ? {} : { sampleSize }),
         signal: interrupts.stop,
-        onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
+        onProgress: progress,
       });
+      progress.close();
       const html = values.html === undefined ? null : await writePreviewHtml(preview, values.html);
       console.log(values.json ? JSON.stringify(preview, null, 2) : formatPreview(preview));
       if (html !== null && !values.json) console.log(`html: ${html}`);
       return 0;
     } finally {
+      progress.close();
       interrupts.dispose();
     }
   },

@@ -1,4 +1,4 @@
-import { DRIFT_MODES, IN_FLIGHT_POLICIES, ROLLUP_METHODS, SCENARIOS, SELECTION_MODES } from './config-types.js';
+import { DRIFT_MODES, FRESHNESS_MODES, IN_FLIGHT_POLICIES, ROLLUP_METHODS, SCENARIOS, SELECTION_MODES } from './config-types.js';
 
 /** The shape of every config key (SPEC §9); the validator walks values against it. */
 export type Rule =
@@ -74,6 +74,10 @@ const configFields: Record<string, Rule> = {
     max_eligible_change: { kind: 'number', min: 0 },
     max_share_change: { kind: 'number', min: 0 },
     min_count: int(0),
+  }),
+  freshness: object({
+    mode: { kind: 'enum', values: FRESHNESS_MODES },
+    max_lag_days: int(0, 36500),
   }),
 };
 

@@ -6,7 +6,7 @@ import { validateValue } from '../config/validate-config.js';
 import { parseDay } from '../dates.js';
 import { driftGate } from '../drift/drift-gate.js';
 import type { DriftResult } from '../drift/drift-types.js';
-import { AbortedError, DeliveryError, RunDirError } from '../errors.js';
+import { AbortedError, DeliveryError, deliveryInputError, RunDirError } from '../errors.js';
 import { acquireRunLock } from '../output/run-lock.js';
 import { recoverRunDir } from '../output/staging-dir.js';
 import { runDirOf } from '../run-dir/run-layout.js';
@@ -35,7 +35,7 @@ function deliveryConfigOf(manifest: StoredManifest, given: DeliveryConfig | unde
   const fromManifest = (manifest.effective_config as { delivery?: Partial<DeliveryConfig> } | undefined)?.delivery;
   const config: DeliveryConfig = { ...defaultConfig().delivery, ...(given ?? fromManifest ?? {}) };
   const problems = validateValue(config, deliverySchema, 'delivery', false);
-  if (problems.length > 0) throw new DeliveryError(problems.join('; '));
+  if (problems.length > 0) throw deliveryInputError(problems.join('; '));
   return config;
 }
 
@@ -45,7 +45,7 @@ function manifestToDeliver(runDir: string): StoredManifest {
     return readManifest(runDir);
   } catch (err) {
     if (!(err instanceof RunDirError)) throw err;
-    throw new DeliveryError(err.code === 'NO_RUN' ? `${err.message}; is ${runDir} the output of a run?` : err.message);
+    throw deliveryInputError(err.code === 'NO_RUN' ? `${err.message}; is ${runDir} the output of a run?` : err.message);
   }
 }
 
@@ -211,6 +211,7 @@ async function deliverPublishedRun(options: DeliverOptions): Promise<DeliverySum
       throw new DeliveryError(
         `delivery of ${date} stopped: ${stats.stopped}. ${summary.accepted} accepted, ${summary.pending} pending, ${summary.in_flight} in flight; the ledger is intact — run deliver again to resume`,
         summary,
+        stats.refused ? 'DELIVERY_INPUT' : 'DELIVERY',
       );
     }
     return summary;

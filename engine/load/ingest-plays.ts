@@ -1,4 +1,5 @@
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
+import { currentTaskSignal } from '../pool/task-abort.js';
 import { lookupIds } from '../../kernels/id-index.js';
 import type { IdIndex } from '../../kernels/id-index.js';
 import { containsSorted } from '../../kernels/sorted-search.js';
@@ -39,6 +40,8 @@ export interface PlaysRangeReport {
   /** Counted plays written at [start, start + counted). */
   counted: number;
   read: number;
+  /** The latest day (day number) of a play before D in this range, counted or not; -Infinity when none. */
+  latest: number;
   future: number;
   unknownProfile: number;
   tombstoned: number;
@@ -55,21 +58,22 @@ export interface PlaysRangeReport {
 const CHUNK = 2048;
 
 /** Decodes one range with its own DuckDB, closed when done so no decoder memory outlives the ingest. */
-export function ingestPlaysRange(task: PlaysRangeTask): Promise<PlaysRangeReport> {
-  return DuckDBSession.scoped(task.duckdbThreads, (db) => ingestWith(db, task));
+export function ingestPlaysRange(task: PlaysRangeTask, progress?: BigInt64Array): Promise<PlaysRangeReport> {
+  return DuckDBSession.scoped(task.duckdbThreads, (db) => ingestWith(db, task, progress), currentTaskSignal());
 }
 
 /** The ingest of one range through a given session (a Delta table's, which holds its deletion vectors). */
-export async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promise<PlaysRangeReport> {
+export async function ingestWith(db: DuckDBSession, task: PlaysRangeTask, progress?: BigInt64Array): Promise<PlaysRangeReport> {
   const { day: D, minSeconds, staging, start, removedProfileIds } = task;
   const { profile, content, daysAgo, seconds } = staging;
   const perProfile = new Int32Array(new SharedArrayBuffer(Math.max(1, task.profileCount) * 4));
   const pBuf = new Int32Array(CHUNK);
   const cBuf = new Int32Array(CHUNK);
   const end = start + task.capacity;
-  const r: PlaysRangeReport = { counted: 0, read: 0, future: 0, unknownProfile: 0, tombstoned: 0, unknownContent: 0, short: 0, badSeconds: -1, nullColumn: -1, perProfile };
+  const r: PlaysRangeReport = { counted: 0, read: 0, latest: Number.NEGATIVE_INFINITY, future: 0, unknownProfile: 0, tombstoned: 0, unknownContent: 0, short: 0, badSeconds: -1, nullColumn: -1, perProfile };
   let n = start;
   const rows = await db.stream(task.sql, (chunk) => {
+    if (progress !== undefined) Atomics.add(progress, 0, BigInt(chunk.size));
     if (r.nullColumn >= 0) return;
     for (let c = 0; c < 4; c++) {
       if (chunk.firstNull(c) >= 0) {
@@ -90,6 +94,7 @@ export async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promi
         r.future++;
         continue;
       }
+      if (d > r.latest) r.latest = d;
       const p = pBuf[i]!;
       if (p < 0) {
         if (containsSorted(removedProfileIds, pid[i]!)) r.tombstoned++;
@@ -118,6 +123,8 @@ export async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promi
   });
   r.counted = n - start;
   r.read = rows;
+  // The row groups DuckDB skipped (outside the window) count as read too: the range is done.
+  if (progress !== undefined) Atomics.add(progress, 0, BigInt(Math.max(0, task.capacity - rows)));
   return r;
 }
 

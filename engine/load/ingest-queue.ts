@@ -1,3 +1,4 @@
+import { currentTaskSignal } from '../pool/task-abort.js';
 import { ingestHistorySlice } from './ingest-history.js';
 import type { HistorySliceReport, HistorySliceTask } from './ingest-history.js';
 import { ingestPlaysRange } from './ingest-plays.js';
@@ -14,6 +15,8 @@ export interface IngestQueueTask {
   next: Int32Array;
   plays: PlaysRangeTask[];
   history: HistorySliceTask[];
+  /** Shared: input rows read (the load's progress). */
+  progress?: BigInt64Array;
 }
 
 /** The reports of the items this worker took, by item index, and the first item that failed. */
@@ -27,11 +30,12 @@ export async function drainIngestQueue(task: IngestQueueTask): Promise<IngestQue
   const reply: IngestQueueReply = { plays: [], history: [], failure: null };
   const playsCount = task.plays.length;
   const total = playsCount + task.history.length;
-  for (let item = Atomics.add(task.next, 0, 1); item < total; item = Atomics.add(task.next, 0, 1)) {
+  const aborted = currentTaskSignal();
+  for (let item = Atomics.add(task.next, 0, 1); item < total && aborted?.aborted !== true; item = Atomics.add(task.next, 0, 1)) {
     const kind = item < playsCount ? 'plays' : 'history';
     const at = kind === 'plays' ? item : item - playsCount;
     try {
-      if (kind === 'plays') reply.plays.push({ at, report: await ingestPlaysRange(task.plays[at]!) });
+      if (kind === 'plays') reply.plays.push({ at, report: await ingestPlaysRange(task.plays[at]!, task.progress) });
       else reply.history.push({ at, report: await ingestHistorySlice(task.history[at]!) });
     } catch (err) {
       // The run fails: the other workers stop at their next item.

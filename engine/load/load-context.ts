@@ -10,6 +10,8 @@ export interface LoadContext {
   tables: Partial<Record<TableName, BoundTable>>;
   /** Row counts and drops for the manifest, by table then reason. */
   counts: Record<string, Record<string, number>>;
+  /** The day of the latest play before D in the history window, counted or not (the freshness guard); null when none. */
+  latestPlayDay?: number | null;
 }
 
 export function count(ctx: LoadContext, group: string, key: string, n: number): void {

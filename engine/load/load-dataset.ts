@@ -1,7 +1,10 @@
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { bindTables } from '../../io/input/bind-tables.js';
 import type { DeltaVersions } from '../../io/input/bind-tables.js';
-import { describeDeltaInputs } from '../../io/input/table-files.js';
+import type { BoundTable } from '../../io/input/bind-tables.js';
+import type { TableName } from '../../io/input/input-schema.js';
+import { describeDeltaInputs, sourceSql } from '../../io/input/table-files.js';
+import type { PhaseCounter } from '../progress.js';
 import type { DeltaInput, InputFile } from '../../io/input/table-files.js';
 import type { LedgerHistoryDate } from '../../io/ledger/index.js';
 import type { CampaignConfig } from '../config/config-types.js';
@@ -28,7 +31,11 @@ export interface LoadOptions {
   runner: ShardRunner;
   /** Delta tables to read at a pinned version instead of their latest. */
   deltaVersions?: DeltaVersions;
-  onStep?: (step: string, rows?: number) => void;
+  onStep?: (step: string) => void;
+  /** Counts the input rows read, of the total the footers give (the load phase's progress). */
+  progress?: PhaseCounter;
+  /** Interrupts this thread's DuckDB queries (the workers' are stopped through the runner). */
+  signal?: AbortSignal;
 }
 
 export interface LoadedDataset {
@@ -42,6 +49,18 @@ export interface LoadedDataset {
   tombstones: { accountIds: number[]; profileIds: number[] };
   /** Ledger dates holding a tombstoned row: the purge rewrites these only. */
   purgeDates: string[];
+  /** The day of the latest play before D in the history window (counted or not), null when there is none. */
+  latestPlayDay: number | null;
+}
+
+/** Rows of each bound table, from the Parquet footers (a Delta table: of its live files, less deleted rows). */
+async function tableRows(ctx: LoadContext): Promise<Partial<Record<TableName, number>>> {
+  const rows: Partial<Record<TableName, number>> = {};
+  for (const [name, bound] of Object.entries(ctx.tables) as [TableName, BoundTable][]) {
+    const [[n]] = (await ctx.session.rows(`SELECT count(*) FROM ${sourceSql(bound.source)}`)) as [[bigint]];
+    rows[name] = Number(n);
+  }
+  return rows;
 }
 
 /**
@@ -49,11 +68,18 @@ export interface LoadedDataset {
  * (files, columns, types) all run before the first large read, so a bad dataset fails fast.
  */
 export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> {
-  const session = await DuckDBSession.open(options.duckdbThreads);
+  const session = await DuckDBSession.open(options.duckdbThreads, options.signal);
   try {
     const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, options.dataDir, undefined, options.deltaVersions), counts: {} };
     const step = options.onStep ?? (() => undefined);
     const sources = Object.values(ctx.tables).map((t) => t.source);
+    // Every table's row count (Parquet footers): the load's progress is rows read of all of them.
+    const rows = await tableRows(ctx);
+    const progress = options.progress;
+    if (progress !== undefined) progress.total = Object.values(rows).reduce((n, r) => n + r, 0);
+    const loaded = (...names: TableName[]): void => {
+      for (const name of names) progress?.add(rows[name] ?? 0);
+    };
     // The files are hashed (for the manifest and the run id) on a worker: the workers are idle
     // until the plays start, and the main thread is the critical path until then.
     const hashing = options.runner.run({ kind: 'describe-inputs', dataDir: options.dataDir, sources }).then((reply) => {
@@ -65,8 +91,10 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
 
     step('tombstones');
     const tombstones = await loadTombstones(ctx);
+    loaded('tombstones');
     step('catalog');
     const catalog = await loadCatalog(ctx);
+    loaded('catalog');
     step('sends');
     const history = await HistoryIngest.plan(ctx, tombstones, options.ledgerWindow, options.ledgerAll, Math.max(1, options.runner.threads));
     step('accounts and profiles');
@@ -75,9 +103,11 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     let ingest: IngestJob | null = null;
     const people = await loadPeople(ctx, tombstones, async (keys) => {
       step('plays');
-      ingest = await startIngest(ctx, keys, catalog, history, options.runner);
+      ingest = await startIngest(ctx, keys, catalog, history, options.runner, progress?.shared);
     });
+    loaded('accounts', 'profiles', 'regions');
     const { plays, sends } = await (ingest as IngestJob | null)!.finish(people);
+    loaded('sends');
     const inputFiles = await hashing;
 
     const model: CampaignModel = {
@@ -126,6 +156,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
       regionNames: people.regionNames,
       tombstones: { accountIds: [...tombstones.accountIds], profileIds: [...tombstones.profileIds] },
       purgeDates: sends.purgeDates,
+      latestPlayDay: ctx.latestPlayDay ?? null,
     };
   } finally {
     session.close();

@@ -40,7 +40,7 @@ export interface PlaysPlan {
  * columns are never held whole. `finish` then scatters each slice's plays into profile order on
  * the workers (a counting sort: per-slice counts → offsets → disjoint cursors).
  */
-export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: LoadedCatalog, removedProfileIds: Float64Array, readers: number): Promise<PlaysPlan> {
+export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: LoadedCatalog, removedProfileIds: Float64Array, readers: number, progress?: BigInt64Array): Promise<PlaysPlan> {
   const { source, columns: bound } = table(ctx, 'plays');
   const D = ctx.day;
   const from = D - ctx.config.history_days;
@@ -77,7 +77,7 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
   if (source.delta !== null) {
     // A Delta table's SQL reads the deletion vectors this session holds: decoded here, in one slice.
     try {
-      inline = await ingestWith(ctx.session, ranges[0]!);
+      inline = await ingestWith(ctx.session, ranges[0]!, progress);
     } catch (err) {
       throw new InputError(source.label, `cannot read: ${firstLine(err)}`);
     }
@@ -95,6 +95,8 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
       const n = sum('counted');
       count(ctx, 'plays', 'read_in_history_window', sum('read'));
       count(ctx, 'plays', 'counted', n);
+      const latest = reports.reduce((m, r) => Math.max(m, r.latest), Number.NEGATIVE_INFINITY);
+      ctx.latestPlayDay = Number.isFinite(latest) ? latest : null;
       const dropped = { future: sum('future'), unknown_profile: sum('unknownProfile'), tombstoned: sum('tombstoned'), unknown_content: sum('unknownContent'), short: sum('short') };
       for (const [reason, k] of Object.entries(dropped)) count(ctx, 'plays_dropped', reason, k);
 

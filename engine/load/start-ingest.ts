@@ -26,14 +26,14 @@ export interface IngestJob {
  * accounts. Returns at once; a slice this thread's session must read (a Delta `sends` table)
  * is read in `finish`, beside the workers.
  */
-export async function startIngest(ctx: LoadContext, keys: ProfileKeys, catalog: LoadedCatalog, history: HistoryIngest, runner: ShardRunner): Promise<IngestJob> {
+export async function startIngest(ctx: LoadContext, keys: ProfileKeys, catalog: LoadedCatalog, history: HistoryIngest, runner: ShardRunner, progress?: BigInt64Array): Promise<IngestJob> {
   const readers = Math.max(1, runner.threads);
   const removed = sortedRemoved(keys.removedProfileIds);
-  const plays = await planPlays(ctx, keys, catalog, removed, readers);
+  const plays = await planPlays(ctx, keys, catalog, removed, readers, progress);
   const historyKeys = history.keys(keys, catalog, removed);
   const slices = history.tasks(historyKeys, Math.max(1, Math.floor(availableParallelism() / readers)));
   const onWorkers = slices.map((_, i) => i).filter((i) => !history.isInline(i));
-  const queue = { kind: 'ingest' as const, next: sharedInt32(1), plays: plays.ranges, history: onWorkers.map((i) => slices[i]!) };
+  const queue = { kind: 'ingest' as const, next: sharedInt32(1), plays: plays.ranges, history: onWorkers.map((i) => slices[i]!), ...(progress === undefined ? {} : { progress }) };
   const drains = Promise.all(Array.from({ length: readers }, () => runner.run(queue)));
   // Keep a failed drain from being reported as unhandled before finish() awaits it.
   drains.catch(() => undefined);

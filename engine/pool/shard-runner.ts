@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { newAbortFlag, raiseAbortFlag } from './task-abort.js';
 import { runTask } from './worker-protocol.js';
 import type { TaskKind, WorkerReply, WorkerTask } from './worker-protocol.js';
 
@@ -9,6 +10,11 @@ export interface ShardRunner {
   run<K extends TaskKind>(task: WorkerTask<K>): Promise<WorkerReply<K>>;
   /** How busy the workers have been since the runner started (for the manifest's worker use). */
   usage(): WorkerUsage;
+  /**
+   * Stops the work under way: the workers' DuckDB queries are interrupted and their loops stop at
+   * the next chunk; tasks that compute without a pause stop when `close` terminates the threads.
+   */
+  abort(): void;
   close(): Promise<void>;
 }
 
@@ -22,19 +28,22 @@ export interface WorkerUsage {
 export function createShardRunner(workers: number): ShardRunner {
   const clock = busyClock(Math.max(1, workers));
   if (workers === 0) {
-    return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(runTask(task)), usage: clock.usage, close: async () => undefined };
+    return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(runTask(task)), usage: clock.usage, abort: () => undefined, close: async () => undefined };
   }
+  const abortFlag = newAbortFlag();
   const pool = new Piscina({
     filename: new URL('./shard-worker.js', import.meta.url).href,
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 60_000,
+    workerData: { abortFlag },
   });
   return {
     threads: workers,
     // Piscina's run() is untyped; the worker answers each task with runTask's reply to it.
     run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(pool.run(task) as Promise<WorkerReply<K>>),
     usage: clock.usage,
+    abort: () => raiseAbortFlag(abortFlag),
     close: () => pool.destroy(),
   };
 }

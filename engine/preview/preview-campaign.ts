@@ -75,10 +75,10 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
     const reload = reloadKeys(oldRun.config, newRun.config);
     // One load serves both runs unless the configs differ in a key the load reads.
     const loadRun: RunContext = reload.length === 0 ? { ...oldRun, emit: tagged(options.onProgress, 'shared') } : oldRun;
-    const oldInput = await phase(loadRun, 'load', () => readRunInputs(loadRun, runner));
+    const oldInput = await phase(loadRun, 'load', (counter) => readRunInputs(loadRun, runner, counter), 'rows', 0);
     timingsMs['load'] = oldRun.timingsMs['load']!;
     const oldSide = await timed(timingsMs, 'old', () => runSide(oldRun, runner, oldInput));
-    const newInput = reload.length === 0 ? inputsFor(oldInput, newRun.config) : await phase(newRun, 'load', () => readRunInputs(newRun, runner));
+    const newInput = reload.length === 0 ? inputsFor(oldInput, newRun.config) : await phase(newRun, 'load', (counter) => readRunInputs(newRun, runner, counter), 'rows', 0);
     if (reload.length > 0) timingsMs['reload'] = newRun.timingsMs['load']!;
     const newSide = await timed(timingsMs, 'new', () => runSide(newRun, runner, newInput));
 
@@ -124,6 +124,7 @@ function previewSide(side: SideRun, run: RunContext, config: SideConfig): Previe
     runId: side.runId,
     runDir: side.outputDir,
     counts: side.counts,
+    freshness: side.freshness,
     timingsMs: run.timingsMs,
   };
 }

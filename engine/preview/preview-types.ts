@@ -1,4 +1,6 @@
 import type { CampaignConfig } from '../config/config-types.js';
+import type { RunCounts } from '../run/run-counts.js';
+import type { FreshnessResult } from '../freshness/check-freshness.js';
 import type { DriftResult } from '../drift/drift-types.js';
 import type { ProgressListener } from '../progress.js';
 
@@ -53,7 +55,9 @@ export interface PreviewSide {
   /** The run written in the scratch directory; null when no scratch directory was asked for. */
   runDir: string | null;
   /** The manifest's counts (SPEC §10): loader rows and drops, rollup, status, chosen and sent scenario. */
-  counts: Record<string, Record<string, number>>;
+  counts: RunCounts;
+  /** The freshness guard's verdict for this side: a nightly run with `mode: fail` would stop when it is `failed`. */
+  freshness: FreshnessResult;
   timingsMs: Record<string, number>;
 }
 

@@ -3,9 +3,12 @@ import { availableParallelism } from 'node:os';
 import { ledgerHistory, purgeLedger } from '../../io/ledger/index.js';
 import type { LedgerHistory, LedgerHistoryDate } from '../../io/ledger/index.js';
 import { formatDay } from '../dates.js';
+import { judgeFreshness } from '../freshness/check-freshness.js';
+import type { FreshnessResult } from '../freshness/check-freshness.js';
 import { loadDataset } from '../load/load-dataset.js';
 import type { LoadedDataset } from '../load/load-dataset.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
+import type { PhaseCounter } from '../progress.js';
 import type { RunContext } from './run-context.js';
 
 export interface RunInputs {
@@ -19,8 +22,8 @@ export interface RunInputs {
  * history into the model (the plays decoded on the workers), then the ledger rows of tombstoned
  * accounts and profiles purged, on the dates that hold one (counted under `ledger`).
  */
-export async function loadRunInputs(run: RunContext, runner: ShardRunner): Promise<RunInputs> {
-  const input = await readRunInputs(run, runner);
+export async function loadRunInputs(run: RunContext, runner: ShardRunner, progress?: PhaseCounter): Promise<RunInputs> {
+  const input = await readRunInputs(run, runner, progress);
   const { stateDir } = run;
   const { loaded } = input;
   if (existsSync(stateDir) && (loaded.tombstones.accountIds.length > 0 || loaded.tombstones.profileIds.length > 0)) {
@@ -36,7 +39,7 @@ export async function loadRunInputs(run: RunContext, runner: ShardRunner): Promi
  * (read without its lock) and the dataset into the model. The selection does not depend on the
  * purge, which only removes rows the model already leaves out, so a preview stops here.
  */
-export async function readRunInputs(run: RunContext, runner: ShardRunner): Promise<RunInputs> {
+export async function readRunInputs(run: RunContext, runner: ShardRunner, progress?: PhaseCounter): Promise<RunInputs> {
   const { config, day, stateDir } = run;
   // Only the dedup window and the 7-day frequency cap look back: read no older ledger dates.
   const lookback = { from: formatDay(day - Math.max(config.dedup_window_days, 7)), to: formatDay(day - 1) };
@@ -53,7 +56,19 @@ export async function readRunInputs(run: RunContext, runner: ShardRunner): Promi
     duckdbThreads: availableParallelism(),
     runner,
     deltaVersions: run.deltaVersions,
-    onStep: (detail, rows) => run.emit({ phase: 'load', state: 'progress', detail, ...(rows === undefined ? {} : { done: rows }) }),
+    onStep: (detail) => run.emit({ phase: 'load', state: 'progress', detail, ...(progress === undefined ? {} : { done: progress.done(), total: progress.total, unit: progress.unit }) }),
+    ...(progress === undefined ? {} : { progress }),
+    ...(run.signal === undefined ? {} : { signal: run.signal }),
   });
   return { loaded, ledgerWindow };
+}
+
+/**
+ * The freshness guard's verdict on the loaded inputs (SPEC §9): the plays' latest day and count in
+ * the history window and the eligible profiles; with `sends` (once selected) the sends too.
+ */
+export function loadFreshness(run: RunContext, input: RunInputs, sends: number | null): FreshnessResult {
+  const { counts, latestPlayDay } = input.loaded;
+  const playsInWindow = (counts['plays']?.['read_in_history_window'] ?? 0) - (counts['plays_dropped']?.['future'] ?? 0);
+  return judgeFreshness(run.config.freshness, run.day, run.config.history_days, { latestPlayDay, playsInWindow, eligibleProfiles: counts['profiles']?.['eligible'] ?? 0, sends });
 }

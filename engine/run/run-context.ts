@@ -7,8 +7,11 @@ import type { CampaignConfig, EffectiveConfig } from '../config/config-types.js'
 import { defaultConfig } from '../config/default-config.js';
 import { effectiveConfig, loadConfigFile } from '../config/resolve-config.js';
 import { parseDay } from '../dates.js';
-import { AbortedError, CampaignError } from '../errors.js';
-import type { ProgressListener, RunPhase } from '../progress.js';
+import { abortedBy, CampaignError } from '../errors.js';
+import { ResourceMeter } from './resource-meter.js';
+import type { PhaseCounter, ProgressListener, ProgressUnit, RunPhase } from '../progress.js';
+
+export type { PhaseCounter } from '../progress.js';
 
 export interface RunCampaignOptions {
   /** Dataset directory (SPEC §2). */
@@ -28,8 +31,19 @@ export interface RunCampaignOptions {
    * earlier run read; other Delta tables are read at their latest version.
    */
   deltaVersions?: Readonly<Record<string, number>>;
+  /**
+   * Aborts the run: within a second whatever phase it is in (DuckDB queries interrupted, worker
+   * threads stopped, the lock released), with nothing published; runCampaign then rejects with an
+   * AbortedError whose `reason` is the signal's.
+   */
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /**
+   * The lease of the run's lock (ms, default 2 minutes): the lock is refreshed every 10 s, and one
+   * not refreshed for this long is stale, so a run killed on another host or in another container
+   * blocks the date at most this long.
+   */
+  lockLeaseMs?: number;
 }
 
 /** One run's checked options, its effective config, and the clock its phases report against. */
@@ -49,6 +63,12 @@ export interface RunContext {
   timingsMs: Record<string, number>;
   /** Measures how busy the workers are in each phase (the manifest's `worker_use`), once a runner exists. */
   phaseMeter?: WorkerUseMeter;
+  /** CPU time and peak RSS per phase (the manifest's `resources`). */
+  resources: ResourceMeter;
+  /** Once known (the write phase computes it), every progress event carries it. */
+  runId?: string;
+  /** Phase timings of the previous run under the same output root: the `expectedMs` of each phase's start event. */
+  expectedMs?: Record<string, number>;
   /**
    * Set for a preview's runs (engine/preview): `outDir` is a scratch root, written only with
    * `writeFiles`; the drift guard looks for earlier runs under `driftRoot` (the published runs);
@@ -68,7 +88,8 @@ export function startRun(options: RunCampaignOptions): RunContext {
   // Threads beyond the cores add memory and contention, no speed (1000 workers: 10.8 GB and 94 s on 10k profiles).
   const workers = Math.min(requested, availableParallelism());
   const outDir = resolve(options.outDir);
-  return {
+  const listener = options.onProgress ?? (() => undefined);
+  const run: RunContext = {
     date: options.date,
     day,
     effective,
@@ -79,10 +100,12 @@ export function startRun(options: RunCampaignOptions): RunContext {
     stateDir: resolve(options.stateDir ?? join(outDir, 'state')),
     deltaVersions: checkDeltaVersions(options.deltaVersions ?? {}),
     signal: options.signal,
-    emit: options.onProgress ?? (() => undefined),
+    emit: (event) => listener(run.runId === undefined ? event : { ...event, runId: run.runId }),
     started,
     timingsMs: {},
+    resources: new ResourceMeter(),
   };
+  return run;
 }
 
 function checkDeltaVersions(versions: Readonly<Record<string, number>>): DeltaVersions {
@@ -94,24 +117,62 @@ function checkDeltaVersions(versions: Readonly<Record<string, number>>): DeltaVe
 }
 
 export function checkAbort(run: RunContext): void {
-  if (run.signal?.aborted === true) throw new AbortedError();
+  if (run.signal?.aborted === true) throw abortedBy(run.signal);
 }
 
-/** Runs one phase: stops first if the run was aborted, reports its start and end, records its time. */
-export async function phase<T>(run: RunContext, name: RunPhase, work: () => Promise<T> | T): Promise<T> {
+const PROGRESS_EVERY_MS = 100;
+
+/**
+ * Runs one phase: stops first if the run was aborted, reports its start (with the previous run's
+ * time for it) and end, progress in `unit`s every 100 ms while `done` moves, records its time,
+ * CPU time and peak memory.
+ */
+export async function phase<T>(run: RunContext, name: RunPhase, work: (counter: PhaseCounter) => Promise<T> | T, unit: ProgressUnit = 'steps', total = 1): Promise<T> {
   checkAbort(run);
   const start = performance.now();
   run.phaseMeter?.start();
-  run.emit({ phase: name, state: 'start' });
-  const result = await work();
+  run.resources.start();
+  const counter = phaseCounter(unit, total);
+  const expectedMs = run.expectedMs?.[name];
+  const expectedTotalMs = run.expectedMs?.['total'];
+  run.emit({ phase: name, state: 'start', done: 0, total: counter.total, unit, ...(expectedMs === undefined ? {} : { expectedMs }), ...(expectedTotalMs === undefined ? {} : { expectedTotalMs }) });
+  let reported = 0;
+  const ticker = setInterval(() => {
+    const done = counter.done();
+    if (done === reported) return;
+    reported = done;
+    run.emit({ phase: name, state: 'progress', done: Math.min(done, counter.total), total: counter.total, unit, elapsedMs: Math.round(performance.now() - start) });
+  }, PROGRESS_EVERY_MS);
+  ticker.unref();
+  let result: T;
+  try {
+    result = await work(counter);
+  } finally {
+    clearInterval(ticker);
+  }
   const elapsedMs = Math.round(performance.now() - start);
   run.timingsMs[name] = elapsedMs;
   run.phaseMeter?.stop(name);
-  run.emit({ phase: name, state: 'end', elapsedMs });
+  run.resources.stop(name);
+  run.emit({ phase: name, state: 'end', elapsedMs, done: counter.total, total: counter.total, unit });
   return result;
 }
 
-/** Reports progress within a phase: `done` of `total` shards. */
-export function shardDone(run: RunContext, name: RunPhase, done: number, total: number): void {
-  run.emit({ phase: name, state: 'progress', done, total });
+function phaseCounter(unit: ProgressUnit, total: number): PhaseCounter {
+  let local = 0;
+  const shared = new BigInt64Array(new SharedArrayBuffer(8));
+  return {
+    unit,
+    total,
+    add: (n) => {
+      local += n;
+    },
+    shared,
+    done: () => local + Number(Atomics.load(shared, 0)),
+  };
+}
+
+/** Reports a change of what the phase is doing (the table the load is reading). */
+export function phaseDetail(run: RunContext, name: RunPhase, detail: string, counter: PhaseCounter): void {
+  run.emit({ phase: name, state: 'progress', detail, done: Math.min(counter.done(), counter.total), total: counter.total, unit: counter.unit });
 }

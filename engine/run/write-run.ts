@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RunCounts } from './run-counts.js';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { checkDrift } from '../drift/check-drift.js';
 import type { DriftResult } from '../drift/drift-types.js';
 import { ValidationError } from '../errors.js';
 import type { DeliverySummary } from '../delivery/delivery-types.js';
+import type { FreshnessResult } from '../freshness/check-freshness.js';
 import { checkDeliveredRerun } from '../output/delivered-rerun.js';
 import { writingTo } from '../output/output-error.js';
 import { payloadBlocks } from '../output/payload-lines.js';
@@ -20,7 +22,7 @@ import type { RunManifest, WrittenOutputs } from '../run-dir/run-manifest.js';
 import { ENGINE_VERSION } from '../version.js';
 import type { RunInputs } from './load-inputs.js';
 import { runCounts } from './run-counts.js';
-import type { RunContext } from './run-context.js';
+import type { PhaseCounter, RunContext } from './run-context.js';
 import { checkAbort } from './run-context.js';
 import type { RunStaging } from './run-staging.js';
 import type { ShardPlan } from './shard-passes.js';
@@ -29,10 +31,12 @@ import type { CheckedSelection } from './validate-run.js';
 export interface WrittenRun {
   runId: string;
   outputs: WrittenOutputs;
-  counts: Record<string, Record<string, number>>;
+  counts: RunCounts;
   drift: DriftResult;
   /** The delivery summary of this same run, published before and (partly) delivered: kept in the manifest. */
   priorDelivery?: DeliverySummary;
+  /** The freshness guard's verdict (computeRun adds it). */
+  freshness?: FreshnessResult;
 }
 
 /**
@@ -41,7 +45,15 @@ export interface WrittenRun {
  * then the counts and the drift guard's verdict against the previous run. A preview's run that
  * keeps no files (`scratch.writeFiles` off) still builds and checks every scenario table.
  */
-export async function writeRun(run: RunContext, runner: ShardRunner, staging: RunStaging, plan: ShardPlan, input: RunInputs, checked: CheckedSelection): Promise<WrittenRun> {
+/** The files the write phase counts its progress in: the selection, the four scenario files, the payloads. */
+export const WRITTEN_FILES = 2 + SCENARIOS.length;
+
+export async function writeRun(run: RunContext, runner: ShardRunner, staging: RunStaging, plan: ShardPlan, input: RunInputs, checked: CheckedSelection, counter?: PhaseCounter): Promise<WrittenRun> {
+  const fileDone = <T>(p: Promise<T>): Promise<T> =>
+    p.then((v) => {
+      counter?.add(1);
+      return v;
+    });
   const { model, params, results } = plan;
   const { labels } = input.loaded;
   const { selection, validation } = checked;
@@ -50,24 +62,25 @@ export async function writeRun(run: RunContext, runner: ShardRunner, staging: Ru
   if (stagingDir !== null) {
     await writingTo(join(stagingDir, SCENARIOS_DIR), mkdir(join(stagingDir, SCENARIOS_DIR)));
     const selectionPath = join(stagingDir, SELECTION_FILE);
-    selectionWrite = writingTo(selectionPath, runner.run({ kind: 'write-table', path: selectionPath, fields: selection.fields, columns: selection.columns, rows: selection.rows }));
+    selectionWrite = fileDone(writingTo(selectionPath, runner.run({ kind: 'write-table', path: selectionPath, fields: selection.fields, columns: selection.columns, rows: selection.rows })));
     staging.track(selectionWrite);
   }
   const scenarioTasks = SCENARIOS.map((name, k) => {
     const path = stagingDir === null ? null : scenarioPath(stagingDir, name);
     const task = runner.run({ kind: 'write-scenario', scenario: k, path, profileIds: labels.profileIds, showIds: labels.showIds, results });
-    return path === null ? task : writingTo(path, task);
+    return fileDone(path === null ? task : writingTo(path, task));
   });
   const scenarioWrites = Promise.all(scenarioTasks);
   staging.track(scenarioWrites, ...scenarioTasks);
 
   const runId = runIdOf(run.date, run.config, input);
+  run.runId = runId;
   // A preview's run is never published as the date's run: a delivered date does not constrain it.
   const priorDelivery = run.scratch === undefined ? await checkDeliveredRerun(run.stateDir, run.outDir, run.date, runId) : undefined;
   let payloads: number | null = null;
   if (stagingDir !== null) {
     const payloadsPath = join(stagingDir, PAYLOADS_FILE);
-    payloads = await writingTo(payloadsPath, writeLines(payloadsPath, payloadBlocks(model, labels, results, params.segmentNames, run.config.delivery.event_name, runId)));
+    payloads = await fileDone(writingTo(payloadsPath, writeLines(payloadsPath, payloadBlocks(model, labels, results, params.segmentNames, run.config.delivery.event_name, runId))));
   }
   await selectionWrite;
   const scenarioRows: Record<string, number> = {};
@@ -97,8 +110,10 @@ export async function publishRun(run: RunContext, staging: RunStaging, input: Ru
     outputs: written.outputs,
     validation: checked.validation,
     timingsMs: run.timingsMs,
+    resources: run.resources.report(),
     workers: run.workers,
     drift: written.drift,
+    ...(written.freshness === undefined ? {} : { freshness: written.freshness }),
     ...(run.phaseMeter === undefined ? {} : { workerUse: run.phaseMeter.report() }),
     ...(written.priorDelivery === undefined ? {} : { delivery: written.priorDelivery }),
   });
@@ -111,7 +126,7 @@ export async function publishRun(run: RunContext, staging: RunStaging, input: Ru
 
 /**
  * `<D>-` + 16 hex digits of SHA-256 over the engine version, the date, the effective config (minus
- * `drift`, which changes no output byte), every input file's hash, the digests of the ledger's
+ * `drift` and `freshness`, guards that change no output byte), every input file's hash, the digests of the ledger's
  * accepted sends of the lookback window (one per date, recorded when the date was compacted) and
  * the Delta versions and deletion vectors read (an inline deletion vector changes no file).
  */
@@ -120,7 +135,7 @@ function runIdOf(date: string, config: CampaignConfig, input: RunInputs): string
   // Datasets without Delta tables keep the run ids they always had.
   const deltaPart = Object.keys(delta).length === 0 ? {} : { delta };
   const inputDigest = createHash('sha256')
-    .update(JSON.stringify({ engine: ENGINE_VERSION, date, config: { ...config, drift: undefined }, files: input.loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: historyDigest(input.ledgerWindow), ...deltaPart }))
+    .update(JSON.stringify({ engine: ENGINE_VERSION, date, config: { ...config, drift: undefined, freshness: undefined }, files: input.loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: historyDigest(input.ledgerWindow), ...deltaPart }))
     .digest('hex');
   return `${date}-${inputDigest.slice(0, 16)}`;
 }

@@ -1,3 +1,6 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputError } from '../errors.js';
 import type { DuckDBSession } from './duckdb-session.js';
 import { checkFileSchemas } from './file-schemas.js';
 import { INPUT_TABLES, OPTIONAL_TABLES } from './input-schema.js';
@@ -29,6 +32,7 @@ export async function bindTables(
   names: readonly TableName[] = Object.keys(INPUT_TABLES) as TableName[],
   deltaVersions: DeltaVersions = {},
 ): Promise<Partial<Record<TableName, BoundTable>>> {
+  checkDatasetDirectory(dataDir);
   const tables: Partial<Record<TableName, BoundTable>> = {};
   for (const name of names) {
     const source = await findTable(session, dataDir, name, !OPTIONAL_TABLES.includes(name), deltaVersions[name]);
@@ -39,6 +43,20 @@ export async function bindTables(
     tables[name] = { source, columns };
   }
   return tables;
+}
+
+/** A local dataset directory that is not there is one clear error, not "required table 'catalog' not found". */
+function checkDatasetDirectory(dataDir: string): void {
+  // URLs (object storage) are checked by their own adapters.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(dataDir)) return;
+  let stats;
+  try {
+    stats = statSync(dataDir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(resolve(dataDir), code === 'ENOENT' ? 'no such dataset directory' : `cannot open the dataset directory (${code ?? (err as Error).message})`);
+  }
+  if (!stats.isDirectory()) throw new InputError(resolve(dataDir), 'not a directory: the dataset is a directory of tables (catalog, accounts, profiles, plays, regions, …)');
 }
 
 /** The bound column `name` of a table (one of its contract columns). */

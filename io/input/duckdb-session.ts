@@ -1,6 +1,7 @@
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
+import { abortedBy } from '../errors.js';
 
 /** How a result column lands in JS: ids as float64 (exact below 2^53), small ints, booleans, strings. */
 export type ColumnKind = 'f64' | 'i32' | 'bool' | 'str';
@@ -18,14 +19,25 @@ export interface Chunk {
   firstNull(column: number): number;
 }
 
-/** A DuckDB database used only as a Parquet decoder and SQL helper; one per run. */
+/**
+ * A DuckDB database used only as a Parquet decoder and SQL helper; one per run. With a `signal`,
+ * an abort interrupts the query under way (DuckDB stops within milliseconds, between vectors) and
+ * every later query or chunk fails at once with an AbortedError.
+ */
 export class DuckDBSession {
+  private readonly onAbort: () => void;
+
   private constructor(
     private readonly database: duckdb.Database,
     private readonly connection: duckdb.Connection,
-  ) {}
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.onAbort = () => duckdb.interrupt(this.connection);
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
 
-  static async open(threads: number): Promise<DuckDBSession> {
+  static async open(threads: number, signal?: AbortSignal): Promise<DuckDBSession> {
+    if (signal?.aborted === true) throw abortedBy(signal);
     const config = duckdb.create_config();
     duckdb.set_config(config, 'threads', String(Math.max(1, threads)));
     const database = await duckdb.open(':memory:', config);
@@ -33,12 +45,12 @@ export class DuckDBSession {
     // SPEC §2 timestamps are UTC: any TIMESTAMP ↔ TIMESTAMPTZ cast (e.g. a directory mixing both)
     // must not depend on the host's time zone.
     await duckdb.query(connection, "SET TimeZone = 'UTC'");
-    return new DuckDBSession(database, connection);
+    return new DuckDBSession(database, connection, signal);
   }
 
   /** Runs `work` on a session of its own, closed once it settles: no decoder memory outlives it. */
-  static async scoped<T>(threads: number, work: (session: DuckDBSession) => Promise<T>): Promise<T> {
-    const session = await DuckDBSession.open(threads);
+  static async scoped<T>(threads: number, work: (session: DuckDBSession) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const session = await DuckDBSession.open(threads, signal);
     try {
       return await work(session);
     } finally {
@@ -54,7 +66,23 @@ export class DuckDBSession {
   }
 
   async run(sql: string): Promise<void> {
-    await duckdb.query(this.connection, sql);
+    this.checkAbort();
+    await this.interruptible(duckdb.query(this.connection, sql));
+  }
+
+  /** Throws the AbortedError once the session's signal fired. */
+  checkAbort(): void {
+    if (this.signal?.aborted === true) throw abortedBy(this.signal);
+  }
+
+  /** A DuckDB call's promise; an interrupt's rejection becomes the AbortedError that caused it. */
+  private async interruptible<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (err) {
+      this.checkAbort();
+      throw err;
+    }
   }
 
   /**
@@ -63,12 +91,14 @@ export class DuckDBSession {
    * the fetch latency hides behind the caller's work.
    */
   async stream(sql: string, onChunk: (chunk: Chunk, raw: duckdb.DataChunk) => void): Promise<number> {
-    const prepared = await duckdb.prepare(this.connection, sql);
-    const result = await duckdb.execute_prepared_streaming(prepared);
+    this.checkAbort();
+    const prepared = await this.interruptible(duckdb.prepare(this.connection, sql));
+    const result = await this.interruptible(duckdb.execute_prepared_streaming(prepared));
     let total = 0;
     let next = duckdb.fetch_chunk(result);
     for (;;) {
-      const raw = await next;
+      const raw = await this.interruptible(next);
+      this.checkAbort();
       if (raw === null) break;
       const size = duckdb.data_chunk_get_size(raw);
       if (size === 0) break;
@@ -106,6 +136,7 @@ export class DuckDBSession {
   }
 
   close(): void {
+    this.signal?.removeEventListener('abort', this.onAbort);
     duckdb.disconnect_sync(this.connection);
     duckdb.close_sync(this.database);
   }
