@@ -20,6 +20,17 @@ import { publishRun } from './run/write-run.js';
 
 export type { RunCampaignOptions } from './run/run-context.js';
 
+/** How long an aborted run waits for its interrupted work to unwind before it terminates the workers. */
+const ABORT_SETTLE_MS = 500;
+
+/** Resolves when `work` settles, or after `ms`, whichever is first; never rejects. */
+function settled(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([work.then(noop, noop), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+}
+
+function noop(): void {}
+
 export interface RunCampaignResult {
   runId: string;
   date: string;
@@ -60,18 +71,18 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   const stopWorkers = (): void => runner.abort();
   signal.addEventListener('abort', stopWorkers, { once: true });
   run.phaseMeter = new WorkerUseMeter(runner);
+  let work: Promise<unknown> = Promise.resolve();
   try {
-    const computed = await untilAborted(
-      (async () => {
-        run.expectedMs = (await previousTimings(run.outDir, run.date)) ?? undefined;
-        await recoverRunDir(run.outDir, run.date);
-        const input = await phase(run, 'load', (counter) => loadRunInputs(run, runner, counter), 'rows', 0);
-        // Stale or missing plays, or no eligible profile: stop before computing anything.
-        enforceFreshness(run.date, loadFreshness(run, input, null));
-        return { input, ...(await computeRun(run, runner, staging, input)) };
-      })(),
-      signal,
-    );
+    const computing = (async () => {
+      run.expectedMs = (await previousTimings(run.outDir, run.date)) ?? undefined;
+      await recoverRunDir(run.outDir, run.date);
+      const input = await phase(run, 'load', (counter) => loadRunInputs(run, runner, counter), 'rows', 0);
+      // Stale or missing plays, or no eligible profile: stop before computing anything.
+      enforceFreshness(run.date, loadFreshness(run, input, null));
+      return { input, ...(await computeRun(run, runner, staging, input)) };
+    })();
+    work = computing;
+    const computed = await untilAborted(computing, signal);
     checkAbort(run);
     const { input, checked, written, freshness } = computed;
     const { outputDir, manifest } = await publishRun(run, staging, input, checked, written);
@@ -81,7 +92,10 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   } finally {
     signal.removeEventListener('abort', stopWorkers);
     run.resources.dispose();
-    // Workers first: a stopped run's tasks end (or are terminated) before its staging directory goes.
+    // A stopped run's interrupted queries unwind first (a worker thread must not be terminated
+    // while DuckDB works for it: its native callback would find no JavaScript to return to), and
+    // its workers' tasks end or are terminated before its staging directory goes.
+    if (signal.aborted) await Promise.all([settled(work, ABORT_SETTLE_MS), runner.idle(ABORT_SETTLE_MS)]);
     await runner.close();
     await staging.close();
     await lock.release();

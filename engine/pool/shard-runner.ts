@@ -15,6 +15,8 @@ export interface ShardRunner {
    * the next chunk; tasks that compute without a pause stop when `close` terminates the threads.
    */
   abort(): void;
+  /** Resolves once no task is in flight, or after `timeoutMs`. */
+  idle(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,7 @@ export interface WorkerUsage {
 export function createShardRunner(workers: number): ShardRunner {
   const clock = busyClock(Math.max(1, workers));
   if (workers === 0) {
-    return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(runTask(task)), usage: clock.usage, abort: () => undefined, close: async () => undefined };
+    return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(runTask(task)), usage: clock.usage, abort: () => undefined, idle: clock.idle, close: async () => undefined };
   }
   const abortFlag = newAbortFlag();
   const pool = new Piscina({
@@ -44,13 +46,15 @@ export function createShardRunner(workers: number): ShardRunner {
     run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(pool.run(task) as Promise<WorkerReply<K>>),
     usage: clock.usage,
     abort: () => raiseAbortFlag(abortFlag),
+    idle: clock.idle,
     close: () => pool.destroy(),
   };
 }
 
 /** Integrates the number of busy workers over time; a queued task counts once a worker is free for it. */
-function busyClock(threads: number): { track<T>(p: Promise<T>): Promise<T>; usage(): WorkerUsage } {
+function busyClock(threads: number): { track<T>(p: Promise<T>): Promise<T>; usage(): WorkerUsage; idle(timeoutMs: number): Promise<void> } {
   let inFlight = 0;
+  const waiters = new Set<() => void>();
   let last = performance.now();
   let busyMs = 0;
   let noTaskMs = 0;
@@ -67,6 +71,7 @@ function busyClock(threads: number): { track<T>(p: Promise<T>): Promise<T>; usag
       const done = (): void => {
         advance();
         inFlight--;
+        if (inFlight === 0) for (const wake of waiters) wake();
       };
       return p.then(
         (v) => {
@@ -82,6 +87,18 @@ function busyClock(threads: number): { track<T>(p: Promise<T>): Promise<T>; usag
     usage(): WorkerUsage {
       advance();
       return { busyMs, noTaskMs };
+    },
+    idle(timeoutMs: number): Promise<void> {
+      if (inFlight === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, timeoutMs);
+        waiters.add(wake);
+      });
     },
   };
 }

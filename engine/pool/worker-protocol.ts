@@ -17,6 +17,7 @@ import type { CampaignResults } from '../phases/campaign-results.js';
 import type { PhaseParams } from '../phases/phase-params.js';
 import type { ScenarioPools } from '../phases/pools.js';
 import { profilePass } from '../phases/profile-pass.js';
+import { currentTaskSignal } from './task-abort.js';
 import { recommendPass } from '../phases/recommend-pass.js';
 import type { PoolCounts, Shard } from '../phases/shard.js';
 
@@ -69,7 +70,7 @@ const handlers: Handlers = {
     await writeParquet(task.path, task.fields, task.columns, task.rows);
     return { kind: 'write-table' };
   },
-  'describe-inputs': async (task) => ({ kind: 'describe-inputs', files: await describeInputFiles(task.dataDir, task.sources) }),
+  'describe-inputs': async (task) => ({ kind: 'describe-inputs', files: await describeInputFiles(task.dataDir, task.sources, currentTaskSignal()) }),
   ingest: async (task) => ({ kind: 'ingest', ...(await drainIngestQueue(task)) }),
   'scatter-plays': async (task) => {
     scatterPlays(task);

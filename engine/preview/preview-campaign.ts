@@ -70,6 +70,8 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
   scratch.create();
   const timingsMs: Record<string, number> = {};
   const runner = createShardRunner(oldRun.workers);
+  const stopWorkers = (): void => runner.abort();
+  options.signal?.addEventListener('abort', stopWorkers, { once: true });
   let done = false;
   try {
     const reload = reloadKeys(oldRun.config, newRun.config);
@@ -111,6 +113,9 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
       timingsMs,
     };
   } finally {
+    options.signal?.removeEventListener('abort', stopWorkers);
+    // A worker thread is not terminated while DuckDB works for it (see runCampaign).
+    if (options.signal?.aborted === true) await runner.idle(500);
     await runner.close();
     scratch.close(done);
   }

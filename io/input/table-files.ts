@@ -93,21 +93,22 @@ export function sourceFiles(source: TableSource): string[] {
   return source.delta === null ? source.files : [...source.files, ...source.delta.deletionVectorFiles];
 }
 
-export async function describeInputFiles(dataDir: string, sources: TableSource[]): Promise<InputFile[]> {
+/** Each file's path, size and SHA-256; `signal` stops the hashing between two 1 MB reads. */
+export async function describeInputFiles(dataDir: string, sources: TableSource[], signal?: AbortSignal): Promise<InputFile[]> {
   const files = sources.flatMap(sourceFiles);
   return Promise.all(
     files.map(async (file) => ({
       path: relativePath(dataDir, file),
       bytes: statSync(file).size,
-      sha256: await sha256File(file),
+      sha256: await sha256File(file, signal),
     })),
   );
 }
 
-function sha256File(file: string): Promise<string> {
+function sha256File(file: string, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    createReadStream(file, { highWaterMark: 1 << 20 })
+    createReadStream(file, { highWaterMark: 1 << 20, ...(signal === undefined ? {} : { signal }) })
       .on('data', (chunk) => hash.update(chunk))
       .on('error', reject)
       .on('end', () => resolve(hash.digest('hex')));
