@@ -129,6 +129,15 @@ export interface CampaignConfig {
   overrides: Override[];
 }
 
+/** A value with every object key optional, at any depth; lists stay whole (a list replaces, SPEC §9). */
+export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/**
+ * What a library caller may pass as a config: any part of it (`{ boosts: { holiday: 2 } }`),
+ * merged over the defaults exactly as a YAML file is, and validated the same way.
+ */
+export type PartialConfig = DeepPartial<CampaignConfig>;
+
 /** The configuration in force for one campaign date. */
 export interface EffectiveConfig {
   date: string;

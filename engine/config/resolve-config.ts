@@ -44,7 +44,8 @@ export function loadConfigFile(path: string): CampaignConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`config ${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(`config ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a config file' : `cannot read: ${code ?? (err as Error).message}`}`);
   }
   return parseConfig(text, path);
 }

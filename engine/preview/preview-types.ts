@@ -1,4 +1,4 @@
-import type { CampaignConfig } from '../config/config-types.js';
+import type { CampaignConfig, PartialConfig } from '../config/config-types.js';
 import type { RunCounts } from '../run/run-counts.js';
 import type { FreshnessResult } from '../freshness/check-freshness.js';
 import type { DriftResult } from '../drift/drift-types.js';
@@ -10,11 +10,11 @@ export interface PreviewCampaignOptions {
   /** Dataset directory (SPEC §2). Default: the dataset named by the manifest of the run compared against. */
   dataDir?: string;
   /** The candidate config: an object or a YAML/JSON file path; default the SPEC defaults. With `override`, the config whose override is previewed. */
-  config?: CampaignConfig | string;
+  config?: PartialConfig | string;
   /** The name of one of `config`'s overrides, applied as if its date range contained `date`. */
   override?: string;
   /** The config to compare against (object or file). */
-  against?: CampaignConfig | string;
+  against?: PartialConfig | string;
   /** A published run directory `<out>/<D>` whose effective config is compared against; `outDir` defaults to its parent. */
   againstRun?: string;
   /**

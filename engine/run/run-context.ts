@@ -3,9 +3,9 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DeltaVersions } from '../../io/input/bind-tables.js';
 import { INPUT_TABLES } from '../../io/input/input-schema.js';
-import type { CampaignConfig, EffectiveConfig } from '../config/config-types.js';
+import type { CampaignConfig, EffectiveConfig, PartialConfig } from '../config/config-types.js';
 import { defaultConfig } from '../config/default-config.js';
-import { effectiveConfig, loadConfigFile } from '../config/resolve-config.js';
+import { configFromObject, effectiveConfig, loadConfigFile } from '../config/resolve-config.js';
 import { parseDay } from '../dates.js';
 import { abortedBy, CampaignError } from '../errors.js';
 import { ResourceMeter } from './resource-meter.js';
@@ -20,8 +20,12 @@ export interface RunCampaignOptions {
   date: string;
   /** Output root; the run is published as `<outDir>/<date>/`. */
   outDir: string;
-  /** A config object, a YAML/JSON file path, or nothing for the SPEC defaults. */
-  config?: CampaignConfig | string;
+  /**
+   * A YAML/JSON file path, a config object — whole or partial, merged over the SPEC defaults
+   * exactly as a file is, unknown keys and bad values ConfigErrors naming the key — or nothing
+   * for the defaults.
+   */
+  config?: PartialConfig | string;
   /** Worker threads; 0 runs the shard passes on the calling thread. Default, and most: the core count (availableParallelism). */
   workers?: number;
   /** Delivery state (the ledger) whose accepted sends join the dedup history. Default `<outDir>/state`. */
@@ -81,7 +85,7 @@ export interface RunContext {
 export function startRun(options: RunCampaignOptions): RunContext {
   const started = performance.now();
   const day = parseDay(options.date, 'campaign date');
-  const base = typeof options.config === 'string' ? loadConfigFile(options.config) : (options.config ?? defaultConfig());
+  const base = typeof options.config === 'string' ? loadConfigFile(options.config) : options.config === undefined ? defaultConfig() : configFromObject(options.config, '(object)');
   const effective = effectiveConfig(base, options.date);
   const requested = options.workers ?? availableParallelism();
   if (!Number.isInteger(requested) || requested < 0) throw new CampaignError('BAD_OPTION', `workers must be a whole number ≥ 0, got ${requested}`);

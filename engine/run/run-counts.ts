@@ -1,13 +1,12 @@
 import { SCENARIOS } from '../config/config-types.js';
 import type { ScenarioName } from '../config/config-types.js';
-import type { INELIGIBLE_REASONS } from '../model/campaign-model.js';
+import type { IneligibleReason } from '../model/campaign-model.js';
 import { STATUS_SEND, STATUSES } from '../phases/phase-params.js';
 import type { ShardPlan } from './shard-passes.js';
 
 /** A selection row's status (SPEC §7). */
 export type SelectionStatus = (typeof STATUSES)[number];
-/** Why a profile is not eligible, the first failing check (SPEC §4). */
-export type IneligibleReason = (typeof INELIGIBLE_REASONS)[number];
+export type { IneligibleReason } from '../model/campaign-model.js';
 /** Why a play was not counted, its first reason (SPEC §3; `tombstoned`: a deleted profile's). */
 export type PlayDropReason = 'future' | 'unknown_profile' | 'tombstoned' | 'unknown_content' | 'short';
 
