@@ -37,7 +37,7 @@ export function catchInterrupts(onStop: (signal: NodeJS.Signals) => string): Int
     received = signal;
     // The reason reaches AbortedError.reason: the library's callers see which signal stopped it.
     stop.abort(signal);
-    log('warn', 'signal', `${signal}: ${onStop(signal)}`, { signal });
+    log('info', 'signal', `${signal}: ${onStop(signal)}`, { signal });
   };
   const dispose = (): void => {
     process.off('SIGINT', onSignal);

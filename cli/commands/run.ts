@@ -68,7 +68,7 @@ export const runCommand: Command = {
     for (const required of ['data', 'date', 'out'] as const) if (values[required] === undefined) return optionError(`--${required} is required`, usage);
     const workers = values.workers === undefined ? undefined : wholeNumberOption(values.workers);
     if (workers === null) return optionError(`--workers must be a whole number ≥ 0, got '${values.workers}'`, usage);
-    if (workers !== undefined && workers > availableParallelism()) log('warn', 'workers_capped', `--workers ${workers} is more than the ${availableParallelism()} cores of this machine; using ${availableParallelism()}`);
+    if (workers !== undefined && workers > availableParallelism()) log('info', 'workers_capped', `--workers ${workers} is more than the ${availableParallelism()} cores of this machine; using ${availableParallelism()}`);
     const lease = leaseOption(values['lock-lease']);
     if (lease === null) return optionError(`--lock-lease must be a whole number of seconds ≥ 1, got '${values['lock-lease']}'`, usage);
     const deltaVersions = deltaVersionsOption(values['delta-version'] ?? []);

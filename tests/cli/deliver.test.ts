@@ -132,7 +132,7 @@ test('SIGINT mid-delivery: the requests out are answered and recorded before exi
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 2000, delivery: fixtureDelivery });
   const interrupted = await interruptMidway(out, fx, sandbox, env, 300, false);
-  expectEqual(interrupted.status, 1, interrupted.stderr);
+  expectEqual(interrupted.status, 130, interrupted.stderr);
   assert.match(interrupted.stderr, /campaign: SIGINT: finishing the requests out/);
   assert.match(interrupted.stderr, /campaign: delivery of 2026-11-22 interrupted: \d+ accepted, 0 held, \d+ pending, 0 in flight; the ledger is intact/);
   const summary = JSON.parse(interrupted.stdout) as { accepted: number; in_flight: number; stopped: string };
@@ -152,7 +152,7 @@ test('a second SIGINT cuts the requests out: under hold their records are held, 
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 1000, delivery: { ...fixtureDelivery, in_flight_policy: 'hold' } });
   const interrupted = await interruptMidway(out, fx, sandbox, env, 1, true);
-  expectEqual(interrupted.status, 1, interrupted.stderr);
+  expectEqual(interrupted.status, 130, interrupted.stderr);
   const summary = JSON.parse(interrupted.stdout) as { held: { total: number; by_reason: Record<string, number> }; in_flight: number; ledger: { in_flight: number } };
   assert.ok(summary.held.total > 0, 'requests were out at the second SIGINT');
   expectEqual([summary.in_flight, summary.ledger.in_flight, Object.keys(summary.held.by_reason)], [0, 0, ['interrupted while in flight']]);
@@ -176,13 +176,14 @@ test('credentials never appear in output, the ledger or the manifest — on fail
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 100, delivery: fixtureDelivery });
   const refused = await deliver(['--out', out, '--date', fx.date], { ...env, CLEVERTAP_PASSCODE: 'PASS-WRONG-5150' });
-  expectEqual(refused.status, 1);
+  // Refused credentials need a person: INVALID (3), not a retry.
+  expectEqual(refused.status, 3);
   assert.match(refused.stderr, /campaign: delivery of 2026-11-22 stopped: CleverTap refused the credentials \(HTTP 401\)/);
   assert.match(refused.stdout, /STOPPED/);
   const ok = await deliver(['--out', out, '--date', fx.date, '--json'], env);
   expectEqual(ok.status, 0, ok.stderr);
   const noEndpoint = await deliver(['--out', out, '--date', fx.date], { CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE, CLEVERTAP_ENDPOINT: 'ftp://x' });
-  expectEqual(noEndpoint.status, 1);
+  expectEqual(noEndpoint.status, 3);
   const texts = [refused.stdout, refused.stderr, ok.stdout, ok.stderr, noEndpoint.stderr, ...everyFile(out).map((f) => readFileSync(f, 'latin1'))];
   for (const secret of [ACCOUNT, PASSCODE, 'PASS-WRONG-5150']) assert.equal(texts.some((t) => t.includes(secret)), false, `${secret} leaked`);
   expectEqual(sandbox.stats().unique, 90);
@@ -233,7 +234,8 @@ test('credentials a server echoes back are blanked out of the ledger, the manife
   // Quote and backslash: the JSON-escaped echo differs from the raw one.
   const env = { CLEVERTAP_ACCOUNT_ID: 'ACCT-SECRET-7731', CLEVERTAP_PASSCODE: 'PASS"SECRET\\9924', CLEVERTAP_ENDPOINT: endpoint };
   const delivered = await deliver(['--out', out, '--date', fx.date], env);
-  expectEqual(delivered.status, 1, delivered.stderr);
+  // An endpoint that keeps failing is an outage: UNAVAILABLE (69), retry later.
+  expectEqual(delivered.status, 69, delivered.stderr);
   assert.match(delivered.stderr, /stopped: the endpoint failed 6 requests in a row .*HTTP 200 without per-record answer: overloaded; you sent headers .*\[redacted\]/);
   const table = await campaign(['dead-letters', '--out', out, '--date', fx.date]);
   const json = await campaign(['dead-letters', '--out', out, '--date', fx.date, '--json']);
@@ -254,7 +256,7 @@ test('a passcode or account id with a line break or a non-Latin-1 character is r
   ];
   for (const [change, message] of cases) {
     const r = await deliver(['--out', out, '--date', fx.date], { ...env, ...change });
-    expectEqual(r.status, 1, r.stderr);
+    expectEqual(r.status, 3, r.stderr);
     assert.match(r.stderr, message);
     assert.equal(r.stderr.includes(PASSCODE) || r.stderr.includes(ACCOUNT), false);
   }
@@ -270,11 +272,11 @@ test('--dry-run validates and counts without sending or credentials', async () =
   assert.match(r.stdout, /would send 45/);
 });
 
-test('a malformed payload is refused with the line number and exit 1', async () => {
+test('a malformed payload is refused with the line number and exit 3', async () => {
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 50, editLine: (l, i) => (i === 4 ? '{"identity":' : l) });
   const r = await deliver(['--out', out, '--date', fx.date, '--dry-run'], {});
-  expectEqual(r.status, 1);
+  expectEqual(r.status, 3);
   assert.match(r.stderr, /payloads\.ndjson: line 5: not valid JSON/);
 });
 
@@ -283,7 +285,7 @@ test('bad arguments exit 2 with a message naming the option', async () => {
     [['--date', '2026-11-22'], /--out is required/],
     [['--out', 'x'], /--date is required/],
     [['--out', 'x', '--date', '2026-02-30'], /--date must be a calendar date/],
-    [['--out', 'x', '--date', '2026-11-22', '--bogus'], /Unknown option '--bogus'/],
+    [['--out', 'x', '--date', '2026-11-22', '--bogus'], /unknown option '--bogus'/],
   ];
   for (const [args, message] of cases) {
     const r = await deliver(args, {});

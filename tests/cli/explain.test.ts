@@ -26,10 +26,10 @@ test('campaign explain prints the explanation as text or JSON; bad ids, dates an
   expectEqual(JSON.parse(json.stdout), JSON.parse(JSON.stringify(library)));
 
   const unknown = await cli(['explain', '--out', out, '--date', D, '--account', '99']);
-  expectEqual(unknown.code, 1);
+  expectEqual(unknown.code, 3);
   assert.match(unknown.stderr, /account 99 is not in the accounts/);
   const noRun = await cli(['explain', '--out', out, '--date', '2026-11-23', '--account', '10']);
-  expectEqual(noRun.code, 1);
+  expectEqual(noRun.code, 3);
   assert.match(noRun.stderr, /no run for 2026-11-23/);
   for (const [args, message] of [
     [['--out', out, '--account', '10'], /--date is required/],

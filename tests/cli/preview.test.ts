@@ -51,8 +51,8 @@ test('campaign preview prints the comparison, writes the HTML page, and --json i
   const bad = join(dir, 'bad.yaml');
   writeFileSync(bad, 'scenarios:\n  trending: {windows_days: 14}\n');
   const failed = runCli(PRODUCT_CLI, 'preview', '--data', data, '--date', DATE, '--config', bad, '--scratch', join(dir, 'never'));
-  expectEqual(failed.status, 1, failed.stderr);
-  assert.match(failed.stderr, /^campaign: config .*bad\.yaml:\n {2}scenarios\.trending\.windows_days: unknown config key\n$/);
+  expectEqual(failed.status, 3, failed.stderr);
+  assert.match(failed.stderr, /^campaign: config .*bad\.yaml:\n {2}scenarios\.trending\.windows_days: unknown config key \(did you mean 'scenarios\.trending\.window_days'\?\)\n$/);
   assert.ok(!existsSync(join(dir, 'never')), 'nothing written for a bad config');
 
   const override = join(dir, 'seasons.yaml');

@@ -19,7 +19,8 @@ import { tempDir } from '../../support/temp-dir.js';
 const root = tempDir('delivered-rerun-');
 const base = join(root, 'base');
 const sendAll = config({ holdout: { bps: 0 } });
-const holdAll = config({ holdout: { bps: 10000 } });
+// Every account held out: no send, which the empty-campaign guard (freshness) would stop; this test is about re-runs.
+const holdAll = config({ holdout: { bps: 10000 }, freshness: { mode: 'off' } });
 
 beforeAll(() => writeBase(base));
 
@@ -79,6 +80,6 @@ describe('re-running a delivered date', () => {
 
 function writeConfig(out: string): string {
   const path = join(out, '..', 'hold-all.json');
-  writeFileSync(path, JSON.stringify({ holdout: { bps: 10000 } }));
+  writeFileSync(path, JSON.stringify({ holdout: { bps: 10000 }, freshness: { mode: 'off' } }));
   return path;
 }
