@@ -19,7 +19,7 @@ const BAR_WIDTH = 20;
  *   accounts, files), the percentage, elapsed time and an ETA — redrawn in place at most every
  *   100 ms, with a total line when the previous run's timings give an ETA, cleared by `close()`;
  * - anything else (a log file, a pipe): plain timestamped lines, a phase's start and end and its
- *   progress at most every 5 s;
+ *   progress at most every 5 s and at each new step (the table the load reads);
  * - `--log-format json`: the same as JSON records (`phase_start`, `progress`, `phase_end`);
  * - nothing with `enabled` false (`--quiet`).
  */
@@ -102,9 +102,11 @@ function terminalReporter(stream: NodeJS.WriteStream): ProgressReporter {
 function lineReporter(json: boolean): ProgressReporter {
   const phases = new Map<string, PhaseState>();
   const reporter = (event: ProgressEvent): void => {
+    const detailBefore = phases.get(keyOf(event))?.event.detail;
     const state = track(phases, event);
     const now = performance.now();
-    if (event.state === 'progress' && now - state.lastLine < LINE_EVERY_MS) return;
+    // A phase's progress at most every 5 s, and whenever it moves to another step (the load's next table).
+    if (event.state === 'progress' && now - state.lastLine < LINE_EVERY_MS && (event.detail === undefined || event.detail === detailBefore)) return;
     state.lastLine = now;
     const e = state.event;
     const elapsedMs = Math.round((state.ended ?? now) - state.started);

@@ -59,7 +59,7 @@ describe('re-running a delivered date', () => {
     expectEqual([readdirSync(join(out, '.runs')), readdirSync(out).sort()], [runsBefore, ['.runs', D, 'state']], 'nothing written');
 
     const viaCli = await cli(['run', '--data', base, '--date', D, '--out', out, '--config', writeConfig(out), '--workers', '0', '--quiet']);
-    expectEqual([viaCli.code, viaCli.stdout, viaCli.stderr.split('\n').length], [1, '', 2], 'one line on stderr, exit 1');
+    expectEqual([viaCli.code, viaCli.stdout, viaCli.stderr.split('\n').length], [3, '', 2], 'one line on stderr, exit 3');
     assert.match(viaCli.stderr, new RegExp(`^campaign: ${D} was already delivered from run ${runId} `));
   });
 

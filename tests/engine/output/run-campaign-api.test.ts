@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
 import { AbortedError } from '../../../engine/errors.js';
 import type { ProgressEvent } from '../../../engine/progress.js';
+import { query } from '../../io/parquet/duckdb-query.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { D, readOutputs, run, writeBase } from '../../io/input/contract-fixture.js';
@@ -35,11 +36,20 @@ describe('progress events', () => {
         open = null;
       }
     }
-    // load reports its steps; the shard passes report done of total shards.
+    // Every phase counts done of total in its unit; the load its input rows, the passes their accounts.
     assert.ok(events.some((e) => e.phase === 'load' && e.state === 'progress' && e.detail === 'plays'), 'load progress for plays');
-    const shardEvents = events.filter((e) => e.phase === 'recommend' && e.state === 'progress');
-    assert.ok(shardEvents.length > 0 && shardEvents.every((e) => e.total === shardEvents.length), 'recommend progress counts shards');
-    expectEqual(shardEvents.map((e) => e.done), shardEvents.map((_, i) => i + 1), 'recommend progress done');
+    const units = { load: 'rows', profiles: 'accounts', pools: 'steps', recommend: 'accounts', validate: 'steps', write: 'files' };
+    const ends = events.filter((e) => e.state === 'end');
+    expectEqual(
+      ends.map((e): unknown[] => [e.phase, e.unit, e.done === e.total]),
+      PHASES.map((p) => [p, units[p as keyof typeof units], true]),
+      'end events: unit, done = total',
+    );
+    // The load's total: every row of every input file, as the Parquet footers say (DuckDB reads them independently).
+    const [[footerRows]] = await query(`SELECT sum(num_rows) FROM parquet_file_metadata('${base}/**/*.parquet')`);
+    const end = (phase: string): ProgressEvent => ends.find((e) => e.phase === phase)!;
+    expectEqual([end('load').total, end('profiles').total, end('write').total], [footerRows, result.counts.rollup.accounts, 6], 'totals');
+    for (const e of events) if (e.state === 'progress' && e.done !== undefined) assert.ok(e.total !== undefined && e.done <= e.total, `${e.phase} progress within its total`);
     for (const p of PHASES) assert.ok(typeof result.timingsMs[p] === 'number', `timing of ${p}`);
   });
 });

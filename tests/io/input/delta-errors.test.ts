@@ -3,6 +3,7 @@
  * run with one InputError line naming the table, the file (relative to the dataset) and the
  * problem, and nothing is written — through runCampaign, and one case through the CLI.
  */
+import { EXIT_STATUSES, exitNameOf } from '../../../io/exit-codes.js';
 import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -162,7 +163,7 @@ describe('Delta errors through the CLI', () => {
       const dir = join(root, `cli-${i}`);
       const data = await c.data(base, dir);
       const r = await cli(['run', '--data', data, '--date', D, '--out', join(dir, 'out'), '--workers', '0', '--quiet']);
-      expectEqual({ code: r.code, stdout: r.stdout, lines: r.stderr.trimEnd().split('\n').length }, { code: 1, stdout: '', lines: 1 });
+      expectEqual({ code: r.code, stdout: r.stdout, lines: r.stderr.trimEnd().split('\n').length }, { code: EXIT_STATUSES[exitNameOf(c.code)].code, stdout: '', lines: 1 });
       checkMessage(c, r.stderr);
       assertNothingWritten(join(dir, 'out'));
     });
