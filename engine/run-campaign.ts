@@ -20,8 +20,8 @@ import { publishRun } from './run/write-run.js';
 
 export type { RunCampaignOptions } from './run/run-context.js';
 
-/** How long an aborted run waits for its interrupted work to unwind before it terminates the workers. */
-const ABORT_SETTLE_MS = 500;
+/** How long an aborted run waits for its interrupted work to unwind (DuckDB answers an interrupt in milliseconds) before it terminates the workers. */
+const ABORT_SETTLE_MS = 300;
 
 /** Resolves when `work` settles, or after `ms`, whichever is first; never rejects. */
 function settled(work: Promise<unknown>, ms: number): Promise<void> {

@@ -6,7 +6,8 @@ import { RECS_PER_PROFILE, STATUS_SEND, TREATMENTS } from '../phases/phase-param
 
 /**
  * SPEC §8 event records of every `send` account in account_id order, as NDJSON text blocks
- * (a block per `linesPerBlock` accounts so a million lines never form one giant string).
+ * (a block per `linesPerBlock` accounts so a million lines never form one giant string, and the
+ * writer yields to the event loop between blocks: a signal is handled within milliseconds).
  */
 export function* payloadBlocks(
   model: CampaignModel,
@@ -15,7 +16,7 @@ export function* payloadBlocks(
   segmentNames: readonly string[],
   eventName: string,
   runId: string,
-  linesPerBlock = 16384,
+  linesPerBlock = 1024,
 ): Generator<string> {
   const P = model.profileCount;
   const { accountProfile, accountStatus, accountScenario, accountSegment, accountTreatment, recCount, recShow } = results;

@@ -15,7 +15,11 @@ export interface ShardRunner {
    * the next chunk; tasks that compute without a pause stop when `close` terminates the threads.
    */
   abort(): void;
-  /** Resolves once no task is in flight, or after `timeoutMs`. */
+  /**
+   * Resolves once no task that runs DuckDB is in flight, or after `timeoutMs`: a worker thread is
+   * not terminated while DuckDB works for it (its native callback would find no JavaScript to
+   * return to and abort the process). Tasks of plain JavaScript and file I/O may be terminated.
+   */
   idle(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -30,7 +34,7 @@ export interface WorkerUsage {
 export function createShardRunner(workers: number): ShardRunner {
   const clock = busyClock(Math.max(1, workers));
   if (workers === 0) {
-    return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(runTask(task)), usage: clock.usage, abort: () => undefined, idle: clock.idle, close: async () => undefined };
+    return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(runTask(task), usesDuckDB(task)), usage: clock.usage, abort: () => undefined, idle: clock.idle, close: async () => undefined };
   }
   const abortFlag = newAbortFlag();
   const pool = new Piscina({
@@ -43,7 +47,7 @@ export function createShardRunner(workers: number): ShardRunner {
   return {
     threads: workers,
     // Piscina's run() is untyped; the worker answers each task with runTask's reply to it.
-    run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(pool.run(task) as Promise<WorkerReply<K>>),
+    run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(pool.run(task) as Promise<WorkerReply<K>>, usesDuckDB(task)),
     usage: clock.usage,
     abort: () => raiseAbortFlag(abortFlag),
     idle: clock.idle,
@@ -51,9 +55,18 @@ export function createShardRunner(workers: number): ShardRunner {
   };
 }
 
-/** Integrates the number of busy workers over time; a queued task counts once a worker is free for it. */
-function busyClock(threads: number): { track<T>(p: Promise<T>): Promise<T>; usage(): WorkerUsage; idle(timeoutMs: number): Promise<void> } {
+/** The task kinds that open DuckDB sessions on the worker (the plays' and the history's decoding). */
+function usesDuckDB(task: { kind: TaskKind }): boolean {
+  return task.kind === 'ingest';
+}
+
+/**
+ * Integrates the number of busy workers over time; a queued task counts once a worker is free for
+ * it. Also counts the tasks in flight that run DuckDB, for `idle`.
+ */
+function busyClock(threads: number): { track<T>(p: Promise<T>, native: boolean): Promise<T>; usage(): WorkerUsage; idle(timeoutMs: number): Promise<void> } {
   let inFlight = 0;
+  let nativeInFlight = 0;
   const waiters = new Set<() => void>();
   let last = performance.now();
   let busyMs = 0;
@@ -65,13 +78,15 @@ function busyClock(threads: number): { track<T>(p: Promise<T>): Promise<T>; usag
     last = now;
   };
   return {
-    track<T>(p: Promise<T>): Promise<T> {
+    track<T>(p: Promise<T>, native: boolean): Promise<T> {
       advance();
       inFlight++;
+      if (native) nativeInFlight++;
       const done = (): void => {
         advance();
         inFlight--;
-        if (inFlight === 0) for (const wake of waiters) wake();
+        if (native) nativeInFlight--;
+        if (nativeInFlight === 0) for (const wake of waiters) wake();
       };
       return p.then(
         (v) => {
@@ -89,7 +104,7 @@ function busyClock(threads: number): { track<T>(p: Promise<T>): Promise<T>; usag
       return { busyMs, noTaskMs };
     },
     idle(timeoutMs: number): Promise<void> {
-      if (inFlight === 0) return Promise.resolve();
+      if (nativeInFlight === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
         const wake = (): void => {
           clearTimeout(timer);

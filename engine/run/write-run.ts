@@ -9,7 +9,7 @@ import { SCENARIOS } from '../config/config-types.js';
 import type { CampaignConfig } from '../config/config-types.js';
 import { checkDrift } from '../drift/check-drift.js';
 import type { DriftResult } from '../drift/drift-types.js';
-import { ValidationError } from '../errors.js';
+import { abortedBy, ValidationError } from '../errors.js';
 import type { DeliverySummary } from '../delivery/delivery-types.js';
 import type { FreshnessResult } from '../freshness/check-freshness.js';
 import { checkDeliveredRerun } from '../output/delivered-rerun.js';
@@ -80,7 +80,7 @@ export async function writeRun(run: RunContext, runner: ShardRunner, staging: Ru
   let payloads: number | null = null;
   if (stagingDir !== null) {
     const payloadsPath = join(stagingDir, PAYLOADS_FILE);
-    payloads = await fileDone(writingTo(payloadsPath, writeLines(payloadsPath, payloadBlocks(model, labels, results, params.segmentNames, run.config.delivery.event_name, runId))));
+    payloads = await fileDone(writingTo(payloadsPath, writeLines(payloadsPath, payloadBlocks(model, labels, results, params.segmentNames, run.config.delivery.event_name, runId), run.signal)));
   }
   await selectionWrite;
   const scenarioRows: Record<string, number> = {};
@@ -140,11 +140,15 @@ function runIdOf(date: string, config: CampaignConfig, input: RunInputs): string
   return `${date}-${inputDigest.slice(0, 16)}`;
 }
 
-/** Streams NDJSON blocks to `path`; returns the number of lines. */
-async function writeLines(path: string, blocks: Iterable<string>): Promise<number> {
+/** Streams NDJSON blocks to `path`; returns the number of lines. An abort stops it between two blocks. */
+async function writeLines(path: string, blocks: Iterable<string>, signal?: AbortSignal): Promise<number> {
   const stream = createWriteStream(path);
   let lines = 0;
   for (const block of blocks) {
+    if (signal?.aborted === true) {
+      stream.destroy();
+      throw abortedBy(signal);
+    }
     for (let i = block.indexOf('\n'); i >= 0; i = block.indexOf('\n', i + 1)) lines++;
     if (!stream.write(block)) await once(stream, 'drain');
   }
