@@ -119,16 +119,14 @@ export function runCommandLine(program: string, commands: readonly CommandEntry[
         logBlock('error', 'failed', err instanceof Error ? (err.stack ?? err.message) : String(err), { code: 'INTERNAL', exit: 'INTERNAL', exit_status: status });
       }
       process.exitCode = status;
-      // A stopped command exits now: whatever it was waiting on (an interrupted query, a worker
-      // winding down) must not hold the process past the orchestrator's grace period. Its lock is
-      // already released and nothing was published.
-      if (err instanceof CampaignError && err.exit === 'ABORTED') setTimeout(() => process.exit(status), ABORT_EXIT_MS).unref();
+      // A stopped command exits now: whatever it was waiting on (an interrupted query winding
+      // down) must not hold the process past the orchestrator's grace period. Its lock is already
+      // released, nothing was published, and stderr (a pipe, file or terminal) is written
+      // synchronously on Linux, so the message above is out.
+      if (err instanceof CampaignError && err.exit === 'ABORTED') process.exit(status);
     },
   );
 }
-
-/** How long a stopped command's process lingers for its own cleanup before it exits regardless. */
-const ABORT_EXIT_MS = 200;
 
 /** The exit status for an error a command threw: its row of the table, 128 + n for a signal's abort. */
 export function exitStatusOf(err: unknown): number {

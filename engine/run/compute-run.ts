@@ -4,7 +4,7 @@ import type { ShardRunner } from '../pool/shard-runner.js';
 import { loadFreshness } from './load-inputs.js';
 import type { RunInputs } from './load-inputs.js';
 import type { RunContext } from './run-context.js';
-import { phase } from './run-context.js';
+import { breathe, phase } from './run-context.js';
 import type { RunStaging } from './run-staging.js';
 import { mergeShardPools, planPasses, runProfilePass, runRecommendPass } from './shard-passes.js';
 import type { MergedPools, ShardPlan } from './shard-passes.js';
@@ -34,7 +34,7 @@ export async function computeRun(run: RunContext, runner: ShardRunner, staging: 
   const partials = await phase(run, 'profiles', (counter) => runProfilePass(runner, plan, counter), 'accounts', accounts);
   const merged = await phase(run, 'pools', () => mergeShardPools(plan, partials));
   await phase(run, 'recommend', (counter) => runRecommendPass(runner, plan, merged.pools, input.loaded.labels.accountIds, counter), 'accounts', accounts);
-  const checked = await phase(run, 'validate', () => validateRun(runner, plan, input.loaded.labels, staging));
+  const checked = await phase(run, 'validate', () => validateRun(runner, plan, input.loaded.labels, staging, () => breathe(run)));
   rejectViolations(checked.validation);
   const freshness = loadFreshness(run, input, countSends(plan));
   if (run.scratch === undefined) enforceFreshness(run.date, freshness);

@@ -124,6 +124,15 @@ export function checkAbort(run: RunContext): void {
   if (run.signal?.aborted === true) throw abortedBy(run.signal);
 }
 
+/**
+ * Lets the event loop run (a SIGTERM's handler, the abort it fires) between two long synchronous
+ * steps on the main thread, then stops if the run was aborted meanwhile.
+ */
+export async function breathe(run: RunContext): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  checkAbort(run);
+}
+
 const PROGRESS_EVERY_MS = 100;
 
 /**

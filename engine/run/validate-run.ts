@@ -17,7 +17,7 @@ export interface CheckedSelection {
  * Phase `validate` (SPEC §10): the selection is built and checked on this thread while the
  * workers check the profile ranges; every check re-derives from the model, not from the passes.
  */
-export async function validateRun(runner: ShardRunner, plan: ShardPlan, labels: ModelLabels, staging: RunStaging): Promise<CheckedSelection> {
+export async function validateRun(runner: ShardRunner, plan: ShardPlan, labels: ModelLabels, staging: RunStaging, breathe: () => Promise<void> = async () => undefined): Promise<CheckedSelection> {
   const { model, params, results } = plan;
   const P = model.profileCount;
   const parts = Math.max(1, runner.threads);
@@ -26,7 +26,10 @@ export async function validateRun(runner: ShardRunner, plan: ShardPlan, labels: 
   );
   const profileChecks = Promise.all(profileTasks);
   staging.track(profileChecks, ...profileTasks);
+  // Between the long steps on this thread: a signal is handled, and an aborted run stops here.
+  await breathe();
   const selection = selectionTable(model, labels, results, params.segmentNames);
+  await breathe();
   const validation: ValidationReport = { checks: VALIDATION_CHECKS, rowsChecked: selection.rows, violations: validateSelection(model, labels, results, selection) };
   for (const reply of await profileChecks) {
     validation.rowsChecked += reply.rowsChecked;

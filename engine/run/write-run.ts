@@ -23,7 +23,7 @@ import { ENGINE_VERSION } from '../version.js';
 import type { RunInputs } from './load-inputs.js';
 import { runCounts } from './run-counts.js';
 import type { PhaseCounter, RunContext } from './run-context.js';
-import { checkAbort } from './run-context.js';
+import { breathe, checkAbort } from './run-context.js';
 import type { RunStaging } from './run-staging.js';
 import type { ShardPlan } from './shard-passes.js';
 import type { CheckedSelection } from './validate-run.js';
@@ -61,6 +61,8 @@ export async function writeRun(run: RunContext, runner: ShardRunner, staging: Ru
   let selectionWrite: Promise<unknown> = Promise.resolve();
   if (stagingDir !== null) {
     await writingTo(join(stagingDir, SCENARIOS_DIR), mkdir(join(stagingDir, SCENARIOS_DIR)));
+    // Posting the selection's strings to a worker copies them: a signal is handled first.
+    await breathe(run);
     const selectionPath = join(stagingDir, SELECTION_FILE);
     selectionWrite = fileDone(writingTo(selectionPath, runner.run({ kind: 'write-table', path: selectionPath, fields: selection.fields, columns: selection.columns, rows: selection.rows })));
     staging.track(selectionWrite);
