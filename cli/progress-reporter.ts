@@ -73,7 +73,8 @@ function terminalReporter(stream: NodeJS.WriteStream): ProgressReporter {
       const elapsed = now - runStart;
       lines.push(`${'total'.padEnd(13)} ${formatMs(Math.round(elapsed))} elapsed · ETA ${formatMs(Math.max(0, Math.round(expectedTotalMs - elapsed)))} (the previous run took ${formatMs(expectedTotalMs)})`);
     }
-    const width = Math.max(20, (stream.columns ?? 100) - 1);
+    // A pseudo-terminal without a size (script, CI) reports 0 columns.
+    const width = Math.max(40, (stream.columns > 0 ? stream.columns : 120) - 1);
     // Back to the first line of the display, then each line rewritten and cleared to its end.
     let out = drawn > 0 ? `\r\x1b[${drawn}A` : '\r';
     for (const line of lines) out += `\x1b[2K${line.slice(0, width)}\n`;
