@@ -3,11 +3,15 @@
  * outputs that do not depend on how many worker threads ran the shard passes.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
-import { AbortedError } from '../../../engine/errors.js';
+import { AbortedError, ConfigError } from '../../../engine/errors.js';
+import type { PartialConfig } from '../../../engine/config/config-types.js';
+import { configFromObject } from '../../../engine/config/resolve-config.js';
+import { runCampaign } from '../../../engine/run-campaign.js';
+import { GENERATED_DATE, generatedDataset } from '../../support/generated-dataset.js';
 import type { ProgressEvent } from '../../../engine/progress.js';
 import { query } from '../../io/parquet/duckdb-query.js';
 import { expectEqual } from '../../support/expect-equal.js';
@@ -81,6 +85,54 @@ describe('cancellation', () => {
     );
     expectEqual(started, ['load', 'profiles', 'pools'], 'phases started');
     expectEqual(existsSync(join(out, D)), false, `${D}/ published`);
+  });
+});
+
+describe('an abort during the load (the workers decoding the plays)', () => {
+  it('rejects within a second with an AbortedError that keeps the reason; nothing published, the lock released', async () => {
+    const data = await generatedDataset(60_000, 4);
+    const out = join(root, 'aborted-load');
+    const abort = new AbortController();
+    const reason = new Error('the job runner is shutting down');
+    let abortedAt = 0;
+    const outcome = await runCampaign({
+      dataDir: data,
+      date: GENERATED_DATE,
+      outDir: out,
+      signal: abort.signal,
+      onProgress: (e) => {
+        if (abortedAt === 0 && e.phase === 'load' && e.detail === 'plays') {
+          abortedAt = performance.now();
+          abort.abort(reason);
+        }
+      },
+    }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    const latency = performance.now() - abortedAt;
+    assert.ok(outcome instanceof AbortedError, String(outcome));
+    expectEqual([outcome.reason, outcome.message, outcome.exit], [reason, 'run aborted (the job runner is shutting down)', 'ABORTED']);
+    assert.ok(latency < 1000, `rejected ${Math.round(latency)} ms after abort()`);
+    expectEqual(readdirSync(out).filter((e) => e !== '.runs'), [], 'nothing published, no lock');
+  });
+});
+
+describe('config objects', () => {
+  it('a partial object is merged over the defaults exactly as a YAML file is', async () => {
+    const result = await run(base, join(root, 'partial'), { config: { boosts: { holiday: 2 }, scenarios: { trending: { window_days: 14 } } } });
+    const effective = result.manifest.effective_config;
+    expectEqual([effective.boosts, effective.scenarios.trending.window_days, effective.scenarios.trending.pool_size, effective.history_days], [{ holiday: 2 }, 14, 200, 90]);
+    expectEqual(effective, configFromObject({ boosts: { holiday: 2 }, scenarios: { trending: { window_days: 14 } } }, 'same'), 'as a file would give');
+  });
+
+  it('a bad key or value is a ConfigError naming the key, before anything is read', async () => {
+    await assert.rejects(run(base, join(root, 'bad-config'), { config: { scenarios: { trendng: { window_days: 14 } }, history_days: 0 } as PartialConfig }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      expectEqual(err.message, "config (object):\n  history_days: must be ≥ 1, got 0\n  scenarios.trendng: unknown config key (did you mean 'scenarios.trending'?)");
+      return true;
+    });
+    expectEqual(existsSync(join(root, 'bad-config')), false, 'output root created');
   });
 });
 
