@@ -23,14 +23,15 @@ run manifest's effective config.
   --accept-held         send nothing; record the date's held records as accepted, for when
                         CleverTap was checked and has them (they then enter the dedup history)
   --accept-drift        deliver a run that failed the drift guard (drift.mode fail); without it
-                        such a run is refused (exit 1); the acceptance is recorded in the summary
+                        such a run is refused (exit 5); the acceptance is recorded in the summary
   --json                print the summary as JSON
 
 Credentials (never printed): CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, and CLEVERTAP_REGION
 (in1, us1, eu1, …; empty = global) or CLEVERTAP_ENDPOINT (full base URL, wins over the region).
-Exit status: 0 when every record has an outcome (dead letters and held records included), 1 when
-the delivery stopped early (circuit open, bad credentials) or was interrupted; the ledger is intact
-either way. Ctrl-C (SIGINT) or SIGTERM sends nothing new and waits for the requests out to answer
+Exit status: 0 when every record has an outcome (dead letters and held records included); 69 when
+CleverTap stopped answering (circuit open: retry later), 3 when it refused the credentials or the
+request (fix them), 130/143 when interrupted; the ledger is intact either way, and the next deliver
+resumes. All statuses: 'campaign --help'. Ctrl-C (SIGINT) or SIGTERM sends nothing new and waits for the requests out to answer
 or time out (delivery.timeout_ms), recording each outcome; a second one cuts them (their records
 are then held, or re-sent by the next delivery, per delivery.in_flight_policy).`;
 
