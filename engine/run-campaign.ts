@@ -95,8 +95,11 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
     // A stopped run's interrupted queries unwind first (a worker thread must not be terminated
     // while DuckDB works for it: its native callback would find no JavaScript to return to), and
     // its workers' tasks end or are terminated before its staging directory goes.
-    if (signal.aborted) await Promise.all([settled(work, ABORT_SETTLE_MS), runner.idle(ABORT_SETTLE_MS)]);
+    if (signal.aborted) await runner.idle(ABORT_SETTLE_MS);
     await runner.close();
+    // With the workers gone, the work awaiting them fails at once; an interrupted query on this
+    // thread answers within milliseconds.
+    if (signal.aborted) await settled(work, ABORT_SETTLE_MS);
     await staging.close();
     await lock.release();
   }

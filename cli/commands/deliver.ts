@@ -6,7 +6,7 @@ import { acceptHeldRecords } from '../../engine/delivery/accept-held.js';
 import { defaultStateDir } from '../../engine/delivery/deliver-run.js';
 import { deliverAndReport } from '../delivery-report.js';
 import { catchInterrupts, DRAINING } from '../interrupts.js';
-import { optionError } from '../options.js';
+import { leaseOption, optionError } from '../options.js';
 
 const usage = `usage: campaign deliver --out DIR --date YYYY-MM-DD [--state DIR] [--config FILE]
                         [--dry-run] [--retry-dead-letters] [--accept-drift] [--json]
@@ -24,6 +24,8 @@ run manifest's effective config.
                         CleverTap was checked and has them (they then enter the dedup history)
   --accept-drift        deliver a run that failed the drift guard (drift.mode fail); without it
                         such a run is refused (exit 5); the acceptance is recorded in the summary
+  --lock-lease S        the lease of the date's and the ledger's locks in seconds (default 120; see
+                        'campaign run --help')
   --json                print the summary as JSON
 
 Credentials (never printed): CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, and CLEVERTAP_REGION
@@ -50,6 +52,7 @@ export const deliverCommand: Command = {
         'retry-dead-letters': { type: 'boolean', default: false },
         'accept-drift': { type: 'boolean', default: false },
         'accept-held': { type: 'boolean', default: false },
+        'lock-lease': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -65,6 +68,8 @@ export const deliverCommand: Command = {
       console.log(`${accepted} held record${accepted === 1 ? '' : 's'} of ${date} recorded as accepted; nothing was sent`);
       return 0;
     }
+    const lease = leaseOption(values['lock-lease']);
+    if (lease === null) return optionError(`--lock-lease must be a whole number of seconds ≥ 1, got '${values['lock-lease']}'`, usage);
     const config = values.config === undefined ? undefined : effectiveConfig(loadConfigFile(values.config), date).config.delivery;
 
     const interrupts = catchInterrupts(() => DRAINING);
@@ -80,6 +85,7 @@ export const deliverCommand: Command = {
           acceptDrift: values['accept-drift'],
           signal: interrupts.stop,
           cutSignal: interrupts.cut,
+          ...(lease === undefined ? {} : { lockLeaseMs: lease }),
         },
         values.json,
       );

@@ -99,7 +99,7 @@ export const runCommand: Command = {
       if (credentials !== undefined) {
         delivering = true;
         await deliverAndReport(
-          { outDir: values.out!, date: values.date!, ...(values.state === undefined ? {} : { stateDir: values.state }), credentials, runId: result.runId, signal: interrupts.stop, cutSignal: interrupts.cut },
+          { outDir: values.out!, date: values.date!, ...(values.state === undefined ? {} : { stateDir: values.state }), credentials, runId: result.runId, signal: interrupts.stop, cutSignal: interrupts.cut, ...(lease === undefined ? {} : { lockLeaseMs: lease }) },
           values.json,
         );
       }

@@ -127,7 +127,8 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
   if (options.dryRun === true) return deliverPublishedRun(options);
   // The date's run lock: no re-run of the date publishes while this delivery reads and sends.
   const outDir = resolve(options.outDir);
-  const lock = await acquireRunLock(outDir, options.date, `deliver ${options.date}`);
+  const lease = options.lockLeaseMs === undefined ? {} : { leaseMs: options.lockLeaseMs };
+  const lock = await acquireRunLock(outDir, options.date, `deliver ${options.date}`, lease);
   try {
     await recoverRunDir(outDir, options.date);
     return await deliverPublishedRun(options);
@@ -171,7 +172,7 @@ async function deliverPublishedRun(options: DeliverOptions): Promise<DeliverySum
   const client = new UploadClient(credentials, config.concurrency, config.timeout_ms);
   let lock;
   try {
-    lock = await acquireStateLock(stateDir, `deliver ${date}`);
+    lock = await acquireStateLock(stateDir, `deliver ${date}`, options.lockLeaseMs === undefined ? {} : { leaseMs: options.lockLeaseMs });
   } catch (err) {
     client.close();
     throw err;
