@@ -131,7 +131,8 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
   const lock = await acquireRunLock(outDir, options.date, `deliver ${options.date}`, lease);
   try {
     await recoverRunDir(outDir, options.date);
-    return await deliverPublishedRun(options);
+    // A lock taken over from under this delivery (its lease lapsed) stops it as an interrupt does.
+    return await deliverPublishedRun({ ...options, signal: options.signal === undefined ? lock.lost : AbortSignal.any([options.signal, lock.lost]) });
   } finally {
     await lock.release();
   }

@@ -58,7 +58,15 @@ export function scenarioTable(profileIds: Float64Array, showIds: Float64Array, r
 }
 
 /** SPEC §10 `selection.parquet`: one row per account that reached rollup, sorted by account_id. */
-export function selectionTable(model: CampaignModel, labels: ModelLabels, results: CampaignResults, segmentNames: readonly string[]): OutputTable {
+/** Accounts between two pauses of buildSelectionTable: a few milliseconds of work at 1M profiles. */
+const SELECTION_SLICE = 65_536;
+
+/**
+ * The selection table (one row per account that reached rollup), built in slices of accounts:
+ * the generator pauses after each, so a caller on the main thread can let the event loop run (a
+ * signal's handler) between them; it returns the table.
+ */
+export function* buildSelectionTable(model: CampaignModel, labels: ModelLabels, results: CampaignResults, segmentNames: readonly string[]): Generator<void, OutputTable> {
   const A = model.accountCount;
   let rows = 0;
   for (let a = 0; a < A; a++) if (results.accountProfile[a]! >= 0) rows++;
@@ -73,6 +81,8 @@ export function selectionTable(model: CampaignModel, labels: ModelLabels, result
   const status = new Array<string>(rows);
   let row = 0;
   for (let a = 0; a < A; a++) {
+    // (a % SELECTION_SLICE) === SELECTION_SLICE − 1: the end of a slice
+    if (a % SELECTION_SLICE === SELECTION_SLICE - 1) yield;
     const p = results.accountProfile[a]!;
     if (p < 0) continue;
     accountId[row] = labels.accountIds[a]!;

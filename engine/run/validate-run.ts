@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { ModelLabels } from '../model/campaign-model.js';
-import { selectionTable } from '../output/output-tables.js';
+import { buildSelectionTable } from '../output/output-tables.js';
 import type { OutputTable } from '../output/output-tables.js';
 import { MAX_REPORTED, VALIDATION_CHECKS, validateSelection } from '../output/validate-outputs.js';
 import type { ValidationReport } from '../output/validate-outputs.js';
@@ -26,9 +26,11 @@ export async function validateRun(runner: ShardRunner, plan: ShardPlan, labels: 
   );
   const profileChecks = Promise.all(profileTasks);
   staging.track(profileChecks, ...profileTasks);
-  // Between the long steps on this thread: a signal is handled, and an aborted run stops here.
-  await breathe();
-  const selection = selectionTable(model, labels, results, params.segmentNames);
+  // Between slices of the long steps on this thread: a signal is handled, and an aborted run stops.
+  const building = buildSelectionTable(model, labels, results, params.segmentNames);
+  let step = building.next();
+  for (; step.done !== true; step = building.next()) await breathe();
+  const selection = step.value;
   await breathe();
   const validation: ValidationReport = { checks: VALIDATION_CHECKS, rowsChecked: selection.rows, violations: validateSelection(model, labels, results, selection) };
   for (const reply of await profileChecks) {
