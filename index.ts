@@ -100,6 +100,7 @@ export type {
   CountChange,
   PreviewCampaignOptions,
   PreviewSide,
+  PreviewWarning,
   SendChanges,
   ShowMove,
   ShowMoves,

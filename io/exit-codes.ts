@@ -43,6 +43,7 @@ export const EXIT_OF_CODE: Readonly<Record<string, ExitName>> = {
   OUTPUT: 'INVALID',
   REPORT: 'INVALID',
   UNKNOWN_ID: 'INVALID',
+  AMBIGUOUS_ID: 'INVALID',
   DELETED: 'INVALID',
   STALE_DATA: 'DATA',
   EMPTY_CAMPAIGN: 'DATA',
