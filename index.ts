@@ -14,7 +14,7 @@ export type { ValidationReport } from './engine/output/validate-outputs.js';
 export type { DeltaInput, InputFile } from './io/input/table-files.js';
 export type { ProgressEvent, ProgressListener, ProgressUnit, RunPhase } from './engine/progress.js';
 export { RUN_PHASES } from './engine/progress.js';
-export { AbortedError, CampaignError, ConfigError, DeliveryError, DriftError, InputError, LockError, RunDirError, ValidationError } from './engine/errors.js';
+export { AbortedError, CampaignError, ConfigError, DeliveryError, DriftError, InputError, LockError, RunDirError, StorageError, ValidationError } from './engine/errors.js';
 export { EXIT_OF_CODE, EXIT_STATUSES } from './io/exit-codes.js';
 export type { ExitName } from './io/exit-codes.js';
 export type { DriftCheck, DriftResult, DriftStatus } from './engine/drift/drift-types.js';

@@ -14,8 +14,8 @@ export const EXIT_STATUSES = {
   DATA: { code: 4, action: 'retry once the upstream data has landed; alert if it persists' },
   /** The drift guard (config `drift.mode: fail`) refused the run: published, not delivered. */
   DRIFT: { code: 5, action: "a person reviews the run, then 'campaign deliver --accept-drift' or a fix" },
-  /** CleverTap could not be reached or stopped answering: the ledger is intact and resumes. */
-  UNAVAILABLE: { code: 69, action: "retry 'campaign deliver' later: it sends only what is not accepted yet" },
+  /** CleverTap or the object storage could not be reached or stopped answering: retrying later resumes. */
+  UNAVAILABLE: { code: 69, action: "retry later: 'campaign deliver' sends only what is not accepted yet; a run re-reads what it could not fetch" },
   /** A bug: an unexpected error or an output that failed its own validation. */
   INTERNAL: { code: 70, action: 'a person (an engineer) looks: the message and stack are on stderr' },
   /** Another run or delivery of the date holds its lock, or the ledger changed while it was read. */
@@ -49,6 +49,8 @@ export const EXIT_OF_CODE: Readonly<Record<string, ExitName>> = {
   EMPTY_CAMPAIGN: 'DATA',
   DRIFT: 'DRIFT',
   DELIVERY: 'UNAVAILABLE',
+  STORAGE: 'INVALID',
+  STORAGE_UNAVAILABLE: 'UNAVAILABLE',
   VALIDATION: 'INTERNAL',
   LOCKED: 'LOCKED',
   LEDGER_CHANGED: 'LOCKED',

@@ -5,9 +5,9 @@ import type { CampaignReport, Estimate, Lift } from '../../engine/report/report-
 import { writeCampaignReport } from '../../engine/report/write-campaign-report.js';
 import type { WrittenReport } from '../../engine/report/write-campaign-report.js';
 import type { Command } from '../command.js';
-import { optionError, wholeNumberOption } from '../options.js';
+import { optionError, STORAGE_USAGE, storageOption, wholeNumberOption } from '../options.js';
 
-const usage = `usage: campaign report --out DIR --data DIR --from YYYY-MM-DD --to YYYY-MM-DD [options]
+const usage = `usage: campaign report --out DIR --data DIR|URL --from YYYY-MM-DD --to YYYY-MM-DD [options]
 
 Measures the campaigns of every date from --from to --to: accounts sent (status send) and held
 out (status holdout), conversions — a play of at least the run's min_play_seconds, by any profile
@@ -17,13 +17,14 @@ overall and by scenario, RFM segment, treatment and region. Writes report.json a
 self-contained report.html.
 
   --out DIR           output root holding the published runs <out>/<date>/
-  --data DIR          dataset directory whose plays now reach past the campaign dates
+  --data DIR|URL      dataset whose plays now reach past the campaign dates (a directory or a URL)
   --from D            first campaign date (UTC, inclusive)
   --to D              last campaign date (UTC, inclusive)
   --report-dir DIR    where report.json and report.html go (default <out>/reports/<from>_<to>)
   --window-days N     conversion window in days, [D, D + N) (default ${DEFAULT_WINDOW_DAYS})
   --min-accounts N    a lift with fewer accounts in either group is marked "too few accounts" (default ${DEFAULT_MIN_ACCOUNTS})
   --state DIR         delivery ledger for the delivered counts (default <out>/state)
+${STORAGE_USAGE}
   --json              print report.json instead of the text summary`;
 
 export const reportCommand: Command = {
@@ -41,6 +42,7 @@ export const reportCommand: Command = {
         'window-days': { type: 'string' },
         'min-accounts': { type: 'string' },
         state: { type: 'string' },
+        storage: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -51,7 +53,10 @@ export const reportCommand: Command = {
     if (windowDays === null || windowDays < 1 || windowDays > MAX_WINDOW_DAYS) return optionError(`--window-days must be a whole number from 1 to ${MAX_WINDOW_DAYS}, got '${values['window-days']}'`, usage);
     const minAccounts = values['min-accounts'] === undefined ? DEFAULT_MIN_ACCOUNTS : wholeNumberOption(values['min-accounts']);
     if (minAccounts === null || minAccounts < 1) return optionError(`--min-accounts must be a whole number ≥ 1, got '${values['min-accounts']}'`, usage);
+    const storage = storageOption(values.storage ?? []);
+    if (typeof storage === 'string') return optionError(storage, usage);
     const report = await buildCampaignReport({
+      storage,
       outDir: values.out!,
       dataDir: values.data!,
       from: values.from!,

@@ -9,13 +9,14 @@ import { log, logFormat, setLogRunId } from '../log.js';
 import { credentialsFromEnv } from '../../io/clevertap/credentials.js';
 import { deliverAndReport } from '../delivery-report.js';
 import { catchInterrupts, DRAINING } from '../interrupts.js';
-import { deltaVersionsOption, leaseOption, optionError, wholeNumberOption } from '../options.js';
+import { deltaVersionsOption, leaseOption, optionError, STORAGE_USAGE, storageOption, wholeNumberOption } from '../options.js';
 
-const usage = `usage: campaign run --data DIR --date YYYY-MM-DD --out DIR [options]
+const usage = `usage: campaign run --data DIR|URL --date YYYY-MM-DD --out DIR [options]
 
 Computes the campaign of the date and publishes <out>/<date>/ (scenarios, selection, payloads, manifest).
 
-  --data DIR        dataset directory (catalog, accounts, profiles, plays, regions[, sends, tombstones])
+  --data DIR|URL    dataset (catalog, accounts, profiles, plays, regions[, sends, tombstones]): a
+                    directory, or on object storage s3://, gs://, az://, abfss://… (docs/object-storage.md)
   --date D          campaign date (UTC)
   --out DIR         output root
   --config FILE     YAML or JSON config (default: the defaults of docs/configuration.md)
@@ -24,6 +25,7 @@ Computes the campaign of the date and publishes <out>/<date>/ (scenarios, select
   --delta-version TABLE=V
                     read the Delta table TABLE at version V instead of its latest (repeatable),
                     e.g. to re-run a date on the versions its manifest records (inputs.delta)
+${STORAGE_USAGE}
   --deliver         then deliver the run's payloads to CleverTap (see 'campaign deliver --help';
                     credentials from CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, CLEVERTAP_REGION or
                     CLEVERTAP_ENDPOINT, checked before the run starts)
@@ -58,6 +60,7 @@ export const runCommand: Command = {
         workers: { type: 'string' },
         state: { type: 'string' },
         'delta-version': { type: 'string', multiple: true },
+        storage: { type: 'string', multiple: true },
         deliver: { type: 'boolean', default: false },
         'lock-lease': { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -73,6 +76,8 @@ export const runCommand: Command = {
     if (lease === null) return optionError(`--lock-lease must be a whole number of seconds ≥ 1, got '${values['lock-lease']}'`, usage);
     const deltaVersions = deltaVersionsOption(values['delta-version'] ?? []);
     if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);
+    const storage = storageOption(values.storage ?? []);
+    if (typeof storage === 'string') return optionError(storage, usage);
     // Missing credentials fail before an hour of work, not after.
     const credentials = values.deliver ? credentialsFromEnv() : undefined;
     let delivering = false;
@@ -87,6 +92,7 @@ export const runCommand: Command = {
         ...(workers === undefined ? {} : { workers }),
         ...(values.state === undefined ? {} : { stateDir: values.state }),
         deltaVersions,
+        storage,
         signal: interrupts.stop,
         onProgress: progress,
         ...(lease === undefined ? {} : { lockLeaseMs: lease }),

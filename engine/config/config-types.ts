@@ -126,6 +126,12 @@ export interface CampaignConfig {
   delivery: DeliveryConfig;
   drift: DriftConfig;
   freshness: FreshnessConfig;
+  /**
+   * Object storage options (io/storage/storage-options.ts), by their lower-case delta-rs /
+   * object_store names; absent when the file has no `storage:` section. Changes no output: not
+   * part of the run id; secrets are never written back (redactStorage).
+   */
+  storage?: Record<string, string | number | boolean>;
   overrides: Override[];
 }
 

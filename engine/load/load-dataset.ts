@@ -6,6 +6,7 @@ import type { TableName } from '../../io/input/input-schema.js';
 import { describeDeltaInputs, sourceSql } from '../../io/input/table-files.js';
 import type { PhaseCounter } from '../progress.js';
 import type { DeltaInput, InputFile } from '../../io/input/table-files.js';
+import type { Dataset, TransferSummary } from '../../io/input/dataset.js';
 import type { LedgerHistoryDate } from '../../io/ledger/index.js';
 import type { CampaignConfig } from '../config/config-types.js';
 import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
@@ -19,7 +20,8 @@ import { startIngest } from './start-ingest.js';
 import type { IngestJob } from './start-ingest.js';
 
 export interface LoadOptions {
-  dataDir: string;
+  /** The opened dataset; loadDataset closes it once every file is read. */
+  dataset: Dataset;
   day: number;
   config: CampaignConfig;
   /** The delivery ledger's dates of the lookback window, whose accepted sends join the dataset's `sends` table. */
@@ -41,7 +43,11 @@ export interface LoadOptions {
 export interface LoadedDataset {
   model: CampaignModel;
   labels: ModelLabels;
+  /** The dataset as the user named it (a directory or a URL). */
+  dataset: string;
   inputFiles: InputFile[];
+  /** What was transferred from object storage; null for a local dataset. */
+  transfer: TransferSummary | null;
   /** The Delta tables read: version and live files, by table. */
   deltaInputs: Record<string, DeltaInput>;
   counts: Record<string, Record<string, number>>;
@@ -68,9 +74,11 @@ async function tableRows(ctx: LoadContext): Promise<Partial<Record<TableName, nu
  * (files, columns, types) all run before the first large read, so a bad dataset fails fast.
  */
 export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> {
-  const session = await DuckDBSession.open(options.duckdbThreads, options.signal);
+  const { dataset } = options;
+  let session: DuckDBSession | null = null;
   try {
-    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, options.dataDir, undefined, options.deltaVersions), counts: {} };
+    session = await DuckDBSession.open(options.duckdbThreads, options.signal);
+    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, dataset, undefined, options.deltaVersions), counts: {} };
     const step = options.onStep ?? (() => undefined);
     const sources = Object.values(ctx.tables).map((t) => t.source);
     // Every table's row count (Parquet footers): the load's progress is rows read of all of them.
@@ -82,9 +90,13 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     };
     // The files are hashed (for the manifest and the run id) on a worker: the workers are idle
     // until the plays start, and the main thread is the critical path until then.
-    const hashing = options.runner.run({ kind: 'describe-inputs', dataDir: options.dataDir, sources }).then((reply) => {
+    const hashing = options.runner.run({ kind: 'describe-inputs', dataDir: dataset.dir, sources }).then((reply) => {
       if (reply.kind !== 'describe-inputs') throw new Error('unexpected worker reply');
-      return reply.files;
+      // A remote dataset's files are recorded by URL too (and plain Parquet by the ETag read).
+      return reply.files.map((f): InputFile => {
+        const origin = dataset.origin(f.path);
+        return origin === null ? f : { ...f, url: origin.url, ...(origin.etag === null ? {} : { etag: origin.etag }) };
+      });
     });
     // Keep a rejected hash from being reported as unhandled while the loads below are awaited.
     hashing.catch(() => undefined);
@@ -150,8 +162,10 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     return {
       model,
       labels,
+      dataset: dataset.location,
       inputFiles,
-      deltaInputs: describeDeltaInputs(options.dataDir, sources),
+      transfer: dataset.transfer(),
+      deltaInputs: describeDeltaInputs(dataset.dir, sources),
       counts: ctx.counts,
       regionNames: people.regionNames,
       tombstones: { accountIds: [...tombstones.accountIds], profileIds: [...tombstones.profileIds] },
@@ -159,6 +173,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
       latestPlayDay: ctx.latestPlayDay ?? null,
     };
   } finally {
-    session.close();
+    session?.close();
+    await dataset.close();
   }
 }

@@ -21,13 +21,16 @@ export function deletionVectorId(dv: DeletionVectorDescriptor | null): string | 
   return dv.offset === null ? `${dv.storageType}${dv.pathOrInlineDv}` : `${dv.storageType}${dv.pathOrInlineDv}@${dv.offset}`;
 }
 
-/** The DV file a `u` or `p` descriptor points to (protocol "absolutePath"), or null for an inline one. */
-export function deletionVectorFile(tableDir: string, dv: DeletionVectorDescriptor): string | null {
+/**
+ * The DV file a `u` or `p` descriptor points to (protocol "absolutePath"), or null for an inline
+ * one; `resolve` turns a `p` descriptor's URI into a path (the table's store decides which it reads).
+ */
+export function deletionVectorFile(tableDir: string, dv: DeletionVectorDescriptor, resolve: (uri: string, base: string) => string = pathFromUri): string | null {
   switch (dv.storageType) {
     case 'i':
       return null;
     case 'p':
-      return pathFromUri(dv.pathOrInlineDv, tableDir);
+      return resolve(dv.pathOrInlineDv, tableDir);
     case 'u': {
       // `<random prefix><20-character Z85 UUID>`: the prefix is a sub-directory of the table.
       const text = dv.pathOrInlineDv;
@@ -48,8 +51,8 @@ export function deletionVectorFile(tableDir: string, dv: DeletionVectorDescripto
  * file format's version byte, size and CRC-32, the bitmap's magic number and the cardinality the
  * log recorded.
  */
-export function readDeletionVector(tableDir: string, dv: DeletionVectorDescriptor): Float64Array {
-  const file = deletionVectorFile(tableDir, dv);
+export function readDeletionVector(tableDir: string, dv: DeletionVectorDescriptor, resolve: (uri: string, base: string) => string = pathFromUri): Float64Array {
+  const file = deletionVectorFile(tableDir, dv, resolve);
   let bitmap: Uint8Array;
   if (file === null) {
     const bytes = decodeZ85(dv.pathOrInlineDv);

@@ -1,7 +1,7 @@
 import { sqlString } from '../input/duckdb-session.js';
 import type { DuckDBSession } from '../input/duckdb-session.js';
 import { DeltaError } from './delta-error.js';
-import { deletionVectorFile, deletionVectorId, readDeletionVector } from './deletion-vector.js';
+import { deletionVectorId, readDeletionVector } from './deletion-vector.js';
 import type { DeltaFile, DeltaSnapshot } from './snapshot.js';
 import type { DeltaColumn } from './table-schema.js';
 
@@ -42,9 +42,9 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
   for (const f of snapshot.files) {
     if (f.deletionVector === null) continue;
     try {
-      const dvFile = deletionVectorFile(snapshot.dir, f.deletionVector);
+      const dvFile = f.deletionVectorFile;
       if (dvFile !== null && !deletionVectorFiles.includes(dvFile)) deletionVectorFiles.push(dvFile);
-      const rows = readDeletionVector(snapshot.dir, f.deletionVector);
+      const rows = readDeletionVector(snapshot.dir, f.deletionVector, () => dvFile!);
       if (rows.length > 0) deleted.set(f, rows);
     } catch (err) {
       if (err instanceof DeltaError) throw new DeltaError(err.file, `deletion vector of data file '${f.path}': ${err.message}`);

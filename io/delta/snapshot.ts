@@ -1,16 +1,17 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { DuckDBSession } from '../input/duckdb-session.js';
 import { readJsonActions, readParquetActions } from './checkpoint-actions.js';
 import { DeltaError } from './delta-error.js';
-import { deletionVectorId, pathFromUri } from './deletion-vector.js';
+import { deletionVectorFile, deletionVectorId } from './deletion-vector.js';
 import type { DeletionVectorDescriptor } from './deletion-vector.js';
-import { commitName, listLog, partName } from './log-files.js';
+import { commitName, partName } from './log-files.js';
 import type { Checkpoint } from './log-files.js';
 import type { FileAction, LogAction, MetadataAction, ProtocolAction } from './log-actions.js';
 import { unsupportedProtocol } from './reader-features.js';
 import { SchemaError, tableColumns } from './table-schema.js';
 import type { DeltaColumn } from './table-schema.js';
+import { localTableStore } from './table-store.js';
+import type { DeltaTableStore } from './table-store.js';
 
 /** A live data file of a snapshot (protocol: a logical file, the newest `add` of its path). */
 export interface DeltaFile {
@@ -21,6 +22,8 @@ export interface DeltaFile {
   /** Raw partition values keyed by the column's partition key; null is a null value. */
   partitionValues: Record<string, string | null>;
   deletionVector: DeletionVectorDescriptor | null;
+  /** Where the deletion vector's file is (null: none, or inline). */
+  deletionVectorFile: string | null;
 }
 
 /** A Delta table at one version, as protocol "Action Reconciliation" defines it. */
@@ -33,27 +36,33 @@ export interface DeltaSnapshot {
 }
 
 /**
- * Replays the log of the Delta table in `dir` up to `version` (default: the latest) and returns
- * the snapshot. Starts from the newest complete checkpoint at or before the version (classic,
- * multi-part, or V2 with sidecars; Parquet checkpoints are decoded by DuckDB), then applies each
- * JSON commit after it in order. Checks the protocol (reader version and features) and that every
- * live data file exists. Any problem is a DeltaError naming the file it is in.
+ * Replays the log of the Delta table in `table` (a directory, or a store: see table-store.ts) up to
+ * `version` (default: the latest) and returns the snapshot. Starts from the newest complete
+ * checkpoint at or before the version (classic, multi-part, or V2 with sidecars; Parquet
+ * checkpoints are decoded by DuckDB), then applies each JSON commit after it in order. Checks the
+ * protocol (reader version and features) and that every live data file exists; on return every
+ * live file and deletion-vector file is readable at its path. Any problem is a DeltaError naming
+ * the file it is in.
  */
-export async function readSnapshot(session: DuckDBSession, dir: string, version?: number): Promise<DeltaSnapshot> {
+export async function readSnapshot(session: DuckDBSession, table: string | DeltaTableStore, version?: number): Promise<DeltaSnapshot> {
+  const store = typeof table === 'string' ? localTableStore(table) : table;
+  const dir = store.dir;
   const logDir = join(dir, '_delta_log');
-  const listing = listLog(logDir);
+  const listing = await store.listLog(version);
   const latest = Math.max(listing.commits.at(-1) ?? -1, listing.checkpoints[0]?.version ?? -1);
   if (latest < 0) throw new DeltaError(logDir, 'holds no commit (no <version>.json file)');
   const target = version ?? latest;
   if (!Number.isInteger(target) || target < 0 || target > latest) throw new DeltaError(logDir, `has no version ${target} (versions up to ${latest})`);
 
   const start = startingPoint(logDir, listing.commits, listing.checkpoints, target);
+  const commits: string[] = [];
+  for (let v = start === null ? 0 : start.version + 1; v <= target; v++) commits.push(join(logDir, commitName(v)));
+  const logFiles = [...(start === null ? [] : start.files.map((f) => join(logDir, f))), ...commits];
+  const gone = await store.fetch(logFiles.map((file) => ({ file, size: null })));
+  if (gone.length > 0) throw new DeltaError(gone[0]!, `is missing ${store.medium}: it was listed, then removed while the log was read (a VACUUM or log cleanup racing this read)`);
   const replay = new Replay();
-  if (start !== null) await readCheckpoint(session, logDir, start, replay);
-  for (let v = start === null ? 0 : start.version + 1; v <= target; v++) {
-    const file = join(logDir, commitName(v));
-    replay.apply(readJsonActions(file), file, false);
-  }
+  if (start !== null) await readCheckpoint(session, store, logDir, start, replay);
+  for (const file of commits) replay.apply(readJsonActions(file), file, false);
 
   const { protocol, metadata } = replay;
   if (protocol === null) throw new DeltaError(logDir, `has no protocol action up to version ${target}`);
@@ -70,19 +79,30 @@ export async function readSnapshot(session: DuckDBSession, dir: string, version?
   }
 
   const files: DeltaFile[] = [];
+  const sizes: { file: string; size: number | null }[] = [];
   for (const add of replay.live.values()) {
     let file: string;
+    let dvFile: string | null;
     try {
-      file = pathFromUri(add.path, dir);
+      file = store.resolve(add.path, dir);
     } catch (err) {
       throw new DeltaError(null, `data file '${add.path}': ${(err as Error).message}`);
     }
-    files.push({ path: add.path, file, partitionValues: add.partitionValues, deletionVector: add.deletionVector });
+    try {
+      dvFile = add.deletionVector === null ? null : deletionVectorFile(dir, add.deletionVector, store.resolve);
+    } catch (err) {
+      throw new DeltaError(null, `deletion vector of data file '${add.path}': ${(err as Error).message}`);
+    }
+    files.push({ path: add.path, file, partitionValues: add.partitionValues, deletionVector: add.deletionVector, deletionVectorFile: dvFile });
+    sizes.push({ file, size: add.size });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const onDisk = directoryIndex();
-  const missing = files.find((f) => !onDisk(f.file));
-  if (missing !== undefined) throw new DeltaError(missing.file, `is a live data file of version ${target} but is missing on disk`);
+  sizes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const missing = await store.fetch(sizes);
+  if (missing.length > 0) throw new DeltaError(files.find((f) => f.file === missing[0])?.file ?? missing[0]!, `is a live data file of version ${target} but is missing ${store.medium}`);
+  // A missing vector file is reported when it is read (deletion-vector.ts), naming its data file.
+  const vectors = [...new Set(files.map((f) => f.deletionVectorFile).filter((f): f is string => f !== null))];
+  await store.fetch(vectors.map((file) => ({ file, size: null })));
   return { dir, version: target, columns, files };
 }
 
@@ -114,17 +134,25 @@ function startingPoint(logDir: string, commits: readonly number[], checkpoints: 
   return start;
 }
 
-async function readCheckpoint(session: DuckDBSession, logDir: string, c: Checkpoint, replay: Replay): Promise<void> {
+async function readCheckpoint(session: DuckDBSession, store: DeltaTableStore, logDir: string, c: Checkpoint, replay: Replay): Promise<void> {
   const paths = c.files.map((f) => join(logDir, f));
   const actions = paths[0]!.endsWith('.json') ? readJsonActions(paths[0]!) : await readParquetActions(session, paths);
   const sidecars = replay.apply(actions, paths[0]!, true);
   if (sidecars.length === 0) return;
-  const files = sidecars.map((s) => {
-    const file = s.includes('/') ? pathFromUri(s, join(logDir, '_sidecars')) : join(logDir, '_sidecars', decodeURIComponent(s));
-    if (!existsSync(file)) throw new DeltaError(file, `is missing: a sidecar of the checkpoint ${c.files[0]}`);
-    return file;
-  });
-  replay.apply(await readParquetActions(session, files), files[0]!, true);
+  const files = sidecars.map((s) => ({
+    file: s.path.includes('/') ? store.resolve(s.path, join(logDir, '_sidecars')) : join(logDir, '_sidecars', decodeURIComponent(s.path)),
+    size: s.size,
+  }));
+  const missing = await store.fetch(files);
+  if (missing.length > 0) throw new DeltaError(missing[0]!, `is missing: a sidecar of the checkpoint ${c.files[0]}`);
+  replay.apply(
+    await readParquetActions(
+      session,
+      files.map((f) => f.file),
+    ),
+    files[0]!.file,
+    true,
+  );
 }
 
 /** Log replay state: the latest protocol and metadata, and the live logical files by path. */
@@ -134,8 +162,8 @@ class Replay {
   readonly live = new Map<string, FileAction>();
 
   /** Applies one file's actions in order; returns the sidecars a checkpoint names. */
-  apply(actions: readonly LogAction[], file: string, checkpoint: boolean): string[] {
-    const sidecars: string[] = [];
+  apply(actions: readonly LogAction[], file: string, checkpoint: boolean): { path: string; size: number | null }[] {
+    const sidecars: { path: string; size: number | null }[] = [];
     for (const a of actions) {
       switch (a.kind) {
         case 'protocol':
@@ -157,31 +185,10 @@ class Replay {
         }
         case 'sidecar':
           // Sidecars belong to V2 checkpoints; in a commit they take no part in replay.
-          if (checkpoint) sidecars.push(a.sidecar.path);
+          if (checkpoint) sidecars.push(a.sidecar);
           break;
       }
     }
     return sidecars;
   }
-}
-
-/**
- * Whether a file exists, from one listing per directory: a table's files sit in a few directories,
- * and 10,000 stat calls cost ~150 ms where a dozen listings cost ~5.
- */
-function directoryIndex(): (file: string) => boolean {
-  const listings = new Map<string, Set<string>>();
-  return (file) => {
-    const dir = dirname(file);
-    let names = listings.get(dir);
-    if (names === undefined) {
-      try {
-        names = new Set(readdirSync(dir));
-      } catch {
-        names = new Set();
-      }
-      listings.set(dir, names);
-    }
-    return names.has(basename(file));
-  };
 }

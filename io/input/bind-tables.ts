@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import type { Dataset } from './dataset.js';
 import type { DuckDBSession } from './duckdb-session.js';
 import { checkFileSchemas } from './file-schemas.js';
 import { INPUT_TABLES, OPTIONAL_TABLES } from './input-schema.js';
@@ -28,35 +28,50 @@ export type DeltaVersions = Partial<Record<TableName, number>>;
  */
 export async function bindTables(
   session: DuckDBSession,
-  dataDir: string,
+  dataset: Dataset,
   names: readonly TableName[] = Object.keys(INPUT_TABLES) as TableName[],
   deltaVersions: DeltaVersions = {},
 ): Promise<Partial<Record<TableName, BoundTable>>> {
-  checkDatasetDirectory(dataDir);
+  checkDatasetDirectory(dataset);
   const tables: Partial<Record<TableName, BoundTable>> = {};
-  for (const name of names) {
-    const source = await findTable(session, dataDir, name, !OPTIONAL_TABLES.includes(name), deltaVersions[name]);
-    if (source === null) continue;
-    await checkFileSchemas(session, dataDir, source, INPUT_TABLES[name]);
-    const columns = await bindColumns(session, source, INPUT_TABLES[name]);
-    await checkValueRanges(session, source, columns);
-    tables[name] = { source, columns };
+  try {
+    for (const name of names) {
+      const source = await findTable(session, dataset, name, !OPTIONAL_TABLES.includes(name), deltaVersions[name]);
+      if (source === null) continue;
+      await checkFileSchemas(session, dataset.dir, source, INPUT_TABLES[name]);
+      const columns = await bindColumns(session, source, INPUT_TABLES[name]);
+      await checkValueRanges(session, source, columns);
+      tables[name] = { source, columns };
+    }
+  } catch (err) {
+    throw namedByLocation(err, dataset);
   }
   return tables;
 }
 
 /** A local dataset directory that is not there is one clear error, not "required table 'catalog' not found". */
-function checkDatasetDirectory(dataDir: string): void {
-  // URLs (object storage) are checked by their own adapters.
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(dataDir)) return;
+function checkDatasetDirectory(dataset: Dataset): void {
+  // A remote dataset (object storage) is checked by its own adapter.
+  if (dataset.dir !== dataset.location) return;
+  const dataDir = dataset.dir;
   let stats;
   try {
     stats = statSync(dataDir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(resolve(dataDir), code === 'ENOENT' ? 'no such dataset directory' : `cannot open the dataset directory (${code ?? (err as Error).message})`);
+    throw new InputError(dataDir, code === 'ENOENT' ? 'no such dataset directory' : `cannot open the dataset directory (${code ?? (err as Error).message})`);
   }
-  if (!stats.isDirectory()) throw new InputError(resolve(dataDir), 'not a directory: the dataset is a directory of tables (catalog, accounts, profiles, plays, regions, …)');
+  if (!stats.isDirectory()) throw new InputError(dataDir, 'not a directory: the dataset is a directory of tables (catalog, accounts, profiles, plays, regions, …)');
+}
+
+/**
+ * A remote dataset's files are read from a local view of the cache: a message that names a file
+ * by its view path (DuckDB's, a column check's) names it by URL instead.
+ */
+function namedByLocation(err: unknown, dataset: Dataset): unknown {
+  if (!(err instanceof InputError) || dataset.dir === dataset.location || !err.message.includes(dataset.dir)) return err;
+  const message = err.message.slice(err.file.length + 2).split(dataset.dir).join(dataset.location);
+  return new InputError(err.file, message);
 }
 
 /** The bound column `name` of a table (one of its contract columns). */

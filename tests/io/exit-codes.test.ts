@@ -25,7 +25,7 @@ test('every error code thrown by the product has a row in the table', () => {
   for (const file of ['engine', 'io', 'cli'].flatMap(sources)) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/(?:new CampaignError|super)\(\s*'([A-Z_]+)'/g)) codes.add(m[1]!);
-    for (const m of text.matchAll(/'(DELIVERY(?:_INPUT)?|STALE_DATA|EMPTY_CAMPAIGN|NO_RUN|BAD_RUN)'/g)) codes.add(m[1]!);
+    for (const m of text.matchAll(/'(DELIVERY(?:_INPUT)?|STALE_DATA|EMPTY_CAMPAIGN|NO_RUN|BAD_RUN|STORAGE(?:_UNAVAILABLE)?)'/g)) codes.add(m[1]!);
     for (const m of text.matchAll(/const [A-Z_]+_ERROR = '([A-Z_]+)'/g)) codes.add(m[1]!);
   }
   expectEqual([...codes].filter((c) => !(c in EXIT_OF_CODE)).sort(), [], 'codes without a row');
