@@ -12,6 +12,7 @@ export type { PhaseResources, RunResources } from './engine/run/resource-meter.j
 export type { PhaseWorkerUse, WorkerUseReport } from './engine/pool/worker-use.js';
 export type { ValidationReport } from './engine/output/validate-outputs.js';
 export type { DeltaInput, InputFile } from './io/input/table-files.js';
+export type { TransferSummary } from './io/input/dataset.js';
 export type { ProgressEvent, ProgressListener, ProgressUnit, RunPhase } from './engine/progress.js';
 export { RUN_PHASES } from './engine/progress.js';
 export { AbortedError, CampaignError, ConfigError, DeliveryError, DriftError, InputError, LockError, RunDirError, StorageError, ValidationError } from './engine/errors.js';

@@ -47,7 +47,7 @@ describe('campaign', () => {
 
   it('help <command> prints that command’s usage; an unknown one is a usage error with a suggestion', () => {
     expectEqual(r['help-run']!.code, 0);
-    assert.match(r['help-run']!.stdout, /^usage: campaign run --data DIR --date YYYY-MM-DD --out DIR/);
+    assert.match(r['help-run']!.stdout, /^usage: campaign run --data DIR\|URL --date YYYY-MM-DD --out DIR/);
     expectEqual(r['help-bogus']!.code, 2);
     assert.match(r['help-bogus']!.stderr, /^campaign: unknown command 'rnu' \(did you mean 'run'\?\)\n/);
     expectEqual(r['unknown-command']!.code, 2);
