@@ -3,7 +3,7 @@ import type { DriftResult } from './drift/drift-types.js';
 import { enforceFreshness } from './freshness/check-freshness.js';
 import type { FreshnessResult } from './freshness/check-freshness.js';
 import { acquireRunLock } from './output/run-lock.js';
-import { recoverRunDir } from './output/staging-dir.js';
+import { checkPublishTarget, recoverRunDir } from './output/staging-dir.js';
 import type { ValidationReport } from './output/validate-outputs.js';
 import { createShardRunner } from './pool/shard-runner.js';
 import { WorkerUseMeter } from './pool/worker-use.js';
@@ -76,6 +76,8 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
     const computing = (async () => {
       run.expectedMs = (await previousTimings(run.outDir, run.date)) ?? undefined;
       await recoverRunDir(run.outDir, run.date);
+      // Before anything is read or written: what stands at <out>/<D> must be ours to replace.
+      await checkPublishTarget(run.outDir, run.date);
       const input = await phase(run, 'load', (counter) => loadRunInputs(run, runner, counter), 'rows', 0);
       // Stale or missing plays, or no eligible profile: stop before computing anything.
       enforceFreshness(run.date, loadFreshness(run, input, null));

@@ -1,7 +1,9 @@
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tryParseDay } from '../../engine/dates.js';
 import { previewCampaign } from '../../engine/preview/preview-campaign.js';
-import { writePreviewHtml } from '../../engine/preview/write-preview-html.js';
+import { checkPreviewHtmlTarget, writePreviewHtml } from '../../engine/preview/write-preview-html.js';
+import type { PreviewReads } from '../../engine/preview/write-preview-html.js';
 import type { Command } from '../command.js';
 import { catchInterrupts } from '../interrupts.js';
 import { deltaVersionsOption, optionError, STORAGE_USAGE, storageOption, wholeNumberOption } from '../options.js';
@@ -88,6 +90,10 @@ export const previewCommand: Command = {
     if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);
     const storage = storageOption(values.storage ?? []);
     if (typeof storage === 'string') return optionError(storage, usage);
+    // The page must not land where the preview only reads (the runs, the ledger): refused before the long part.
+    const outDirs = [values.out, values['against-run'] === undefined ? undefined : dirname(resolve(values['against-run']))].filter((d) => d !== undefined);
+    const reads: PreviewReads = { outDirs, stateDirs: [values.state ?? (values.out === undefined ? undefined : join(values.out, 'state'))].filter((d) => d !== undefined) };
+    if (values.html !== undefined) checkPreviewHtmlTarget(values.html, { ...reads, scratchDir: values.scratch ?? null });
     const interrupts = catchInterrupts(() => 'aborting the preview');
     const progress = progressReporter(process.stderr, !values.quiet);
     try {
@@ -110,7 +116,7 @@ export const previewCommand: Command = {
         onProgress: progress,
       });
       progress.close();
-      const html = values.html === undefined ? null : await writePreviewHtml(preview, values.html);
+      const html = values.html === undefined ? null : await writePreviewHtml(preview, values.html, reads);
       for (const w of preview.warnings) console.error(`campaign: warning: preview: ${w.message}`);
       console.log(values.json ? JSON.stringify(preview, null, 2) : formatPreview(preview));
       if (html !== null && !values.json) console.log(`html: ${html}`);
