@@ -90,6 +90,8 @@ export type { BreakdownDimension, BreakdownRow, Breakdowns, CampaignReport, Date
 export { previewCampaign } from './engine/preview/preview-campaign.js';
 export { renderPreviewHtml } from './engine/preview/html/render-preview-html.js';
 export { writePreviewHtml } from './engine/preview/write-preview-html.js';
+export type { EngineRoots } from './engine/run-dir/engine-owned.js';
+export type { PreviewReads } from './engine/preview/write-preview-html.js';
 export { LOAD_KEYS } from './engine/preview/shared-load.js';
 export type {
   AccountSelection,

@@ -426,10 +426,10 @@ test('a delivery timeout past the bound (Node would clamp it to 1 ms) is refused
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 100, delivery: { timeout_ms: 3_000_000_000 } });
   const fromManifest = await deliver(['--out', out, '--date', fx.date], env);
-  expectEqual([fromManifest.status, fromManifest.stderr], [1, 'campaign: delivery.timeout_ms: must be ≤ 600000, got 3000000000\n']);
+  expectEqual([fromManifest.status, fromManifest.stderr], [3, 'campaign: delivery.timeout_ms: must be ≤ 600000, got 3000000000\n']);
   const config = join(out, 'delivery.yaml');
   writeFileSync(config, 'delivery: {timeout_ms: 3000000000}\n');
   const fromConfig = await deliver(['--out', out, '--date', fx.date, '--config', config], env);
-  expectEqual([fromConfig.status, fromConfig.stderr], [1, `campaign: config ${config}:\n  delivery.timeout_ms: must be ≤ 600000, got 3000000000\n`]);
+  expectEqual([fromConfig.status, fromConfig.stderr], [3, `campaign: config ${config}:\n  delivery.timeout_ms: must be ≤ 600000, got 3000000000\n`]);
   expectEqual([sandbox.stats().requests, existsSync(join(out, 'state'))], [0, false], 'requests and ledger');
 });
