@@ -1,7 +1,7 @@
 import { runDriftError } from './drift/drift-gate.js';
 import type { DriftResult } from './drift/drift-types.js';
 import { acquireRunLock } from './output/run-lock.js';
-import { recoverRunDir } from './output/staging-dir.js';
+import { checkPublishTarget, recoverRunDir } from './output/staging-dir.js';
 import type { ValidationReport } from './output/validate-outputs.js';
 import { createShardRunner } from './pool/shard-runner.js';
 import { WorkerUseMeter } from './pool/worker-use.js';
@@ -43,6 +43,8 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
   run.phaseMeter = new WorkerUseMeter(runner);
   try {
     await recoverRunDir(run.outDir, run.date);
+    // Before anything is read or written: what stands at <out>/<D> must be ours to replace.
+    await checkPublishTarget(run.outDir, run.date);
     const input = await phase(run, 'load', () => loadRunInputs(run, runner));
     const { checked, written } = await computeRun(run, runner, staging, input);
     const { outputDir, manifest } = await publishRun(run, staging, input, checked, written);

@@ -1,7 +1,9 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { lstat, open, readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { lstat, open, readdir, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fsyncDir } from '../../io/ledger/durable-files.js';
+import { CampaignError } from '../errors.js';
+import { MANIFEST_FILE } from '../run-dir/run-layout.js';
 import { pauseForTest } from './test-pause.js';
 
 /**
@@ -11,6 +13,10 @@ import { pauseForTest } from './test-pause.js';
  * and after a crash at any point. A `<out>/<D>/` that is a real directory (published by an older
  * version) is moved into `.runs/` first: the one moment without `<out>/<D>/`, undone by
  * recoverRunDir if the process dies right there.
+ *
+ * The publisher only ever removes directories it created under `.runs/`: whatever else stands at
+ * `<out>/<D>` (a link elsewhere, a file, a directory that is not an older version's run of D) is
+ * the user's, and the run stops before writing (checkPublishTarget).
  */
 const RUNS = '.runs';
 
@@ -33,7 +39,7 @@ export async function publishStaging(staging: string, outDir: string, date: stri
   const finalPath = join(outDir, date);
   const suffix = basename(staging).slice(date.length + 1);
   const link = join(outDir, `.${date}.publish-${suffix}`);
-  let previous: string | null;
+  let previous: string | null = null;
   let legacy: string | null = null;
   try {
     await syncTree(staging);
@@ -42,8 +48,10 @@ export async function publishStaging(staging: string, outDir: string, date: stri
     chmodSync(staging, 0o755);
     await symlink(relative(outDir, staging), link);
     await pauseForTest('publish-before-swap');
-    previous = await currentTarget(outDir, date);
-    if (previous === null && (await lstatOrNull(finalPath)) !== null) {
+    // Checked again at the swap: something may have been put at <out>/<D> while the run computed.
+    const current = await checkPublishTarget(outDir, date);
+    if (current.kind === 'link') previous = current.target;
+    if (current.kind === 'legacy') {
       legacy = join(runsDir(outDir), `${date}-legacy-${suffix}`);
       await rename(finalPath, legacy);
       await pauseForTest('publish-legacy-moved');
@@ -60,6 +68,63 @@ export async function publishStaging(staging: string, outDir: string, date: stri
   for (const old of [previous, legacy]) if (old !== null && old !== resolve(staging)) await rm(old, { recursive: true, force: true });
 }
 
+/** What stands at `<out>/<D>` that a publish may replace (see checkPublishTarget). */
+export type PublishTarget =
+  /** Nothing: the date was never published. */
+  | { kind: 'none' }
+  /** The link a publish made, to `target`: `<out>/.runs/<D>-XXXXXX` (absolute; it may be gone). */
+  | { kind: 'link'; target: string }
+  /** A real directory holding a run of D, as versions before the link layout published it. */
+  | { kind: 'legacy' };
+
+/**
+ * What is at `<out>/<D>`, refusing (CampaignError `OUTPUT`, one line naming it and what to do)
+ * anything the publisher did not make: a link to anywhere but a run directory of D under
+ * `<out>/.runs/` (relative links included), a file, or a directory that is not a run of D an
+ * older version published (its manifest.json names D). Such things are the user's, and
+ * replacing them would delete them. `<out>/.runs` itself must be a real directory.
+ */
+export async function checkPublishTarget(outDir: string, date: string): Promise<PublishTarget> {
+  const finalPath = join(outDir, date);
+  const refuse = (what: string): CampaignError =>
+    new CampaignError('OUTPUT', `cannot publish ${date}: ${finalPath} ${what}; the engine only replaces what it published there: move it away or use another --out`);
+  await checkRunsDir(outDir);
+  const stat = await lstatOrNull(finalPath);
+  if (stat === null) return { kind: 'none' };
+  if (stat.isSymbolicLink()) {
+    const raw = await readlink(finalPath);
+    const target = resolve(outDir, raw);
+    const runDir = new RegExp(`^${date}-[A-Za-z0-9]{6}$`);
+    if (dirname(target) !== resolve(runsDir(outDir)) || !runDir.test(basename(target))) {
+      throw refuse(`is a symbolic link to ${raw}, not to a run directory of ${date} under ${join(outDir, RUNS)}/`);
+    }
+    const targetStat = await lstatOrNull(target);
+    if (targetStat !== null && !targetStat.isDirectory()) throw refuse(`links to ${raw}, which is not a directory`);
+    return { kind: 'link', target };
+  }
+  if (!stat.isDirectory()) throw refuse('is a file, not a published run');
+  if (!(await isRunOf(finalPath, date))) throw refuse(`is a directory that is not a run of ${date} (no ${MANIFEST_FILE} for ${date} in it)`);
+  return { kind: 'legacy' };
+}
+
+/** `<out>/.runs` is absent or a real directory: never a link, whose target's entries we would remove. */
+async function checkRunsDir(outDir: string): Promise<void> {
+  const stat = await lstatOrNull(runsDir(outDir));
+  if (stat !== null && !stat.isDirectory()) {
+    throw new CampaignError('OUTPUT', `${runsDir(outDir)} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}, not the engine's directory of runs; move it away or use another --out`);
+  }
+}
+
+/** True when `dir` holds a manifest.json of a run of `date` (what every version wrote). */
+async function isRunOf(dir: string, date: string): Promise<boolean> {
+  try {
+    const manifest = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as { campaign_date?: unknown; run_id?: unknown } | null;
+    return manifest?.campaign_date === date && typeof manifest.run_id === 'string';
+  } catch {
+    return false;
+  }
+}
+
 export function discardStaging(staging: string): void {
   rmSync(staging, { recursive: true, force: true });
 }
@@ -73,6 +138,7 @@ export function discardStaging(staging: string): void {
  */
 export async function recoverRunDir(outDir: string, date: string): Promise<void> {
   const finalPath = join(outDir, date);
+  await checkRunsDir(outDir);
   const outEntries = await readdirOrEmpty(outDir);
   const runEntries = await readdirOrEmpty(runsDir(outDir));
   if ((await lstatOrNull(finalPath)) === null) {

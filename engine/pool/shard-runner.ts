@@ -9,6 +9,7 @@ export interface ShardRunner {
   run<K extends TaskKind>(task: WorkerTask<K>): Promise<WorkerReply<K>>;
   /** How busy the workers have been since the runner started (for the manifest's worker use). */
   usage(): WorkerUsage;
+  /** Waits for every task in flight to settle, then stops the threads. */
   close(): Promise<void>;
 }
 
@@ -30,12 +31,27 @@ export function createShardRunner(workers: number): ShardRunner {
     maxThreads: workers,
     idleTimeout: 60_000,
   });
+  const inFlight = new Set<Promise<unknown>>();
   return {
     threads: workers,
-    // Piscina's run() is untyped; the worker answers each task with runTask's reply to it.
-    run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(pool.run(task) as Promise<WorkerReply<K>>),
+    run<K extends TaskKind>(task: WorkerTask<K>): Promise<WorkerReply<K>> {
+      // Piscina's run() is untyped; the worker answers each task with runTask's reply to it.
+      const reply = clock.track(pool.run(task) as Promise<WorkerReply<K>>);
+      const settled: Promise<unknown> = reply.then(
+        () => inFlight.delete(settled),
+        () => inFlight.delete(settled),
+      );
+      inFlight.add(settled);
+      return reply;
+    },
     usage: clock.usage,
-    close: () => pool.destroy(),
+    async close() {
+      // A run that fails while workers still decode (a duplicate id found on this thread during
+      // the plays ingest) must not terminate a worker inside a DuckDB call: the native callback
+      // then throws into a dead environment and the process aborts (exit 134, lock left behind).
+      await Promise.allSettled([...inFlight]);
+      await pool.destroy();
+    },
   };
 }
 
