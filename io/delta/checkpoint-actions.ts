@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DuckDBSession } from '../input/duckdb-session.js';
-import { sqlString } from '../input/duckdb-session.js';
+import { sqlFilePath } from '../input/duckdb-session.js';
 import { DeltaError } from './delta-error.js';
 import { ActionError, parseAction } from './log-actions.js';
 import type { LogAction } from './log-actions.js';
@@ -45,7 +45,7 @@ const STRUCT_COLUMNS = ['protocol', 'metaData', 'sidecar'] as const;
  * `remove` rows are tombstones for VACUUM and never make a file live, so they are not read.
  */
 export async function readParquetActions(session: DuckDBSession, files: readonly string[]): Promise<LogAction[]> {
-  const list = `[${files.map(sqlString).join(', ')}]`;
+  const list = `[${files.map(sqlFilePath).join(', ')}]`;
   const source = `read_parquet(${list}, union_by_name = true)`;
   let described: unknown[][];
   try {

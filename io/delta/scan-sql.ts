@@ -1,4 +1,4 @@
-import { sqlString } from '../input/duckdb-session.js';
+import { sqlFilePath, sqlString } from '../input/duckdb-session.js';
 import type { DuckDBSession } from '../input/duckdb-session.js';
 import { DeltaError } from './delta-error.js';
 import { deletionVectorFile, deletionVectorId, readDeletionVector } from './deletion-vector.js';
@@ -82,7 +82,7 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
   const mapped = dataColumns.some((c) => c.key !== c.name);
   const schema = `MAP {${dataColumns.map((c) => `${typeof c.key === 'number' ? c.key : sqlString(c.key)}: {name: ${sqlString(c.name)}, type: ${sqlString(c.type)}, default_value: NULL}`).join(', ')}}`;
   const scan = async (files: DeltaFile[]): Promise<{ columns: string[]; from: string }> => {
-    const list = `[${files.map((f) => sqlString(f.file)).join(', ')}]`;
+    const list = `[${files.map((f) => sqlFilePath(f.file)).join(', ')}]`;
     if (mapped) return { columns: ['*'], from: `read_parquet(${list}, schema = ${schema})` };
     // Without column mapping the files are read by name as a plain Parquet directory is, so
     // DuckDB answers count(*) and IS NULL probes from the footers (with a schema it reads the

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { DeltaError } from '../delta/delta-error.js';
 import { prepareDeltaScan } from '../delta/scan-sql.js';
 import type { DeltaScan } from '../delta/scan-sql.js';
 import { readSnapshot } from '../delta/snapshot.js';
 import { InputError } from '../errors.js';
-import { sqlString } from './duckdb-session.js';
+import { sqlFilePath } from './duckdb-session.js';
 import type { DuckDBSession } from './duckdb-session.js';
 
 export interface InputFile {
@@ -35,10 +35,19 @@ export interface TableSource {
  * Finds `table` in the dataset (SPEC §2). A directory with `_delta_log/` is a Delta table, read at
  * `deltaVersion` (default: its latest version) and never as a plain directory of Parquet files.
  */
-export async function findTable(session: DuckDBSession, dataDir: string, table: string, required: boolean, deltaVersion?: number): Promise<TableSource | null> {
+export async function findTable(session: DuckDBSession, dataset: string, table: string, required: boolean, deltaVersion?: number): Promise<TableSource | null> {
+  const source = await locateTable(session, dataset, table, required, deltaVersion);
+  // A path DuckDB cannot name literally fails here, as the first error of the table.
+  if (source !== null) for (const file of source.files) sqlFilePath(file);
+  return source;
+}
+
+async function locateTable(session: DuckDBSession, dataset: string, table: string, required: boolean, deltaVersion?: number): Promise<TableSource | null> {
+  // Absolute, so the file names DuckDB reports back (which sqlFilePath makes absolute) are these.
+  const dataDir = resolve(dataset);
   const file = join(dataDir, `${table}.parquet`);
   const dir = join(dataDir, table);
-  if (isFile(file) && isDirectory(dir)) throw new InputError(`${table}.parquet`, `both ${table}.parquet and a directory ${table}/ exist in ${dataDir}; keep one`);
+  if (isFile(file) && isDirectory(dir)) throw new InputError(`${table}.parquet`, `both ${table}.parquet and a directory ${table}/ exist in ${dataset}; keep one`);
   const delta = isDirectory(dir) && isDirectory(join(dir, '_delta_log'));
   if (deltaVersion !== undefined && !delta) throw new InputError(isFile(file) ? `${table}.parquet` : `${table}/`, `a Delta version (${deltaVersion}) is pinned for '${table}', but it is not a Delta table (no ${table}/_delta_log/)`);
   if (delta) return findDeltaTable(session, dataDir, table, deltaVersion);
@@ -62,7 +71,7 @@ export async function findTable(session: DuckDBSession, dataDir: string, table: 
     if (files.length === 0) throw new InputError(`${table}/`, 'directory holds no .parquet files');
     return { table, label: `${table}/`, files, hive, delta: null };
   }
-  if (required) throw new InputError(`${table}.parquet`, `required table '${table}' not found in ${dataDir} (expected ${table}.parquet or a directory ${table}/)`);
+  if (required) throw new InputError(`${table}.parquet`, `required table '${table}' not found in ${dataset} (expected ${table}.parquet or a directory ${table}/)`);
   return null;
 }
 
@@ -84,7 +93,7 @@ async function findDeltaTable(session: DuckDBSession, dataDir: string, table: st
  */
 export function sourceSql(source: TableSource, origin = false): string {
   if (source.delta !== null) return origin ? source.delta.originSql : source.delta.sql;
-  const list = `[${source.files.map(sqlString).join(', ')}]`;
+  const list = `[${source.files.map(sqlFilePath).join(', ')}]`;
   return `read_parquet(${list}, hive_partitioning = ${source.hive}, union_by_name = ${source.files.length > 1}${origin ? ', filename = true, file_row_number = true' : ''})`;
 }
 
