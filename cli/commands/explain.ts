@@ -19,6 +19,9 @@ from its inputs and the ledger as they were on the date, and checked against the
   --profile ID      or a profile: explains its account, detailing that profile
   --data DIR        dataset directory (default: the one the run's manifest names)
   --state DIR       delivery state / ledger (default: <out>/state)
+  --allow-external-path DIR
+                    a directory whose files a Delta log may name by absolute path
+                    (repeatable), as 'campaign run' does
   --json            print the explanation as JSON`;
 
 export const explainCommand: Command = {
@@ -34,6 +37,7 @@ export const explainCommand: Command = {
         profile: { type: 'string' },
         data: { type: 'string' },
         state: { type: 'string' },
+        'allow-external-path': { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -51,6 +55,7 @@ export const explainCommand: Command = {
       ...(values.account === undefined ? { profileId: id } : { accountId: id }),
       ...(values.data === undefined ? {} : { dataDir: values.data }),
       ...(values.state === undefined ? {} : { stateDir: values.state }),
+      allowExternalPaths: values['allow-external-path'] ?? [],
     });
     console.log(values.json ? JSON.stringify(explanation, null, 2) : formatExplanation(explanation));
     return 0;

@@ -34,6 +34,9 @@ the ledger are only read (no lock is taken).
                       directory, removed
   --delta-version TABLE=V
                       read a Delta table at version V (repeatable), as 'campaign run' does
+  --allow-external-path DIR
+                      a directory whose files a Delta log may name by absolute path
+                      (repeatable), as 'campaign run' does
   --html FILE         also write the comparison as a self-contained HTML page
   --sample N          changed accounts listed with their reason (default 20)
   --workers N         worker threads (default: number of cores; 0 = run on the main thread)
@@ -58,6 +61,7 @@ export const previewCommand: Command = {
         scratch: { type: 'string' },
         html: { type: 'string' },
         'delta-version': { type: 'string', multiple: true },
+        'allow-external-path': { type: 'string', multiple: true },
         sample: { type: 'string' },
         workers: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -91,6 +95,7 @@ export const previewCommand: Command = {
         ...(values.scratch === undefined ? {} : { scratchDir: values.scratch }),
         ...(workers === undefined ? {} : { workers }),
         deltaVersions,
+        allowExternalPaths: values['allow-external-path'] ?? [],
         ...(sampleSize === undefined ? {} : { sampleSize }),
         signal: interrupts.stop,
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),

@@ -22,6 +22,9 @@ Runs SPEC phases 1–4 for the date and publishes <out>/<date>/ (scenarios, sele
   --delta-version TABLE=V
                     read the Delta table TABLE at version V instead of its latest (repeatable),
                     e.g. to re-run a date on the versions its manifest records (inputs.delta)
+  --allow-external-path DIR
+                    a directory whose files a Delta log may name by absolute path or file: URI
+                    (repeatable; default: the dataset directory only)
   --deliver         then deliver the run's payloads to CleverTap (see 'campaign deliver --help';
                     credentials from CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, CLEVERTAP_REGION or
                     CLEVERTAP_ENDPOINT, checked before the run starts)
@@ -46,6 +49,7 @@ export const runCommand: Command = {
         workers: { type: 'string' },
         state: { type: 'string' },
         'delta-version': { type: 'string', multiple: true },
+        'allow-external-path': { type: 'string', multiple: true },
         deliver: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -71,6 +75,7 @@ export const runCommand: Command = {
         ...(workers === undefined ? {} : { workers }),
         ...(values.state === undefined ? {} : { stateDir: values.state }),
         deltaVersions,
+        allowExternalPaths: values['allow-external-path'] ?? [],
         signal: interrupts.stop,
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
       });

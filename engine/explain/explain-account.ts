@@ -35,6 +35,8 @@ export interface ExplainOptions {
   dataDir?: string;
   /** Delivery state (ledger); default `<outDir>/state`. */
   stateDir?: string;
+  /** As runCampaign's: directories a Delta log may name by absolute path, besides the dataset. */
+  allowExternalPaths?: readonly string[];
 }
 
 /** Pool misses listed per pool and reason, and re-engagement exclusions per profile. */
@@ -56,7 +58,7 @@ export async function explainAccount(options: ExplainOptions): Promise<Explanati
   const sc = config.scenarios;
   const dataDir = resolve(options.dataDir ?? manifest.dataset);
   const stateDir = resolve(options.stateDir ?? join(options.outDir, 'state'));
-  const { session, tables, files } = await openInputViews(dataDir, availableParallelism(), manifest.deltaVersions);
+  const { session, tables, files } = await openInputViews(dataDir, availableParallelism(), manifest.deltaVersions, options.allowExternalPaths);
   try {
     await createKeptProfiles(session, config.default_region);
     const accountRow = await resolveAccount(session, target, dataDir);

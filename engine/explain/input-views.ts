@@ -27,11 +27,11 @@ export interface InputViews {
 }
 
 /** Delta tables are read at `deltaVersions` (a past run's versions) where given, else at their latest. */
-export async function openInputViews(dataDir: string, threads: number, deltaVersions: DeltaVersions = {}): Promise<InputViews> {
+export async function openInputViews(dataDir: string, threads: number, deltaVersions: DeltaVersions = {}, allowExternalPaths: readonly string[] = []): Promise<InputViews> {
   const session = await DuckDBSession.open(threads);
   try {
     const files: string[] = [];
-    const tables = await bindTables(session, dataDir, undefined, deltaVersions);
+    const tables = await bindTables(session, dataDir, undefined, deltaVersions, allowExternalPaths);
     for (const name of Object.keys(INPUT_TABLES) as TableName[]) {
       const table = tables[name];
       let select: string;

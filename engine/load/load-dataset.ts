@@ -28,6 +28,8 @@ export interface LoadOptions {
   runner: ShardRunner;
   /** Delta tables to read at a pinned version instead of their latest. */
   deltaVersions?: DeltaVersions;
+  /** Directories a Delta log may name by absolute path, besides the dataset (RunCampaignOptions). */
+  allowExternalPaths?: readonly string[];
   onStep?: (step: string, rows?: number) => void;
 }
 
@@ -51,7 +53,7 @@ export interface LoadedDataset {
 export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> {
   const session = await DuckDBSession.open(options.duckdbThreads);
   try {
-    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, options.dataDir, undefined, options.deltaVersions), counts: {} };
+    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, options.dataDir, undefined, options.deltaVersions, options.allowExternalPaths), counts: {} };
     const step = options.onStep ?? (() => undefined);
     const sources = Object.values(ctx.tables).map((t) => t.source);
     // The files are hashed (for the manifest and the run id) on a worker: the workers are idle

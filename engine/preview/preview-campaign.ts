@@ -54,6 +54,7 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
     config: side.base,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.deltaVersions === undefined ? {} : { deltaVersions: options.deltaVersions }),
+    ...(options.allowExternalPaths === undefined ? {} : { allowExternalPaths: options.allowExternalPaths }),
     ...(stateDir === null ? {} : { stateDir }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     onProgress: tagged(options.onProgress, name),

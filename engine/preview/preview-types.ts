@@ -26,6 +26,8 @@ export interface PreviewCampaignOptions {
   scratchDir?: string;
   /** Delta table versions to read, by table (`{ plays: 41 }`), as for a run; others at their latest version. */
   deltaVersions?: Readonly<Record<string, number>>;
+  /** As runCampaign's: directories a Delta log may name by absolute path, besides the dataset. */
+  allowExternalPaths?: readonly string[];
   /** Worker threads; 0 runs the shard passes on the calling thread. Default: the core count. */
   workers?: number;
   /** How many changed accounts to list with a reason (default 20). */

@@ -27,6 +27,8 @@ export interface CampaignReportOptions {
   minAccounts?: number;
   /** Delivery state (the ledger) for the delivered counts. Default `<outDir>/state`; absent → null. */
   stateDir?: string;
+  /** As runCampaign's: directories a Delta log may name by absolute path, besides the dataset. */
+  allowExternalPaths?: readonly string[];
   /** The report's `generated_at`; default now. */
   now?: Date;
 }
@@ -52,7 +54,7 @@ export async function buildCampaignReport(options: CampaignReportOptions): Promi
   const { runs, missing } = findPublishedRuns(outDir, dates);
   if (runs.length === 0) throw reportError(`no published run under ${outDir} for any date from ${options.from} to ${options.to} (expected <out>/<date>/ directories written by 'campaign run')`);
 
-  const session = await ReportSession.open(options.dataDir, reportDeltaVersions(runs));
+  const session = await ReportSession.open(options.dataDir, reportDeltaVersions(runs), options.allowExternalPaths);
   let cube: CubeRow[];
   let overlaps: OverlapRow[][];
   const complete = new Set<string>();

@@ -46,10 +46,10 @@ export class ReportSession {
   ) {}
 
   /** Delta tables are read at `deltaVersions` where given (see reportDeltaVersions), else at their latest. */
-  static async open(dataDir: string, deltaVersions: DeltaVersions = {}): Promise<ReportSession> {
+  static async open(dataDir: string, deltaVersions: DeltaVersions = {}, allowExternalPaths: readonly string[] = []): Promise<ReportSession> {
     const session = await DuckDBSession.open(availableParallelism());
     try {
-      const tables = await bindTables(session, dataDir, REPORT_TABLES, deltaVersions);
+      const tables = await bindTables(session, dataDir, REPORT_TABLES, deltaVersions, allowExternalPaths);
       const report = new ReportSession(session, tables);
       await report.createPeople();
       return report;

@@ -53,6 +53,7 @@ export async function readRunInputs(run: RunContext, runner: ShardRunner): Promi
     duckdbThreads: availableParallelism(),
     runner,
     deltaVersions: run.deltaVersions,
+    allowExternalPaths: run.allowExternalPaths,
     onStep: (detail, rows) => run.emit({ phase: 'load', state: 'progress', detail, ...(rows === undefined ? {} : { done: rows }) }),
   });
   return { loaded, ledgerWindow };

@@ -28,6 +28,12 @@ export interface RunCampaignOptions {
    * earlier run read; other Delta tables are read at their latest version.
    */
   deltaVersions?: Readonly<Record<string, number>>;
+  /**
+   * Directories whose files a Delta table's log may name by absolute path or `file:` URI (shallow
+   * clones, `p` deletion vectors), besides the dataset directory. Relative paths stay inside
+   * their table whatever this says (README "Reading Delta Lake").
+   */
+  allowExternalPaths?: readonly string[];
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -43,6 +49,8 @@ export interface RunContext {
   outDir: string;
   stateDir: string;
   deltaVersions: DeltaVersions;
+  /** Absolute. */
+  allowExternalPaths: string[];
   signal: AbortSignal | undefined;
   emit: ProgressListener;
   started: number;
@@ -78,6 +86,7 @@ export function startRun(options: RunCampaignOptions): RunContext {
     outDir,
     stateDir: resolve(options.stateDir ?? join(outDir, 'state')),
     deltaVersions: checkDeltaVersions(options.deltaVersions ?? {}),
+    allowExternalPaths: (options.allowExternalPaths ?? []).map((p) => resolve(p)),
     signal: options.signal,
     emit: options.onProgress ?? (() => undefined),
     started,

@@ -13,6 +13,9 @@ export function readJsonActions(file: string): LogAction[] {
   } catch (err) {
     throw new DeltaError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
+  // An empty file is no commit (a crashed or truncated write), not an empty one: a commit holds at
+  // least its commitInfo, a checkpoint its protocol and metadata.
+  if (text.trim() === '') throw new DeltaError(file, text === '' ? 'is empty (0 bytes); a Delta log file holds at least one action' : 'holds only blank lines; a Delta log file holds at least one action');
   const actions: LogAction[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -80,7 +83,8 @@ export async function readParquetActions(session: DuckDBSession, files: readonly
       const action = parseAction(JSON.parse(json));
       if (action !== null) actions.push(action);
     } catch (err) {
-      if (err instanceof ActionError) throw new DeltaError(files[0]!, err.message);
+      // DuckDB's JSON is valid JSON; a SyntaxError would be a decoding fault, still one line.
+      if (err instanceof ActionError || err instanceof SyntaxError) throw new DeltaError(files[0]!, err.message);
       throw err;
     }
   }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import roaring from 'roaring';
 import { DeltaError } from './delta-error.js';
+import { resolveLogPath } from './table-paths.js';
+import type { LogPath } from './table-paths.js';
 import { decodeZ85 } from './z85.js';
 
 /** Protocol "Deletion Vector Descriptor": where the bitmap of a data file's deleted rows is. */
@@ -21,22 +22,26 @@ export function deletionVectorId(dv: DeletionVectorDescriptor | null): string | 
   return dv.offset === null ? `${dv.storageType}${dv.pathOrInlineDv}` : `${dv.storageType}${dv.pathOrInlineDv}@${dv.offset}`;
 }
 
-/** The DV file a `u` or `p` descriptor points to (protocol "absolutePath"), or null for an inline one. */
-export function deletionVectorFile(tableDir: string, dv: DeletionVectorDescriptor): string | null {
+/**
+ * The DV file a `u` or `p` descriptor points to (protocol "absolutePath"), resolved but not yet
+ * checked (TablePaths), or null for an inline one. `u` is a path relative to the table: an
+ * optional random prefix (a sub-directory) and the file name made from a Z85-encoded UUID.
+ */
+export function deletionVectorPath(tableDir: string, dv: DeletionVectorDescriptor): LogPath | null {
   switch (dv.storageType) {
     case 'i':
       return null;
     case 'p':
-      return pathFromUri(dv.pathOrInlineDv, tableDir);
+      return resolveLogPath(dv.pathOrInlineDv, tableDir);
     case 'u': {
-      // `<random prefix><20-character Z85 UUID>`: the prefix is a sub-directory of the table.
       const text = dv.pathOrInlineDv;
       const uuid = text.length >= 20 ? decodeZ85(text.slice(-20)) : null;
       if (uuid === null) throw new DeltaError(null, `deletion vector id '${text}' is not a Z85-encoded UUID`);
       const hex = Buffer.from(uuid).toString('hex');
       const name = `deletion_vector_${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}.bin`;
       const prefix = text.slice(0, -20);
-      return prefix === '' ? join(tableDir, name) : join(tableDir, prefix, name);
+      // The prefix is written as is, not percent-encoded: encode it so the one rule reads it back unchanged.
+      return { ...resolveLogPath(prefix === '' ? name : `${encodeURIComponent(prefix).replaceAll('%2F', '/')}/${name}`, tableDir), uri: text };
     }
     default:
       throw new DeltaError(null, `deletion vector storage type '${dv.storageType}' is not one of u, i, p`);
@@ -44,12 +49,11 @@ export function deletionVectorFile(tableDir: string, dv: DeletionVectorDescripto
 }
 
 /**
- * The row indexes (0-based, ascending) a deletion vector removes from its data file. Checks the
- * file format's version byte, size and CRC-32, the bitmap's magic number and the cardinality the
- * log recorded.
+ * The row indexes (0-based, ascending) a deletion vector removes from its data file, read from
+ * `file` (its checked deletionVectorPath; null for an inline vector). Checks the file format's
+ * version byte, size and CRC-32, the bitmap's magic number and the cardinality the log recorded.
  */
-export function readDeletionVector(tableDir: string, dv: DeletionVectorDescriptor): Float64Array {
-  const file = deletionVectorFile(tableDir, dv);
+export function readDeletionVector(file: string | null, dv: DeletionVectorDescriptor): Float64Array {
   let bitmap: Uint8Array;
   if (file === null) {
     const bytes = decodeZ85(dv.pathOrInlineDv);
@@ -127,21 +131,4 @@ function decodeBitmapArray(bytes: Uint8Array, file: string | null): Float64Array
     for (let i = 0; i < low.length; i++) rows[n++] = base + low[i]!;
   }
   return rows;
-}
-
-/**
- * A file path from a path or URI in the log (protocol: "a URI … which needs to be decoded"):
- * relative paths are under the table directory; `file:` URIs and absolute paths are local files.
- */
-export function pathFromUri(uri: string, tableDir: string): string {
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(uri);
-  if (scheme !== null) {
-    if (scheme[1]!.toLowerCase() !== 'file') throw new DeltaError(uri, `'${scheme[1]}:' paths are not supported (only files on this machine)`);
-    return decodeURIComponent(uri.replace(/^file:(\/\/[^/]*)?/i, ''));
-  }
-  const path = uri.includes('%') ? decodeURIComponent(uri) : uri;
-  if (path.startsWith('/')) return path;
-  // Plain concatenation for the usual `dir/part-….parquet`: path.join normalises, and costs
-  // ~90 ms over 10,000 files.
-  return /(^|\/)\.\.?(\/|$)|\/\//.test(path) ? join(tableDir, path) : `${tableDir}/${path}`;
 }

@@ -1,9 +1,10 @@
 import { sqlFilePath, sqlString } from '../input/duckdb-session.js';
 import type { DuckDBSession } from '../input/duckdb-session.js';
 import { DeltaError } from './delta-error.js';
-import { deletionVectorFile, deletionVectorId, readDeletionVector } from './deletion-vector.js';
+import { deletionVectorId, readDeletionVector } from './deletion-vector.js';
 import type { DeltaFile, DeltaSnapshot } from './snapshot.js';
 import type { DeltaColumn } from './table-schema.js';
+import { PartitionValueError, partitionLiteral } from './partition-values.js';
 
 /** How to read a snapshot with DuckDB: the SQL table expressions and what they read. */
 export interface DeltaScan {
@@ -42,9 +43,9 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
   for (const f of snapshot.files) {
     if (f.deletionVector === null) continue;
     try {
-      const dvFile = deletionVectorFile(snapshot.dir, f.deletionVector);
+      const dvFile = f.deletionVectorFile;
       if (dvFile !== null && !deletionVectorFiles.includes(dvFile)) deletionVectorFiles.push(dvFile);
-      const rows = readDeletionVector(snapshot.dir, f.deletionVector);
+      const rows = readDeletionVector(dvFile, f.deletionVector);
       if (rows.length > 0) deleted.set(f, rows);
     } catch (err) {
       if (err instanceof DeltaError) throw new DeltaError(err.file, `deletion vector of data file '${f.path}': ${err.message}`);
@@ -55,7 +56,7 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
   const groups = new Map<string, { literals: string[]; clean: DeltaFile[]; deleting: DeltaFile[] }>();
   for (const f of snapshot.files) {
     const key = partitionColumns.length === 0 ? '' : JSON.stringify(partitionColumns.map((c) => f.partitionValues[c.partitionKey] ?? null));
-    const group = groups.get(key) ?? { literals: partitionColumns.map((c) => `${partitionLiteral(c, f)} AS ${ident(c.name)}`), clean: [], deleting: [] };
+    const group = groups.get(key) ?? { literals: partitionColumns.map((c) => `${literal(c, f)} AS ${ident(c.name)}`), clean: [], deleting: [] };
     (deleted.has(f) ? group.deleting : group.clean).push(f);
     groups.set(key, group);
   }
@@ -128,10 +129,14 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
   };
 }
 
-/** A partition value (protocol "Partition Value Serialization") as a typed SQL literal; '' and null are NULL. */
-function partitionLiteral(c: DeltaColumn, f: DeltaFile): string {
-  const raw = f.partitionValues[c.partitionKey] ?? null;
-  return raw === null || raw === '' ? `CAST(NULL AS ${c.type})` : `CAST(${sqlString(raw)} AS ${c.type})`;
+/** File `f`'s value of partition column `c` as a typed SQL literal; a value its type does not admit is a DeltaError naming the file. */
+function literal(c: DeltaColumn, f: DeltaFile): string {
+  try {
+    return partitionLiteral(c, f.partitionValues[c.partitionKey] ?? null);
+  } catch (err) {
+    if (err instanceof PartitionValueError) throw new DeltaError(f.file, err.message);
+    throw err;
+  }
 }
 
 function ident(name: string): string {

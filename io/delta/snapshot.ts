@@ -1,26 +1,29 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DuckDBSession } from '../input/duckdb-session.js';
 import { readJsonActions, readParquetActions } from './checkpoint-actions.js';
 import { DeltaError } from './delta-error.js';
-import { deletionVectorId, pathFromUri } from './deletion-vector.js';
+import { deletionVectorId, deletionVectorPath } from './deletion-vector.js';
 import type { DeletionVectorDescriptor } from './deletion-vector.js';
 import { commitName, listLog, partName } from './log-files.js';
 import type { Checkpoint } from './log-files.js';
 import type { FileAction, LogAction, MetadataAction, ProtocolAction } from './log-actions.js';
 import { unsupportedProtocol } from './reader-features.js';
 import { SchemaError, tableColumns } from './table-schema.js';
+import { TablePaths, resolveLogPath } from './table-paths.js';
+import type { LogPath } from './table-paths.js';
 import type { DeltaColumn } from './table-schema.js';
 
 /** A live data file of a snapshot (protocol: a logical file, the newest `add` of its path). */
 export interface DeltaFile {
-  /** The `add.path` of the log, URI-decoded. */
+  /** The `add.path` of the log, as written. */
   path: string;
-  /** Where it is on disk. */
+  /** Where it is on disk (checked by TablePaths). */
   file: string;
   /** Raw partition values keyed by the column's partition key; null is a null value. */
   partitionValues: Record<string, string | null>;
   deletionVector: DeletionVectorDescriptor | null;
+  /** The file of a `u` or `p` deletion vector (checked by TablePaths); null without one or for an inline one. */
+  deletionVectorFile: string | null;
 }
 
 /** A Delta table at one version, as protocol "Action Reconciliation" defines it. */
@@ -37,10 +40,14 @@ export interface DeltaSnapshot {
  * the snapshot. Starts from the newest complete checkpoint at or before the version (classic,
  * multi-part, or V2 with sidecars; Parquet checkpoints are decoded by DuckDB), then applies each
  * JSON commit after it in order. Checks the protocol (reader version and features) and that every
- * live data file exists. Any problem is a DeltaError naming the file it is in.
+ * live data file exists. Any problem is a DeltaError naming the file it is in. Every file read
+ * must be where TablePaths allows: inside the table, or for an absolute path in the log under
+ * one of `allowedRoots` (absolute; default: the directory holding the table, the dataset).
  */
-export async function readSnapshot(session: DuckDBSession, dir: string, version?: number): Promise<DeltaSnapshot> {
+export async function readSnapshot(session: DuckDBSession, dir: string, version?: number, allowedRoots: readonly string[] = [dirname(dir)]): Promise<DeltaSnapshot> {
+  const paths = new TablePaths(dir, allowedRoots);
   const logDir = join(dir, '_delta_log');
+  paths.checkListed(logDir, 'the log directory _delta_log');
   const listing = listLog(logDir);
   const latest = Math.max(listing.commits.at(-1) ?? -1, listing.checkpoints[0]?.version ?? -1);
   if (latest < 0) throw new DeltaError(logDir, 'holds no commit (no <version>.json file)');
@@ -48,10 +55,11 @@ export async function readSnapshot(session: DuckDBSession, dir: string, version?
   if (!Number.isInteger(target) || target < 0 || target > latest) throw new DeltaError(logDir, `has no version ${target} (versions up to ${latest})`);
 
   const start = startingPoint(logDir, listing.commits, listing.checkpoints, target);
-  const replay = new Replay();
-  if (start !== null) await readCheckpoint(session, logDir, start, replay);
+  const replay = new Replay(dir);
+  if (start !== null) await readCheckpoint(session, paths, logDir, start, replay);
   for (let v = start === null ? 0 : start.version + 1; v <= target; v++) {
     const file = join(logDir, commitName(v));
+    paths.checkListed(file, `log file ${commitName(v)}`);
     replay.apply(readJsonActions(file), file, false);
   }
 
@@ -70,18 +78,27 @@ export async function readSnapshot(session: DuckDBSession, dir: string, version?
   }
 
   const files: DeltaFile[] = [];
-  for (const add of replay.live.values()) {
-    let file: string;
-    try {
-      file = pathFromUri(add.path, dir);
-    } catch (err) {
-      throw new DeltaError(null, `data file '${add.path}': ${(err as Error).message}`);
+  for (const { action: add, path } of replay.live.values()) {
+    const file = paths.check(path, `data file '${add.path}'`);
+    let deletionVectorFile: string | null = null;
+    if (add.deletionVector !== null) {
+      try {
+        const dv = deletionVectorPath(dir, add.deletionVector);
+        deletionVectorFile = dv === null ? null : paths.check(dv, `its deletion vector '${dv.uri}'`);
+      } catch (err) {
+        if (err instanceof DeltaError) throw new DeltaError(err.file, `data file '${add.path}': ${err.message}`);
+        throw err;
+      }
     }
-    files.push({ path: add.path, file, partitionValues: add.partitionValues, deletionVector: add.deletionVector });
+    files.push({ path: add.path, file, partitionValues: add.partitionValues, deletionVector: add.deletionVector, deletionVectorFile });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const onDisk = directoryIndex();
-  const missing = files.find((f) => !onDisk(f.file));
+  // A partition column missing from partitionValues is a broken log, not a null (which is written as null).
+  for (const c of columns.filter((column) => column.partition)) {
+    const lacking = files.find((f) => !Object.hasOwn(f.partitionValues, c.partitionKey));
+    if (lacking !== undefined) throw new DeltaError(lacking.file, `the log gives this data file no value for the partition column '${c.name}'${c.partitionKey === c.name ? '' : ` (key '${c.partitionKey}')`} (partitionValues ${JSON.stringify(lacking.partitionValues)})`);
+  }
+  const missing = files.find((f) => !paths.exists(f.file));
   if (missing !== undefined) throw new DeltaError(missing.file, `is a live data file of version ${target} but is missing on disk`);
   return { dir, version: target, columns, files };
 }
@@ -114,24 +131,35 @@ function startingPoint(logDir: string, commits: readonly number[], checkpoints: 
   return start;
 }
 
-async function readCheckpoint(session: DuckDBSession, logDir: string, c: Checkpoint, replay: Replay): Promise<void> {
-  const paths = c.files.map((f) => join(logDir, f));
-  const actions = paths[0]!.endsWith('.json') ? readJsonActions(paths[0]!) : await readParquetActions(session, paths);
-  const sidecars = replay.apply(actions, paths[0]!, true);
+async function readCheckpoint(session: DuckDBSession, paths: TablePaths, logDir: string, c: Checkpoint, replay: Replay): Promise<void> {
+  const parts = c.files.map((f) => join(logDir, f));
+  for (const [i, part] of parts.entries()) paths.checkListed(part, `checkpoint file ${c.files[i]}`);
+  const actions = parts[0]!.endsWith('.json') ? readJsonActions(parts[0]!) : await readParquetActions(session, parts);
+  const sidecars = replay.apply(actions, parts[0]!, true);
   if (sidecars.length === 0) return;
   const files = sidecars.map((s) => {
-    const file = s.includes('/') ? pathFromUri(s, join(logDir, '_sidecars')) : join(logDir, '_sidecars', decodeURIComponent(s));
-    if (!existsSync(file)) throw new DeltaError(file, `is missing: a sidecar of the checkpoint ${c.files[0]}`);
+    const file = inLogFile(parts[0]!, 'sidecar ', () => paths.check(resolveLogPath(s, join(logDir, '_sidecars')), `sidecar '${s}'`));
+    if (!paths.exists(file)) throw new DeltaError(file, `is missing: a sidecar of the checkpoint ${c.files[0]}`);
     return file;
   });
   replay.apply(await readParquetActions(session, files), files[0]!, true);
 }
 
-/** Log replay state: the latest protocol and metadata, and the live logical files by path. */
+/**
+ * Log replay state: the latest protocol and metadata, and the live logical files by path. Paths
+ * are reconciled by the file they name (percent-decoded, normalised): `./part-0.parquet` and
+ * `part%2D0.parquet` are `part-0.parquet`, so a second add of one file replaces the first.
+ */
 class Replay {
   protocol: { action: ProtocolAction; file: string } | null = null;
   metadata: { action: MetadataAction; file: string } | null = null;
-  readonly live = new Map<string, FileAction>();
+  readonly live = new Map<string, { action: FileAction; path: LogPath }>();
+
+  constructor(private readonly tableDir: string) {}
+
+  private resolve(kind: string, action: FileAction, file: string): LogPath {
+    return inLogFile(file, `${kind} `, () => resolveLogPath(action.path, this.tableDir));
+  }
 
   /** Applies one file's actions in order; returns the sidecars a checkpoint names. */
   apply(actions: readonly LogAction[], file: string, checkpoint: boolean): string[] {
@@ -144,15 +172,18 @@ class Replay {
         case 'metaData':
           this.metadata = { action: a.metadata, file };
           break;
-        case 'add':
+        case 'add': {
           // The newest (path, dvId) of a path replaces any older one.
-          this.live.set(a.file.path, a.file);
+          const path = this.resolve('add', a.file, file);
+          this.live.set(path.file, { action: a.file, path });
           break;
+        }
         case 'remove': {
           // A remove ends the logical file (path, dvId) it names; in one commit a file may be
           // removed with its old deletion vector and added with a new one, in either order.
-          const current = this.live.get(a.file.path);
-          if (current !== undefined && deletionVectorId(current.deletionVector) === deletionVectorId(a.file.deletionVector)) this.live.delete(a.file.path);
+          const key = this.resolve('remove', a.file, file).file;
+          const current = this.live.get(key);
+          if (current !== undefined && deletionVectorId(current.action.deletionVector) === deletionVectorId(a.file.deletionVector)) this.live.delete(key);
           break;
         }
         case 'sidecar':
@@ -165,23 +196,12 @@ class Replay {
   }
 }
 
-/**
- * Whether a file exists, from one listing per directory: a table's files sit in a few directories,
- * and 10,000 stat calls cost ~150 ms where a dozen listings cost ~5.
- */
-function directoryIndex(): (file: string) => boolean {
-  const listings = new Map<string, Set<string>>();
-  return (file) => {
-    const dir = dirname(file);
-    let names = listings.get(dir);
-    if (names === undefined) {
-      try {
-        names = new Set(readdirSync(dir));
-      } catch {
-        names = new Set();
-      }
-      listings.set(dir, names);
-    }
-    return names.has(basename(file));
-  };
+/** `work()`, with a DeltaError of a path it names (resolveLogPath's `path '…' …`) placed in the log file `file`. */
+function inLogFile<T>(file: string, prefix: string, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (err instanceof DeltaError && err.file === null) throw new DeltaError(file, err.message.startsWith('path ') ? `${prefix}${err.message}` : err.message);
+    throw err;
+  }
 }

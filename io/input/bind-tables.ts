@@ -21,17 +21,19 @@ export type DeltaVersions = Partial<Record<TableName, number>>;
  * Finds each of `names` in the dataset (SPEC §2: a file, a directory or a Delta table) and checks
  * its columns (presence, type, one type across its files, no Hive key shadowing a column, the
  * range of ids and INT64 timestamps) before anything large is read. A missing required table is
- * an InputError; absent optional tables are left out of the result.
+ * an InputError; absent optional tables are left out of the result. A Delta log may name absolute
+ * paths under the dataset directory and the directories of `allowExternalPaths` only.
  */
 export async function bindTables(
   session: DuckDBSession,
   dataDir: string,
   names: readonly TableName[] = Object.keys(INPUT_TABLES) as TableName[],
   deltaVersions: DeltaVersions = {},
+  allowExternalPaths: readonly string[] = [],
 ): Promise<Partial<Record<TableName, BoundTable>>> {
   const tables: Partial<Record<TableName, BoundTable>> = {};
   for (const name of names) {
-    const source = await findTable(session, dataDir, name, !OPTIONAL_TABLES.includes(name), deltaVersions[name]);
+    const source = await findTable(session, dataDir, name, !OPTIONAL_TABLES.includes(name), deltaVersions[name], allowExternalPaths);
     if (source === null) continue;
     await checkFileSchemas(session, dataDir, source, INPUT_TABLES[name]);
     const columns = await bindColumns(session, source, INPUT_TABLES[name]);

@@ -35,14 +35,14 @@ export interface TableSource {
  * Finds `table` in the dataset (SPEC §2). A directory with `_delta_log/` is a Delta table, read at
  * `deltaVersion` (default: its latest version) and never as a plain directory of Parquet files.
  */
-export async function findTable(session: DuckDBSession, dataset: string, table: string, required: boolean, deltaVersion?: number): Promise<TableSource | null> {
-  const source = await locateTable(session, dataset, table, required, deltaVersion);
+export async function findTable(session: DuckDBSession, dataset: string, table: string, required: boolean, deltaVersion?: number, allowExternalPaths: readonly string[] = []): Promise<TableSource | null> {
+  const source = await locateTable(session, dataset, table, required, deltaVersion, allowExternalPaths);
   // A path DuckDB cannot name literally fails here, as the first error of the table.
   if (source !== null) for (const file of source.files) sqlFilePath(file);
   return source;
 }
 
-async function locateTable(session: DuckDBSession, dataset: string, table: string, required: boolean, deltaVersion?: number): Promise<TableSource | null> {
+async function locateTable(session: DuckDBSession, dataset: string, table: string, required: boolean, deltaVersion: number | undefined, allowExternalPaths: readonly string[]): Promise<TableSource | null> {
   // Absolute, so the file names DuckDB reports back (which sqlFilePath makes absolute) are these.
   const dataDir = resolve(dataset);
   const file = join(dataDir, `${table}.parquet`);
@@ -50,7 +50,7 @@ async function locateTable(session: DuckDBSession, dataset: string, table: strin
   if (isFile(file) && isDirectory(dir)) throw new InputError(`${table}.parquet`, `both ${table}.parquet and a directory ${table}/ exist in ${dataset}; keep one`);
   const delta = isDirectory(dir) && isDirectory(join(dir, '_delta_log'));
   if (deltaVersion !== undefined && !delta) throw new InputError(isFile(file) ? `${table}.parquet` : `${table}/`, `a Delta version (${deltaVersion}) is pinned for '${table}', but it is not a Delta table (no ${table}/_delta_log/)`);
-  if (delta) return findDeltaTable(session, dataDir, table, deltaVersion);
+  if (delta) return findDeltaTable(session, dataDir, table, deltaVersion, allowExternalPaths);
   if (isFile(file)) return { table, label: `${table}.parquet`, files: [file], hive: false, delta: null };
   if (isDirectory(dir)) {
     const files: string[] = [];
@@ -75,9 +75,10 @@ async function locateTable(session: DuckDBSession, dataset: string, table: strin
   return null;
 }
 
-async function findDeltaTable(session: DuckDBSession, dataDir: string, table: string, version: number | undefined): Promise<TableSource> {
+/** A Delta table, whose log may name absolute paths under the dataset directory and `allowExternalPaths` only. */
+async function findDeltaTable(session: DuckDBSession, dataDir: string, table: string, version: number | undefined, allowExternalPaths: readonly string[]): Promise<TableSource> {
   try {
-    const snapshot = await readSnapshot(session, join(dataDir, table), version);
+    const snapshot = await readSnapshot(session, join(dataDir, table), version, [dataDir, ...allowExternalPaths.map((p) => resolve(p))]);
     const delta = await prepareDeltaScan(session, snapshot, `__delta_deleted_${table}`);
     return { table, label: `${table}/ (Delta version ${snapshot.version})`, files: delta.files, hive: false, delta };
   } catch (err) {
