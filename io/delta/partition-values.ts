@@ -30,7 +30,7 @@ export function partitionLiteral(column: DeltaColumn, raw: string | null): strin
   const type = column.deltaType;
   const range = INTEGER_RANGE[type];
   if (range !== undefined) {
-    if (!/^-?\d+$/.test(raw)) throw bad(`an ${type === 'integer' ? 'integer' : `${type} integer`} in base 10`);
+    if (!/^-?\d+$/.test(raw)) throw bad(`${type === 'integer' ? 'an integer' : `a ${type} integer`} in base 10`);
     const value = BigInt(raw);
     if (value < range[0] || value > range[1]) throw bad(`within the ${type} range ${range[0]}..${range[1]}`);
     return `CAST(${value} AS ${column.type})`;

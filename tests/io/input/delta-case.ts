@@ -15,7 +15,7 @@ export type CaseData = (baseDir: string, dir: string) => Promise<string>;
  * The baseline dataset with `table` as a Delta table of two commits (the second re-adds the rows
  * in a new file and removes the first), then `spoil` applied to it.
  */
-export function deltaCase(table: 'regions' | 'profiles', spoil: (w: DeltaTableWriter, data: string) => Promise<void> | void, options: Partial<DeltaTableOptions> = {}): CaseData {
+export function deltaCase(table: 'regions' | 'profiles', spoil: (w: DeltaTableWriter, data: string) => unknown, options: Partial<DeltaTableOptions> = {}): CaseData {
   return async (baseDir: string, dir: string): Promise<string> => {
     const data = await variant(baseDir, join(dir, 'data'), { [table]: null });
     const w = new DeltaTableWriter(join(data, table), { sql: query, fields: SPEC_FIELDS[table], ...options });
