@@ -13,6 +13,8 @@ export function formatRunSummary(r: RunCampaignResult): string {
   return [
     `run ${r.runId} → ${r.outputDir}`,
     `  overrides          ${r.activeOverrides.length === 0 ? '(none)' : r.activeOverrides.join(', ')}`,
+    line('catalog', c['catalog']),
+    line('accounts', c['accounts']),
     line('profiles', c['profiles']),
     line('ineligible', c['ineligible']),
     line('plays', c['plays']),
@@ -28,6 +30,11 @@ export function formatRunSummary(r: RunCampaignResult): string {
       .map(([k, v]) => `${k} ${formatMs(v)}`)
       .join(', ')}`,
   ].join('\n');
+}
+
+/** The run's input warnings for stderr (an empty required table). */
+export function inputWarnings(warnings: readonly string[]): string[] {
+  return warnings.map((w) => `campaign: warning: ${w}`);
 }
 
 /** The drift guard's warnings for stderr: each exceeded bound, and each earlier run that could not be the baseline. */

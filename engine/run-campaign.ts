@@ -21,6 +21,8 @@ export interface RunCampaignResult {
   outputDir: string;
   activeOverrides: string[];
   counts: Record<string, Record<string, number>>;
+  /** What the run said although it went on: an empty catalog, accounts, profiles or plays table (also in the manifest). */
+  warnings: string[];
   timingsMs: Record<string, number>;
   validation: ValidationReport;
   manifest: RunManifest;
@@ -50,7 +52,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
     const { outputDir, manifest } = await publishRun(run, staging, input, checked, written);
     if (written.drift.status === 'failed') throw runDriftError(written.drift, outputDir);
     const { runId, counts, drift } = written;
-    return { runId, date: run.date, outputDir, activeOverrides: run.effective.activeOverrides, counts, timingsMs: run.timingsMs, validation: checked.validation, manifest, drift };
+    return { runId, date: run.date, outputDir, activeOverrides: run.effective.activeOverrides, counts, warnings: manifest.warnings, timingsMs: run.timingsMs, validation: checked.validation, manifest, drift };
   } finally {
     await staging.close();
     await runner.close();

@@ -6,6 +6,7 @@ import type { Command } from '../command.js';
 import { catchInterrupts } from '../interrupts.js';
 import { deltaVersionsOption, optionError, wholeNumberOption } from '../options.js';
 import { formatPreview } from '../preview-summary.js';
+import { inputWarnings } from '../run-summary.js';
 import { progressReporter } from '../progress-reporter.js';
 
 const usage = `usage: campaign preview --date YYYY-MM-DD [--data DIR] [--config FILE [--override NAME]] [options]
@@ -100,6 +101,7 @@ export const previewCommand: Command = {
         signal: interrupts.stop,
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
       });
+      for (const warning of inputWarnings(preview.warnings)) console.error(warning);
       const html = values.html === undefined ? null : await writePreviewHtml(preview, values.html);
       console.log(values.json ? JSON.stringify(preview, null, 2) : formatPreview(preview));
       if (html !== null && !values.json) console.log(`html: ${html}`);

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { runCampaign } from '../../engine/run-campaign.js';
 import type { Command } from '../command.js';
 import { progressReporter } from '../progress-reporter.js';
-import { driftWarnings, formatRunSummary } from '../run-summary.js';
+import { driftWarnings, formatRunSummary, inputWarnings } from '../run-summary.js';
 import { credentialsFromEnv } from '../../io/clevertap/credentials.js';
 import { deliverAndReport } from '../delivery-report.js';
 import { catchInterrupts, DRAINING } from '../interrupts.js';
@@ -79,7 +79,7 @@ export const runCommand: Command = {
         signal: interrupts.stop,
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
       });
-      for (const warning of driftWarnings(result.drift)) console.error(warning);
+      for (const warning of [...inputWarnings(result.warnings), ...driftWarnings(result.drift)]) console.error(warning);
       console.log(values.json ? JSON.stringify(result.manifest, null, 2) : formatRunSummary(result));
       if (credentials !== undefined) {
         delivering = true;

@@ -44,6 +44,24 @@ export interface LoadedDataset {
   tombstones: { accountIds: number[]; profileIds: number[] };
   /** Ledger dates holding a tombstoned row: the purge rewrites these only. */
   purgeDates: string[];
+  /** What the run must say although it goes on: each required table that is empty. */
+  warnings: string[];
+}
+
+/** The required tables without which nothing can be sent, and the count that holds their rows. */
+const SEND_TABLES = [
+  ['catalog', 'episodes'],
+  ['accounts', 'rows'],
+  ['profiles', 'rows'],
+  ['plays', 'rows'],
+] as const;
+
+/**
+ * A warning for each of catalog, accounts, profiles and plays that has no row: a run on it sends
+ * nothing, which must not pass as a quiet night.
+ */
+function emptyTableWarnings(ctx: LoadContext): string[] {
+  return SEND_TABLES.filter(([t, key]) => ctx.counts[t]?.[key] === 0).map(([t]) => `required table '${t}' is empty (0 rows in ${ctx.tables[t]!.source.label}): nothing can be sent`);
 }
 
 /**
@@ -128,6 +146,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
       regionNames: people.regionNames,
       tombstones: { accountIds: [...tombstones.accountIds], profileIds: [...tombstones.profileIds] },
       purgeDates: sends.purgeDates,
+      warnings: emptyTableWarnings(ctx),
     };
   } finally {
     session.close();

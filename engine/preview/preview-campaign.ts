@@ -103,6 +103,7 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
       new: previewSide(newSide, newRun, configs.new),
       configChanges: configChanges(oldRun.config, newRun.config),
       load: { shared: reload.length === 0, reloadedFor: reload },
+      warnings: oldInput.loaded.warnings,
       scratchDir: scratch.keep ? scratch.dir : null,
       transitions: diff.transitions,
       sends: diff.sends,

@@ -161,6 +161,8 @@ export interface CampaignPreview {
   configChanges: ConfigChange[];
   /** Whether both runs used one load of the inputs, or which load-time keys differ and made the second run load again. */
   load: { shared: boolean; reloadedFor: string[] };
+  /** What the inputs say although the preview goes on: each empty required table (as a run's manifest `warnings`). */
+  warnings: string[];
   /** The scratch directory holding both runs, or null. */
   scratchDir: string | null;
   transitions: Transitions;

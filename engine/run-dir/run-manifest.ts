@@ -22,6 +22,8 @@ export interface RunManifest {
   /** `delta`: each Delta table's version and live files (describeDeltaInputs). */
   inputs: { dataset: string; files: InputFile[]; delta: Record<string, DeltaInput>; ledger_accepted_sends: number };
   counts: Record<string, Record<string, number>>;
+  /** What the run said although it went on (an empty required table); empty when nothing. */
+  warnings: string[];
   outputs: { scenarios: Record<string, number>; [SELECTION_FILE]: number; [PAYLOADS_FILE]: number };
   validation: { passed: boolean; checks: readonly string[]; rows_checked: number; violations: string[] };
   timings_ms: Record<string, number>;
@@ -50,6 +52,7 @@ export interface ManifestParts {
   deltaInputs: Record<string, DeltaInput>;
   ledgerRows: number;
   counts: Record<string, Record<string, number>>;
+  warnings: string[];
   outputs: WrittenOutputs;
   validation: ValidationReport;
   timingsMs: Record<string, number>;
@@ -69,6 +72,7 @@ export function buildManifest(p: ManifestParts): RunManifest {
     active_overrides: p.effective.activeOverrides,
     inputs: { dataset: resolve(p.dataDir), files: p.inputFiles, delta: p.deltaInputs, ledger_accepted_sends: p.ledgerRows },
     counts: p.counts,
+    warnings: p.warnings,
     outputs: {
       scenarios: Object.fromEntries(Object.entries(p.outputs.scenarios).map(([k, v]) => [scenarioFileName(k), v])),
       [SELECTION_FILE]: p.outputs.selection,

@@ -44,6 +44,7 @@ export function campaignPreviewFixture(): CampaignPreview {
       { key: `boosts.${HOSTILE}`, old: null, new: 3 },
     ],
     load: { shared: true, reloadedFor: [] },
+    warnings: [],
     scratchDir: null,
     transitions: {
       accounts: 1010,
