@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 /**
- * Layers (README "How it works"): kernels < io < engine < cli, and the synthetic workloads in
+ * Layers (docs/architecture.md "Layout and layers"): kernels < io < engine < cli, and the synthetic workloads in
  * bench/workloads/ beside the product, never under it. Each entry forbids a layer's upward (or
  * sideways-into-workloads) imports; `import()` expressions are held to the same rule.
  */

@@ -25,7 +25,7 @@ export default defineConfig({
       include: ['dist/{engine,kernels,io,cli}/**/*.js', 'dist/index.js'],
       reportsDirectory: 'dist/coverage',
       reporter: ['text-summary', 'html'],
-      // The floor `npm test` enforces: the measured coverage (README "Tests") rounded down a few
+      // The floor `npm test` enforces: the measured coverage (docs/development.md "Tests") rounded down a few
       // points, so a change that drops tested code fails the suite.
       thresholds: { lines: 93, statements: 90, functions: 92, branches: 80 },
     },

@@ -7,7 +7,7 @@ import type { ProtocolAction } from './log-actions.js';
 export const SUPPORTED_READER_FEATURES: readonly string[] = ['columnMapping', 'deletionVectors', 'timestampNtz', 'v2Checkpoint', 'vacuumProtocolCheck'];
 
 /**
- * Why the features listed as refused are refused (README "Reading Delta Lake"); any other
+ * Why the features listed as refused are refused (docs/inputs.md "Delta Lake tables"); any other
  * unknown feature is refused too, since the protocol makes reader features mandatory.
  */
 export const REFUSED_READER_FEATURES: Readonly<Record<string, string>> = {

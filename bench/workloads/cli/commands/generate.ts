@@ -6,7 +6,7 @@ import { wholeNumberOption } from '../../../../cli/options.js';
 
 const USAGE = `usage: campaign generate --profiles N --seed S --date YYYY-MM-DD --out DIR [--plays-files K]
 
-Writes a synthetic input dataset (SPEC §2) shaped around campaign date D: catalog, accounts,
+Writes a synthetic input dataset (docs/inputs.md) shaped around campaign date D: catalog, accounts,
 profiles, plays (~30 per profile), regions, sends and tombstones as Parquet, plus dataset.json.
 The same options give byte-identical files. DIR must not exist or be empty; it appears atomically.
 

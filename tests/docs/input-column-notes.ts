@@ -1,0 +1,47 @@
+/**
+ * What each input table and column means: the hand-written text of docs/inputs.md, joined by
+ * `npm run docs` to the names, types and nullability of io/input/input-schema.ts (the contract the
+ * engine checks). Keys: `table` for the table's grain and key, `table.column` for a column.
+ * A contract column without an entry here, or an entry without a column, fails tests/docs.
+ */
+export const INPUT_NOTES: Readonly<Record<string, string>> = {
+  catalog: 'One row per episode. Key: `content_id` (unique). Show attributes (`show_title`, `category`) are taken from the episode of the show with the smallest `content_id`.',
+  'catalog.content_id': 'Episode id; plays refer to it.',
+  'catalog.season_id': 'Season of the episode.',
+  'catalog.show_id': 'Show of the episode: the unit that is recommended and sent.',
+  'catalog.show_title': 'Title shown in payloads, explain, report and preview.',
+  'catalog.category': 'Category used by `boosts` and the category filters.',
+  'catalog.release_date': 'The episode is available from this date (inclusive).',
+  'catalog.expiry_date': 'The episode is available until the day before this date; null: no end.',
+  'catalog.avod': 'The episode may be shown with ads: a show with one available such episode is AVOD-available.',
+  accounts: 'One row per household. Key: `account_id` (unique).',
+  'accounts.account_id': 'Household id.',
+  'accounts.crm_id': 'CleverTap identity of the household; null or empty: the account is never sent (`no_crm_id`).',
+  'accounts.plan': '`avod` (ad-supported) or another plan; `avod` accounts get the AVOD treatment.',
+  'accounts.country': 'Country of the household, used when the profile has none.',
+  'accounts.push_opt_in': 'Push consent; `false`: never sent (`no_consent`).',
+  profiles: 'One row per viewer profile. Key: `profile_id` (unique); `account_id` refers to `accounts`.',
+  'profiles.profile_id': 'Profile id.',
+  'profiles.account_id': 'Household of the profile; a profile whose account is missing is `orphan` (never eligible, still a pool viewer).',
+  'profiles.is_kids': 'Kids profiles are never chosen (`kids`) but count as pool viewers.',
+  'profiles.status': '`active`, or anything else (`inactive`: never chosen).',
+  'profiles.cluster_id': 'Viewing cluster for the cluster discovery scenario; null: the profile gets no cluster discovery rows.',
+  'profiles.country': 'Country of the profile; null: the account\'s country.',
+  plays: 'One row per play (the big table; may be split over any number of files). No key; duplicates count as separate plays.',
+  'plays.profile_id': 'Who watched; plays of unknown profiles are dropped (`unknown_profile`).',
+  'plays.content_id': 'Episode watched; plays of episodes missing from the catalog are dropped (`unknown_content`).',
+  'plays.ts': 'When the play happened (UTC). Plays at or after the campaign date 00:00 are dropped (`future`).',
+  'plays.watch_seconds': 'Seconds watched; below `min_play_seconds` the play is dropped (`short`).',
+  regions: 'Country → region mapping. Key: `country` (a country mapped to two regions is an error).',
+  'regions.country': 'Country code as in `accounts.country` and `profiles.country`.',
+  'regions.region': 'Region name: the group of the trending and AVOD pools, and a report breakdown.',
+  sends: 'Optional. Sends made before the engine took over (or by another system), merged with the engine\'s own ledger for dedup and the frequency cap. A send dated on or after the campaign date is ignored.',
+  'sends.send_date': 'Date of the send.',
+  'sends.account_id': 'Account sent to.',
+  'sends.profile_id': 'Profile the show was chosen for (dedup is per profile).',
+  'sends.show_id': 'Show sent.',
+  'sends.scenario': 'Scenario name of the send (free text; shown by explain).',
+  tombstones: 'Optional. Data-subject deletions: a row names an account (all its profiles) or a profile. Deleted people are removed at load as if they never existed, and purged from the ledger.',
+  'tombstones.account_id': 'Account to delete, or null.',
+  'tombstones.profile_id': 'Profile to delete, or null.',
+};
