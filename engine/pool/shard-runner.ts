@@ -22,8 +22,10 @@ export interface WorkerUsage {
 
 export function createShardRunner(workers: number): ShardRunner {
   const clock = busyClock(Math.max(1, workers));
+  const tasks = inFlight();
   if (workers === 0) {
-    return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(runTask(task)), usage: clock.usage, close: async () => undefined };
+    // Inline tasks are promises on this thread: a failed run still lets them finish before it returns.
+    return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => tasks.track(clock.track(runTask(task))), usage: clock.usage, close: tasks.settled };
   }
   const pool = new Piscina({
     filename: new URL('./shard-worker.js', import.meta.url).href,
@@ -31,26 +33,35 @@ export function createShardRunner(workers: number): ShardRunner {
     maxThreads: workers,
     idleTimeout: 60_000,
   });
-  const inFlight = new Set<Promise<unknown>>();
   return {
     threads: workers,
-    run<K extends TaskKind>(task: WorkerTask<K>): Promise<WorkerReply<K>> {
-      // Piscina's run() is untyped; the worker answers each task with runTask's reply to it.
-      const reply = clock.track(pool.run(task) as Promise<WorkerReply<K>>);
-      const settled: Promise<unknown> = reply.then(
-        () => inFlight.delete(settled),
-        () => inFlight.delete(settled),
-      );
-      inFlight.add(settled);
-      return reply;
-    },
+    // Piscina's run() is untyped; the worker answers each task with runTask's reply to it.
+    run: <K extends TaskKind>(task: WorkerTask<K>) => tasks.track(clock.track(pool.run(task) as Promise<WorkerReply<K>>)),
     usage: clock.usage,
     async close() {
       // A run that fails while workers still decode (a duplicate id found on this thread during
       // the plays ingest) must not terminate a worker inside a DuckDB call: the native callback
       // then throws into a dead environment and the process aborts (exit 134, lock left behind).
-      await Promise.allSettled([...inFlight]);
+      await tasks.settled();
       await pool.destroy();
+    },
+  };
+}
+
+/** The tasks not yet settled, and a promise that waits for all of them (whatever their outcome). */
+function inFlight(): { track<T>(p: Promise<T>): Promise<T>; settled(): Promise<void> } {
+  const pending = new Set<Promise<unknown>>();
+  return {
+    track<T>(p: Promise<T>): Promise<T> {
+      const done: Promise<unknown> = p.then(
+        () => pending.delete(done),
+        () => pending.delete(done),
+      );
+      pending.add(done);
+      return p;
+    },
+    async settled(): Promise<void> {
+      await Promise.allSettled([...pending]);
     },
   };
 }

@@ -34,7 +34,7 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('a duplicate id found while the workers decode', () => {
-  for (const workers of ['1', '2']) {
+  for (const workers of ['0', '1', '2']) {
     it(`run --workers ${workers}: the one-line input error, exit 1, no lock`, async () => {
       const data = await withDuplicate('accounts');
       const out = join(root, `out-run-${workers}`);
