@@ -1,4 +1,5 @@
 import { CampaignError } from '../engine/errors.js';
+import { ENGINE_VERSION } from '../engine/version.js';
 import type { CommandEntry } from './command.js';
 
 function help(program: string, commands: readonly CommandEntry[]): string {
@@ -14,6 +15,10 @@ export interface OtherEntry {
 
 async function main(program: string, commands: readonly CommandEntry[], argv: string[], other?: OtherEntry): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version') {
+    console.log(`${program} ${ENGINE_VERSION}`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(help(program, commands));
     return name === undefined ? 2 : 0;

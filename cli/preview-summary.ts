@@ -1,3 +1,4 @@
+import { dimensionLabel, scenarioLabel, statusLabel, wordsOf } from '../engine/labels/human-labels.js';
 import { configValueText, driftText, selectionText, sourceText } from '../engine/preview/preview-labels.js';
 import type { CampaignPreview, CountChange, SendDimension, ShowMove, TransitionMatrix } from '../engine/preview/preview-types.js';
 import { formatMs } from './progress-reporter.js';
@@ -23,12 +24,13 @@ export function formatPreview(p: CampaignPreview): string {
     `  status ${n(t.statusChanged)} · scenario ${n(t.scenarioChanged)} · show ${n(t.showChanged)} · profile ${n(t.profileChanged)} · segment ${n(t.segmentChanged)} · treatment ${n(t.treatmentChanged)} · entered ${n(t.entered)} · left ${n(t.left)}`,
     `sends: ${n(p.sends.total.before)} → ${n(p.sends.total.after)} (${signed(p.sends.total.after - p.sends.total.before)})`,
   ];
+  if (p.warnings.length > 0) lines.push('', 'check before going live:', ...p.warnings.map((w) => `  ! ${w.message}`));
   if (t.changed > 0) {
     for (const [dimension, label] of [['scenario', 'scenario'], ['rfm_segment', 'segment'], ['treatment', 'treatment'], ['region', 'region']] as [SendDimension, string][]) {
-      lines.push(...countTable(label, p.sends[dimension]).map((l) => `  ${l}`));
+      lines.push(...countTable(label, p.sends[dimension], dimensionLabel(dimension)).map((l) => `  ${l}`));
     }
-    lines.push('', 'scenario transitions (rows: old, columns: new):', ...matrix(p.transitions.scenario).map((l) => `  ${l}`));
-    lines.push('status transitions (rows: old, columns: new):', ...matrix(p.transitions.status).map((l) => `  ${l}`));
+    lines.push('', 'scenario transitions (rows: old, columns: new):', ...matrix(p.transitions.scenario, (k) => (k === 'none' || k === 'not_selected' ? wordsOf(k) : scenarioLabel(k))).map((l) => `  ${l}`));
+    lines.push('status transitions (rows: old, columns: new):', ...matrix(p.transitions.status, (k) => (k === 'not_selected' ? wordsOf(k) : statusLabel(k))).map((l) => `  ${l}`));
     lines.push('', `shows: ${n(p.shows.changed)} changed sends`, ...showLines('gained', p.shows.gained), ...showLines('lost', p.shows.lost));
     lines.push('', `changed accounts (${n(p.sample.length)} of ${n(t.changed)}):`);
     for (const c of p.sample) lines.push(`  ${c.accountId}  ${selectionText(c.old)}  →  ${selectionText(c.new)}`, `      ${c.reason}`);
@@ -38,15 +40,15 @@ export function formatPreview(p: CampaignPreview): string {
   return lines.join('\n');
 }
 
-function countTable(label: string, rows: readonly CountChange[]): string[] {
-  return table([[label, 'before', 'after', 'change'], ...rows.map((r) => [r.key, n(r.before), n(r.after), signed(r.after - r.before)])], 1);
+function countTable(label: string, rows: readonly CountChange[], name: (key: string) => string): string[] {
+  return table([[label, 'before', 'after', 'change'], ...rows.map((r) => [name(r.key), n(r.before), n(r.after), signed(r.after - r.before)])], 1);
 }
 
 /** Only the rows and columns some account has; the corner says which way to read. */
-function matrix(m: TransitionMatrix): string[] {
+function matrix(m: TransitionMatrix, words: (value: string) => string): string[] {
   const rows = m.old.map((_, i) => i).filter((i) => m.counts[i]!.some((x) => x > 0));
   const cols = m.new.map((_, j) => j).filter((j) => m.counts.some((row) => row[j]! > 0));
-  return table([['', ...cols.map((j) => m.new[j]!)], ...rows.map((i) => [m.old[i]!, ...cols.map((j) => n(m.counts[i]![j]!))])], 1);
+  return table([['', ...cols.map((j) => words(m.new[j]!))], ...rows.map((i) => [words(m.old[i]!), ...cols.map((j) => n(m.counts[i]![j]!))])], 1);
 }
 
 function showLines(label: string, moves: readonly ShowMove[]): string[] {

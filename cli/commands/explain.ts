@@ -5,7 +5,7 @@ import { formatExplanation } from '../../engine/explain/explanation-text.js';
 import type { Command } from '../command.js';
 import { optionError, wholeNumberOption } from '../options.js';
 
-const usage = `usage: campaign explain --out DIR --date YYYY-MM-DD (--account ID | --profile ID) [options]
+const usage = `usage: campaign explain --out DIR --date YYYY-MM-DD (--account ID | --profile ID | --crm-id ID) [options]
 
 Why this title: for one account of the run <out>/<date>/, each profile's eligibility, the RFM
 segment and treatment, every eligible profile's scenarios (top 5 with scores, and the shows passed
@@ -17,6 +17,7 @@ from its inputs and the ledger as they were on the date, and checked against the
   --date D          campaign date of the run
   --account ID      the account to explain
   --profile ID      or a profile: explains its account, detailing that profile
+  --crm-id ID       or the account's CleverTap identity (accounts.crm_id, the payload's identity)
   --data DIR        dataset directory (default: the one the run's manifest names)
   --state DIR       delivery state / ledger (default: <out>/state)
   --allow-external-path DIR
@@ -35,6 +36,7 @@ export const explainCommand: Command = {
         date: { type: 'string' },
         account: { type: 'string' },
         profile: { type: 'string' },
+        'crm-id': { type: 'string' },
         data: { type: 'string' },
         state: { type: 'string' },
         'allow-external-path': { type: 'string', multiple: true },
@@ -45,14 +47,21 @@ export const explainCommand: Command = {
     });
     for (const required of ['out', 'date'] as const) if (values[required] === undefined) return optionError(`--${required} is required`, usage);
     if (tryParseDay(values.date!) === null) return optionError(`--date must be a calendar date YYYY-MM-DD, got '${values.date}'`, usage);
-    if ((values.account === undefined) === (values.profile === undefined)) return optionError('give exactly one of --account and --profile', usage);
-    const [option, text] = values.account === undefined ? ['--profile', values.profile!] : ['--account', values.account];
-    const id = wholeNumberOption(text);
-    if (id === null) return optionError(`${option} must be a whole number below 2^53, got '${text}'`, usage);
+    const crmId = values['crm-id'];
+    if ([values.account, values.profile, crmId].filter((x) => x !== undefined).length !== 1) return optionError('give exactly one of --account, --profile and --crm-id', usage);
+    if (crmId === '') return optionError('--crm-id must not be empty', usage);
+    let target: { accountId: number } | { profileId: number } | { crmId: string };
+    if (crmId !== undefined) target = { crmId };
+    else {
+      const [option, text] = values.account === undefined ? ['--profile', values.profile!] : ['--account', values.account];
+      const id = wholeNumberOption(text);
+      if (id === null) return optionError(`${option} must be a whole number below 2^53, got '${text}'`, usage);
+      target = values.account === undefined ? { profileId: id } : { accountId: id };
+    }
     const explanation = await explainAccount({
       outDir: values.out!,
       date: values.date!,
-      ...(values.account === undefined ? { profileId: id } : { accountId: id }),
+      ...target,
       ...(values.data === undefined ? {} : { dataDir: values.data }),
       ...(values.state === undefined ? {} : { stateDir: values.state }),
       allowExternalPaths: values['allow-external-path'] ?? [],

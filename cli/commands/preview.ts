@@ -20,14 +20,14 @@ the ledger are only read (no lock is taken).
 
   --data DIR          dataset directory (default: the dataset of the run compared against)
   --date D            campaign date
-  --config FILE       the new config, YAML or JSON (default: SPEC defaults)
+  --config FILE       the new config, YAML or JSON (default: the defaults)
   --override NAME     preview one override of --config as if its date range contained D,
                       against --config as it stands on D
   --against FILE      compare against this config instead
   --against-run DIR   compare against the config a published run used (<out>/<D>); --out
                       defaults to its parent
   --out DIR           output root of the nightly runs, read only: its run of D is the default
-                      comparison (else the SPEC defaults), its latest earlier run the drift
+                      comparison (else the defaults), its latest earlier run the drift
                       baseline, <out>/state the ledger
   --state DIR         delivery state / ledger, read for the dedup history (default: <out>/state)
   --scratch DIR       keep the two runs as DIR/old/<D>/ and DIR/new/<D>/ (a new or empty
@@ -40,6 +40,9 @@ the ledger are only read (no lock is taken).
                       (repeatable), as 'campaign run' does
   --html FILE         also write the comparison as a self-contained HTML page
   --sample N          changed accounts listed with their reason (default 20)
+  --max-title-share P warn when one title takes more than this share of the new config's sends
+                      (0 < P ≤ 1; default 0.2); a scenario or region dropping to zero sends
+                      always warns
   --workers N         worker threads (default: number of cores; 0 = run on the main thread)
   --json              print the comparison as JSON
   --quiet             no progress output`;
@@ -64,6 +67,7 @@ export const previewCommand: Command = {
         'delta-version': { type: 'string', multiple: true },
         'allow-external-path': { type: 'string', multiple: true },
         sample: { type: 'string' },
+        'max-title-share': { type: 'string' },
         workers: { type: 'string' },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -80,6 +84,9 @@ export const previewCommand: Command = {
     if (workers === null) return optionError(`--workers must be a whole number ≥ 0, got '${values.workers}'`, usage);
     const sampleSize = values.sample === undefined ? undefined : wholeNumberOption(values.sample);
     if (sampleSize === null) return optionError(`--sample must be a whole number ≥ 0, got '${values.sample}'`, usage);
+    const shareText = values['max-title-share'];
+    const maxTitleShare = shareText === undefined ? undefined : /^(0|1)?\.\d+$|^1$/.test(shareText) && Number(shareText) > 0 && Number(shareText) <= 1 ? Number(shareText) : null;
+    if (maxTitleShare === null) return optionError(`--max-title-share must be a share above 0 and at most 1 (e.g. 0.2), got '${shareText}'`, usage);
     const deltaVersions = deltaVersionsOption(values['delta-version'] ?? []);
     if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);
     const interrupts = catchInterrupts(() => 'aborting the preview');
@@ -98,11 +105,13 @@ export const previewCommand: Command = {
         deltaVersions,
         allowExternalPaths: values['allow-external-path'] ?? [],
         ...(sampleSize === undefined ? {} : { sampleSize }),
+        ...(maxTitleShare === undefined ? {} : { maxTitleShare }),
         signal: interrupts.stop,
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
       });
-      for (const warning of inputWarnings(preview.warnings)) console.error(warning);
+      for (const warning of inputWarnings(preview.inputWarnings)) console.error(warning);
       const html = values.html === undefined ? null : await writePreviewHtml(preview, values.html);
+      for (const w of preview.warnings) console.error(`campaign: warning: preview: ${w.message}`);
       console.log(values.json ? JSON.stringify(preview, null, 2) : formatPreview(preview));
       if (html !== null && !values.json) console.log(`html: ${html}`);
       return 0;

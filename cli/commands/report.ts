@@ -86,10 +86,14 @@ function absolute(e: Estimate | null): string {
 
 /** The text summary: one line per date and overall, then where the files went. */
 export function formatReportSummary(report: CampaignReport, written: WrittenReport): string {
-  const header = ['date', 'sent', 'conv.', 'rate', 'holdout', 'conv.', 'rate', 'relative lift [95% CI]', 'absolute lift [95% CI]', ''];
-  const line = (label: string, lift: Lift, notes: string[]): string[] => [
+  // The delivered column only when some date has a delivery ledger: without one nothing says what was sent.
+  const withLedger = report.dates.filter((d) => d.delivered !== null);
+  const delivered = withLedger.length > 0;
+  const header = ['date', 'targeted', ...(delivered ? ['delivered'] : []), 'conv.', 'rate', 'control', 'conv.', 'rate', 'relative lift [95% CI]', 'absolute lift [95% CI]', ''];
+  const line = (label: string, lift: Lift, notes: string[], accepted: number | null): string[] => [
     label,
     count(lift.sent.accounts),
+    ...(delivered ? [accepted === null ? '–' : count(accepted)] : []),
     count(lift.sent.conversions),
     percent(lift.sent.rate),
     count(lift.holdout.accounts),
@@ -105,18 +109,18 @@ export function formatReportSummary(report: CampaignReport, written: WrittenRepo
   for (let i = 0; i < dates.length; i++) {
     const d = byDate.get(dates[i]!);
     if (d !== undefined) {
-      rows.push(line(d.date, d.lift, d.window_complete ? [] : ['window incomplete']));
+      rows.push(line(d.date, d.lift, d.window_complete ? [] : ['window incomplete'], d.delivered?.accepted ?? null));
       continue;
     }
     // A run of consecutive missing dates is one line.
     let j = i;
     while (j + 1 < dates.length && !byDate.has(dates[j + 1]!)) j++;
-    rows.push([dates[i]!, j === i ? 'no published run' : `to ${dates[j]}: no published run (${j - i + 1} dates)`, '', '', '', '', '', '', '', '']);
+    rows.push([dates[i]!, j === i ? 'no published run' : `to ${dates[j]}: no published run (${j - i + 1} dates)`, ...header.slice(2).map(() => '')]);
     i = j;
   }
-  rows.push(line('overall', report.overall.lift, []));
+  rows.push(line('overall', report.overall.lift, [], delivered ? withLedger.reduce((a, d) => a + d.delivered!.accepted, 0) : null));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.filter((r) => r[2] !== '').map((r) => r[i]!.length)));
-  const right = new Set([1, 2, 3, 4, 5, 6]);
+  const right = new Set(header.map((_, i) => i).filter((i) => i >= 1 && i <= (delivered ? 7 : 6)));
   const format = (cells: string[]): string =>
     cells[2] === '' && cells[0] !== 'date'
       ? `${cells[0]!.padEnd(widths[0]!)}  ${cells[1]}`
@@ -124,8 +128,14 @@ export function formatReportSummary(report: CampaignReport, written: WrittenRepo
           .map((c, i) => (i === cells.length - 1 ? c : right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
           .join('  ')
           .trimEnd();
+  const days = `${report.conversion_window_days} day${report.conversion_window_days === 1 ? '' : 's'}`;
   return [
-    `campaign report ${report.from} to ${report.to}: a conversion is a play of the recommended show within ${report.conversion_window_days} day${report.conversion_window_days === 1 ? '' : 's'} of the campaign date; lift needs ≥ ${count(report.min_accounts)} accounts per group`,
+    `campaign report ${report.from} to ${report.to}`,
+    '  targeted: chosen for a push, whether delivered or not (intent-to-treat) · control: never sent',
+    delivered
+      ? `  delivered: pushes CleverTap accepted (delivery records for ${withLedger.length} of ${report.dates.length} date${report.dates.length === 1 ? '' : 's'})`
+      : '  no delivery is recorded for these dates: the figures describe targeting, not pushes received',
+    `  conversion: a play of the recommended show within ${days} · lift: targeted vs control, ≥ ${count(report.min_accounts)} accounts each`,
     '',
     format(header),
     ...rows.map(format),

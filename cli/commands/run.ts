@@ -11,12 +11,12 @@ import { deltaVersionsOption, optionError, wholeNumberOption } from '../options.
 
 const usage = `usage: campaign run --data DIR --date YYYY-MM-DD --out DIR [options]
 
-Runs SPEC phases 1–4 for the date and publishes <out>/<date>/ (scenarios, selection, payloads, manifest).
+Computes the campaign of the date and publishes <out>/<date>/ (scenarios, selection, payloads, manifest).
 
   --data DIR        dataset directory (catalog, accounts, profiles, plays, regions[, sends, tombstones])
   --date D          campaign date (UTC)
   --out DIR         output root
-  --config FILE     YAML or JSON config (default: SPEC defaults)
+  --config FILE     YAML or JSON config (default: the defaults of docs/configuration.md)
   --workers N       worker threads (default and most: number of cores; 0 = run on the main thread)
   --state DIR       delivery state / ledger (default: <out>/state)
   --delta-version TABLE=V

@@ -6,8 +6,8 @@ import type { IneligibleReason } from '../model/campaign-model.js';
 import { ineligibility } from '../rules/decision-rules.js';
 import type { AccountFacts, ProfileExplanation } from './explanation.js';
 
-/** Who to explain: an account, or a profile (which names its account). */
-export type ExplainTarget = { accountId: number } | { profileId: number };
+/** Who to explain: an account, a profile (which names its account), or an account by its CleverTap identity. */
+export type ExplainTarget = { accountId: number } | { profileId: number } | { crmId: string };
 
 /** A profile of the explained account after deletions, with SPEC §4.2 region and §4.4 eligibility. */
 export type AccountProfile = Pick<ProfileExplanation, 'profileId' | 'isKids' | 'status' | 'clusterId' | 'country' | 'region' | 'ineligibleReason'>;
@@ -38,6 +38,14 @@ export async function resolveAccount(session: DuckDBSession, target: ExplainTarg
     const rows = await session.rows(`SELECT account_id, profile_id IN (SELECT profile_id FROM tomb_profiles) FROM in_profiles WHERE profile_id = ${id}`);
     if (rows.length === 0) throw new CampaignError('UNKNOWN_ID', `profile ${id} is not in the profiles of ${dataDir}`);
     if (rows[0]![1] === true) throw new CampaignError('DELETED', `profile ${id} was deleted by a tombstone: it is in no output of any run`);
+    accountId = rows[0]![0] as number;
+  } else if ('crmId' in target) {
+    const rows = await session.rows(`SELECT account_id FROM in_accounts WHERE crm_id = ${sqlString(target.crmId)} ORDER BY account_id LIMIT 6`);
+    if (rows.length === 0) throw new CampaignError('UNKNOWN_ID', `crm_id '${target.crmId}' is not in the accounts of ${dataDir}`);
+    if (rows.length > 1) {
+      const ids = rows.slice(0, 5).map((r) => String(r[0]));
+      throw new CampaignError('AMBIGUOUS_ID', `crm_id '${target.crmId}' belongs to ${rows.length > 5 ? 'more than 5' : rows.length} accounts (${ids.join(', ')}${rows.length > 5 ? ', …' : ''}): explain one of them with its account id`);
+    }
     accountId = rows[0]![0] as number;
   } else {
     accountId = target.accountId;

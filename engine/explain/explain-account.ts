@@ -28,9 +28,11 @@ export interface ExplainOptions {
   outDir: string;
   /** Campaign date D, YYYY-MM-DD. */
   date: string;
-  /** Exactly one of accountId and profileId; a profile is explained through its account, as the focus. */
+  /** Exactly one of accountId, profileId and crmId; a profile is explained through its account, as the focus. */
   accountId?: number;
   profileId?: number;
+  /** The account's CleverTap identity (`accounts.crm_id`, the `identity` of its payload). */
+  crmId?: string;
   /** Dataset directory; default the one the run's manifest names. */
   dataDir?: string;
   /** Delivery state (ledger); default `<outDir>/state`. */
@@ -173,8 +175,12 @@ export async function explainAccount(options: ExplainOptions): Promise<Explanati
 }
 
 function explainTarget(options: ExplainOptions): ExplainTarget {
-  const { accountId, profileId } = options;
-  if ((accountId === undefined) === (profileId === undefined)) throw new CampaignError('BAD_OPTION', 'give exactly one of accountId and profileId');
+  const { accountId, profileId, crmId } = options;
+  if ([accountId, profileId, crmId].filter((x) => x !== undefined).length !== 1) throw new CampaignError('BAD_OPTION', 'give exactly one of accountId, profileId and crmId');
+  if (crmId !== undefined) {
+    if (crmId === '') throw new CampaignError('BAD_OPTION', 'crmId must not be empty');
+    return { crmId };
+  }
   const id = accountId ?? profileId!;
   if (!Number.isSafeInteger(id)) throw new CampaignError('BAD_OPTION', `${accountId === undefined ? 'profile' : 'account'} id must be an integer below 2^53, got ${id}`);
   return accountId === undefined ? { profileId: id } : { accountId: id };

@@ -18,6 +18,7 @@ import type { SideRun } from './preview-side.js';
 import type { CampaignPreview, ChangedAccount, PreviewCampaignOptions, PreviewSide } from './preview-types.js';
 import { pickVaried, sampleChanges } from './sample-changes.js';
 import { CHANGE_KINDS, diffSelections } from './selection-diff.js';
+import { DEFAULT_MAX_TITLE_SHARE, previewWarnings } from './preview-warnings.js';
 import { inputsFor, reloadKeys } from './shared-load.js';
 
 const DEFAULT_SAMPLE = 20;
@@ -43,6 +44,8 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
   const configs = resolvePreviewConfigs(options);
   const sampleSize = options.sampleSize ?? DEFAULT_SAMPLE;
   if (!Number.isInteger(sampleSize) || sampleSize < 0) throw new CampaignError('BAD_OPTION', `sampleSize must be a whole number ≥ 0, got ${sampleSize}`);
+  const maxTitleShare = options.maxTitleShare ?? DEFAULT_MAX_TITLE_SHARE;
+  if (!(maxTitleShare > 0 && maxTitleShare <= 1)) throw new CampaignError('BAD_OPTION', `maxTitleShare must be a share above 0 and at most 1, got ${maxTitleShare}`);
   const dataDirOption = options.dataDir ?? configs.runDataDir;
   if (dataDirOption === undefined || dataDirOption === null) throw new CampaignError('BAD_OPTION', 'a dataset directory is required: no run compared against names one');
   const dataDir = resolve(dataDirOption);
@@ -103,12 +106,13 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
       new: previewSide(newSide, newRun, configs.new),
       configChanges: configChanges(oldRun.config, newRun.config),
       load: { shared: reload.length === 0, reloadedFor: reload },
-      warnings: oldInput.loaded.warnings,
+      inputWarnings: oldInput.loaded.warnings,
       scratchDir: scratch.keep ? scratch.dir : null,
       transitions: diff.transitions,
       sends: diff.sends,
       shows: diff.shows,
       sample,
+      warnings: previewWarnings(diff.sends, diff.shows, maxTitleShare),
       drift: { old: oldSide.drift, new: newSide.drift },
       timingsMs,
     };

@@ -1,11 +1,12 @@
 import type { DriftResult } from '../drift/drift-types.js';
+import { scenarioLabel, statusLabel } from '../labels/human-labels.js';
 import type { AccountSelection, ConfigSource } from './preview-types.js';
 
 /** Where a side's config came from, in a few words. */
 export function sourceText(source: ConfigSource): string {
   switch (source.kind) {
     case 'defaults':
-      return 'the SPEC defaults';
+      return 'the defaults';
     case 'object':
       return 'a config object';
     case 'file':
@@ -44,5 +45,5 @@ export function driftText(drift: DriftResult): string {
 export function selectionText(s: AccountSelection | null): string {
   if (s === null) return 'not selected';
   const show = s.showId === null ? 'no show' : `${s.showId} "${s.title}"`;
-  return `${s.scenario ?? 'no scenario'} · ${show} · ${s.status}`;
+  return `${s.scenario === null ? 'no scenario' : scenarioLabel(s.scenario)} · ${show} · ${statusLabel(s.status)}`;
 }

@@ -32,6 +32,8 @@ export interface PreviewCampaignOptions {
   workers?: number;
   /** How many changed accounts to list with a reason (default 20). */
   sampleSize?: number;
+  /** Warn when one title takes more than this share (0..1) of the new config's sends (default 0.2). */
+  maxTitleShare?: number;
   signal?: AbortSignal;
   /** Progress of both runs; each event's `run` says which (`shared` for the one load). */
   onProgress?: ProgressListener;
@@ -127,6 +129,19 @@ export interface ShowMoves {
   gained: ShowMove[];
   /** The largest decreases first (at most SHOW_LIMIT). */
   lost: ShowMove[];
+  /** The show with the most `send` accounts under the new config (ties: smallest id); null when nothing is sent. */
+  mostSent: ShowMove | null;
+}
+
+/**
+ * Something in the new selection a CRM manager should look at before it goes live: one title
+ * taking more than `maxTitleShare` of the sends, or a scenario or region that had sends and has none.
+ */
+export interface PreviewWarning {
+  kind: 'title_share' | 'scenario_dropped' | 'region_dropped';
+  /** The show id, scenario or region. */
+  key: string;
+  message: string;
 }
 
 /** One account's selection row, as `selection.parquet` holds it, plus the show's title. */
@@ -162,7 +177,7 @@ export interface CampaignPreview {
   /** Whether both runs used one load of the inputs, or which load-time keys differ and made the second run load again. */
   load: { shared: boolean; reloadedFor: string[] };
   /** What the inputs say although the preview goes on: each empty required table (as a run's manifest `warnings`). */
-  warnings: string[];
+  inputWarnings: string[];
   /** The scratch directory holding both runs, or null. */
   scratchDir: string | null;
   transitions: Transitions;
@@ -170,6 +185,8 @@ export interface CampaignPreview {
   shows: ShowMoves;
   /** Changed accounts, spread over the transitions (largest first), each with its reason. */
   sample: ChangedAccount[];
+  /** What to look at before the new config goes live (a title over `maxTitleShare`, a scenario or region dropped to zero). */
+  warnings: PreviewWarning[];
   /** The drift guard's verdict each config would get against the latest published run before the date under `outDir`. */
   drift: { old: DriftResult; new: DriftResult };
   timingsMs: Record<string, number>;

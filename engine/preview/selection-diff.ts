@@ -166,12 +166,16 @@ function sendChanges(old: SideRun, neu: SideRun, o: SideCodes, n: SideCodes, seg
     if (before.show[s] !== after.show[s]) moves.push({ showId: labels.showIds[s]!, title: labels.showTitles[s]!, category: labels.showCategories[s]!, before: before.show[s]!, after: after.show[s]! });
   }
   const largest = (sign: 1 | -1) => (x: ShowMove, y: ShowMove): number => sign * (y.after - y.before - (x.after - x.before)) || x.showId - y.showId;
+  // Shows are in id order, so the first of equal counts is the smallest id.
+  let most = -1;
+  for (let s = 0; s < S; s++) if (after.show[s]! > 0 && (most < 0 || after.show[s]! > after.show[most]!)) most = s;
   return {
     sends,
     shows: {
       changed: moves.length,
       gained: moves.filter((m) => m.after > m.before).sort(largest(1)).slice(0, SHOW_LIMIT),
       lost: moves.filter((m) => m.after < m.before).sort(largest(-1)).slice(0, SHOW_LIMIT),
+      mostSent: most < 0 ? null : { showId: labels.showIds[most]!, title: labels.showTitles[most]!, category: labels.showCategories[most]!, before: before.show[most]!, after: after.show[most]! },
     },
   };
 }

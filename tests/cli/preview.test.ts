@@ -29,7 +29,7 @@ test('campaign preview prints the comparison, writes the HTML page, and --json i
 
   const html = join(dir, 'pages', 'preview.html');
   const text = runCli(PRODUCT_CLI, 'preview', '--out', out, '--date', DATE, '--config', config, '--html', html, '--scratch', join(dir, 'kept'), '--sample', '5', '--workers', '1', '--quiet');
-  expectEqual([text.status, text.stderr], [0, ''], 'text run');
+  expectEqual(text.status, 0, text.stderr);
   assert.match(text.stdout, /^preview of 2026-11-22$/m);
   assert.match(text.stdout, new RegExp(`^ {2}against: {3}the config of run 2026-11-22-[0-9a-f]{16} \\(${out}/2026-11-22\\)$`, 'm'));
   assert.match(text.stdout, /^ {2}boosts\.holiday: \(unset\) → 20$/m);
@@ -47,6 +47,9 @@ test('campaign preview prints the comparison, writes the HTML page, and --json i
   expectEqual(json.status, 0, json.stderr);
   const library = await previewCampaign({ outDir: out, date: DATE, config, sampleSize: 5, workers: 1 });
   expectEqual(comparable(JSON.parse(json.stdout) as CampaignPreview), comparable(JSON.parse(JSON.stringify(library)) as CampaignPreview), 'JSON output');
+  // The warnings: on stderr (nothing else is there) and heading the text, as the library lists them.
+  expectEqual(text.stderr, library.warnings.map((w) => `campaign: warning: preview: ${w.message}\n`).join(''), 'warnings on stderr');
+  for (const w of library.warnings) assert.ok(text.stdout.includes(`\n  ! ${w.message}\n`), `warning in the text: ${w.message}`);
 
   const bad = join(dir, 'bad.yaml');
   writeFileSync(bad, 'scenarios:\n  trending: {windows_days: 14}\n');
@@ -73,5 +76,8 @@ test('campaign preview usage errors exit 2 with the usage', async () => {
     [['--data', 'd', '--date', DATE, '--workers', 'two'], /--workers must be a whole number/],
     [['--data', 'd', '--date', DATE, '--delta-version', 'plays'], /--delta-version must be TABLE=VERSION/],
     [['--data', 'd', '--date', DATE, '--sample', '1.5'], /--sample must be a whole number ≥ 0, got '1.5'/],
+    [['--data', 'd', '--date', DATE, '--max-title-share', '0'], /--max-title-share must be a share above 0 and at most 1 \(e\.g\. 0\.2\), got '0'/],
+    [['--data', 'd', '--date', DATE, '--max-title-share', '20%'], /--max-title-share must be a share above 0 and at most 1 \(e\.g\. 0\.2\), got '20%'/],
+    [['--data', 'd', '--date', DATE, '--max-title-share', '1.5'], /--max-title-share must be a share above 0 and at most 1 \(e\.g\. 0\.2\), got '1.5'/],
   ]);
 });

@@ -39,7 +39,7 @@ test('warn mode: the run succeeds and the reasons are warnings on stderr', async
   const r = await cli(runArgs(out, configFile('warn.yaml', 'warn', 7000)));
   expectEqual(r.code, 0, `exit code (stderr: ${r.stderr})`);
   assert.match(r.stderr, new RegExp(`^campaign: warning: drift: ${reason.source}$`, 'm'));
-  assert.match(r.stdout, new RegExp(`drift +warned against the run of ${day(1)} \\(1 bound exceeded\\)`));
+  assert.match(r.stdout, new RegExp(`^ {2}drift guard +warned against the run of ${day(1)}: 1 bound exceeded$`, 'm'));
 });
 
 test('fail mode: run exits 1 with the reasons and publishes; deliver refuses until --accept-drift', async () => {

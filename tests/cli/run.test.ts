@@ -70,9 +70,14 @@ describe('campaign run', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { run_id: string };
     const lines = stdout.split('\n');
     expectEqual(lines[0], `run ${manifest.run_id} → ${out}`, 'first line');
-    assert.match(stdout, /^ {2}status +send=2 {2}holdout=1 {2}frequency_capped=0 {2}no_candidates=0$/m);
-    assert.match(stdout, /^ {2}payloads +2 lines$/m);
-    assert.match(stdout, /^ {2}validation +passed/m);
+    const manifestCounts = (JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { counts: { rollup: { accounts: number } } }).counts;
+    const households = manifestCounts.rollup.accounts;
+    expectEqual(lines[1], `2 pushes for ${households} households: ${((2 / households) * 100).toFixed(1)}%`, 'the funnel line');
+    const unwrapped = stdout.replace(/\n {16}/g, ' ');
+    assert.match(unwrapped, / targeted not sent: 1 control group · \d+ without a recommendation · 0 frequency capped · 0 no candidates$/m);
+    assert.match(unwrapped, /^ {2}rows written +.* · selection 3 · payloads 2$/m);
+    assert.match(stdout, /^ {2}validation +passed: [\d,]+ rows checked$/m);
+    for (const line of lines.slice(1)) assert.ok(line.length <= 100, `fits 100 columns: ${line}`);
     // Not a terminal: one plain line per phase start and end.
     for (const phase of ['load', 'profiles', 'pools', 'recommend', 'validate', 'write']) {
       assert.match(stderr, new RegExp(`^${phase} +…$`, 'm'));

@@ -2,6 +2,7 @@ import { figureCard } from '../../report/html/figure-card.js';
 import { formatCount, formatPercent, formatSignedCount, formatSignedPercent } from '../../report/html/format-report-numbers.js';
 import { html } from '../../report/html/html-template.js';
 import type { SafeHtml } from '../../report/html/html-template.js';
+import { driftStatusLabel } from '../../labels/human-labels.js';
 import { driftText, sourceText } from '../preview-labels.js';
 import type { CampaignPreview } from '../preview-types.js';
 
@@ -22,10 +23,11 @@ export function previewHeadline(p: CampaignPreview): SafeHtml {
 <p class="meta">${meta}</p></header>
 <section class="headline" aria-label="What changes">
 ${figureCard('accounts-changed', 'Accounts changed', formatCount(t.changed), `${formatPercent(t.accounts === 0 ? 0 : t.changed / t.accounts)} of ${formatCount(t.accounts)} selected`)}
-${figureCard('sends', 'Sends', `${formatCount(before)} → ${formatCount(after)}`, `${formatSignedCount(after - before)}${before === 0 ? '' : ` (${formatSignedPercent((after - before) / before)})`}`)}
+${figureCard('sends', 'Targeted accounts', `${formatCount(before)} → ${formatCount(after)}`, `${formatSignedCount(after - before)}${before === 0 ? '' : ` (${formatSignedPercent((after - before) / before)})`}`)}
 ${figureCard('shows-changed', 'Shows changed', formatCount(t.showChanged), `accounts sent another show · ${formatCount(p.shows.changed)} shows moved`)}
 ${figureCard('status-changed', 'Status or selection', formatCount(moved), `${formatCount(t.statusChanged)} status · ${formatCount(t.entered)} entered · ${formatCount(t.left)} left`)}
-${figureCard('drift', 'Drift guard, new config', p.drift.new.status, driftText(p.drift.new))}
+${figureCard('drift', 'Drift guard, new config', driftStatusLabel(p.drift.new.status), driftText(p.drift.new))}
 </section>
+${p.warnings.map((w) => html`<p class="notice warning" data-warning="${w.kind}"><strong>Check before going live:</strong> ${w.message}.</p>`)}
 ${t.changed === 0 ? html`<p class="verdict flat" data-notice="no-change">No account's selection changes: the two configs select the same.</p>` : ''}`;
 }

@@ -7,17 +7,17 @@ import type { TransitionMatrix } from '../preview-types.js';
  * Accounts by old value (rows) × new value (columns), only the values some account has on either
  * side. The diagonal is unchanged; other non-zero cells are shaded by their share of the moves.
  */
-export function transitionMatrixTable(name: string, what: string, m: TransitionMatrix): SafeHtml {
+export function transitionMatrixTable(name: string, what: string, m: TransitionMatrix, words: (value: string) => string): SafeHtml {
   const rowUsed = m.old.map((_, i) => m.counts[i]!.some((n) => n > 0));
   const colUsed = m.new.map((_, j) => m.counts.some((row) => row[j]! > 0));
   if (!rowUsed.some(Boolean)) return html`<p class="empty">No account has a selection row on either side.</p>`;
   let maxMoved = 0;
   m.counts.forEach((row, i) => row.forEach((n, j) => (maxMoved = i === j ? maxMoved : Math.max(maxMoved, n))));
-  const cols = m.new.map((label, j) => colUsed[j] && html`<th scope="col">${label}</th>`);
+  const cols = m.new.map((label, j) => colUsed[j] && html`<th scope="col">${words(label)}</th>`);
   const rows = m.old.map(
     (label, i) =>
       rowUsed[i] &&
-      html`<tr data-old="${label}"><th scope="row">${label}</th>${m.new.map((to, j) => {
+      html`<tr data-old="${label}"><th scope="row">${words(label)}</th>${m.new.map((to, j) => {
         if (!colUsed[j]) return null;
         const n = m.counts[i]![j]!;
         const cls = i === j ? 'same' : n > 0 ? 'moved' : '';

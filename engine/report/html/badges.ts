@@ -4,7 +4,7 @@ import type { SafeHtml } from './html-template.js';
 
 /** The one marker of an unreliable lift; tests count these, so it is rendered nowhere else. */
 export function tooFewBadge(minAccounts: number): SafeHtml {
-  return html`<span class="badge too-few" title="${`fewer than ${formatCount(minAccounts)} accounts in the sent or holdout group: treat this lift as unreliable`}">too few accounts</span>`;
+  return html`<span class="badge too-few" title="${`fewer than ${formatCount(minAccounts)} accounts in the targeted or control group: treat this lift as unreliable`}">too few accounts</span>`;
 }
 
 export function windowOpenBadge(windowDays: number): SafeHtml {

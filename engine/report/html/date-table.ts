@@ -1,11 +1,12 @@
 import type { CampaignReport, DateReport } from '../report-types.js';
+import { statusLabel } from '../../labels/human-labels.js';
 import { windowOpenBadge } from './badges.js';
 import { NO_VALUE, formatCount } from './format-report-numbers.js';
 import { html } from './html-template.js';
 import type { SafeHtml } from './html-template.js';
 import { LIFT_HEADERS, liftCells } from './lift-cells.js';
 
-/** §7 statuses in the order of the selection rules; any other status the engine reports follows. */
+/** Selection statuses in the order of the selection rules; any other status the engine reports follows. */
 const KNOWN_STATUSES = ['send', 'holdout', 'frequency_capped', 'no_candidates'];
 
 function statusesOf(runs: readonly DateReport[]): string[] {
@@ -31,6 +32,6 @@ export function dateTable(report: CampaignReport, axisDates: readonly string[], 
     return html`<tr class="${run.lift.sufficient ? '' : 'unreliable'}" data-date="${date}"><th scope="row">${date}<div class="run-id" title="${run.run_id}">run ${run.run_id.startsWith(`${date}-`) ? run.run_id.slice(date.length + 1) : run.run_id}</div>${!run.window_complete && html`<div>${windowOpenBadge(report.conversion_window_days)}</div>`}</th>${statuses.map((s) => html`<td class="num">${formatCount(run.status[s] ?? 0)}</td>`)}${deliveredCells(run.delivered)}${liftCells(run.lift, report.min_accounts)}</tr>`;
   });
   const total = html`<tr class="${report.overall.lift.sufficient ? 'total' : 'total unreliable'}" data-date="all"><th scope="row">All dates</th>${statuses.map((s) => html`<td class="num">${formatCount(sum(report.dates.map((r) => r.status[s] ?? 0)))}</td>`)}${deliveredCells(delivered.length === 0 ? null : { accepted: sum(delivered.map((d) => d.accepted)), dead_letter: sum(delivered.map((d) => d.dead_letter)) })}${liftCells(report.overall.lift, report.min_accounts)}</tr>`;
-  const head = html`<tr><th>Date and run</th>${statuses.map((s) => html`<th class="num">${s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, ' ')}</th>`)}<th class="num">Delivered</th><th class="num">Dead letters</th>${LIFT_HEADERS}</tr>`;
+  const head = html`<tr><th>Date and run</th>${statuses.map((s) => html`<th class="num">${statusLabel(s)}</th>`)}<th class="num">Delivered</th><th class="num">Dead letters</th>${LIFT_HEADERS}</tr>`;
   return html`<table class="lift-table dates"><thead>${head}</thead><tbody>${rows}</tbody><tfoot>${total}</tfoot></table>`;
 }

@@ -5,7 +5,7 @@ import { html } from './html-template.js';
 import type { SafeHtml } from './html-template.js';
 
 /** Header cells matching `liftCells`, for every table that shows a lift. */
-export const LIFT_HEADERS = html`<th class="num">Sent conversion</th><th class="num">Holdout conversion</th><th class="num">Difference (95% CI)</th><th class="num">Lift (95% CI)</th>`;
+export const LIFT_HEADERS = html`<th class="num">Targeted conversion</th><th class="num">Control group conversion</th><th class="num">Difference (95% CI)</th><th class="num">Lift (95% CI)</th>`;
 
 function rateCell(cell: RateCell): SafeHtml {
   return html`<td class="num">${formatPercent(cell.rate)}<div class="sub">${formatCount(cell.conversions)} of ${formatCount(cell.accounts)}</div></td>`;
@@ -16,7 +16,7 @@ function estimateCell(e: Estimate | null, format: (x: number) => string, why: st
   return html`<td class="num">${format(e.value)}<div class="sub">${formatCi(e.ci95, format)}</div>${badge && html`<div>${badge}</div>`}</td>`;
 }
 
-/** Sent rate, holdout rate, absolute difference and relative lift, each estimate with its 95% CI. */
+/** Targeted rate, control group rate, absolute difference and relative lift, each estimate with its 95% CI. */
 export function liftCells(lift: Lift, minAccounts: number): SafeHtml {
   const empty = lift.sent.accounts === 0 || lift.holdout.accounts === 0;
   const badge = !lift.sufficient && tooFewBadge(minAccounts);

@@ -1,4 +1,5 @@
 import type { BreakdownDimension, CampaignReport, DateReport } from '../report-types.js';
+import { scenarioLabel, segmentLabel } from '../../labels/human-labels.js';
 import { breakdownTable } from './breakdown-table.js';
 import { dateTable } from './date-table.js';
 import { formatCount } from './format-report-numbers.js';
@@ -39,17 +40,17 @@ export function renderReportHtml(report: CampaignReport): string {
   ]}</div>`;
   const breakdowns = DIMENSIONS.map(([dimension, label, heading]) => html`<h3>${heading}</h3>${breakdownTable(dimension, label, report.overall.breakdowns[dimension], report.min_accounts)}`);
   const body = html`${reportHeadline(report)}
-${panel('lift-over-time', 'Lift over time', 'Relative lift of sent over holdout accounts per campaign date. Whiskers are 95% confidence intervals; an interval crossing zero means no clear effect that day.', hasRuns ? html`${liftLegend}${liftOverTimeChart(axisDates, runs)}` : NO_RUNS)}
-${panel('breakdowns', 'Conversion by scenario, segment, treatment and region', 'All dates pooled. Difference is in percentage points (pp); lift is relative to the holdout rate.', html`${breakdowns}`)}
-${panel('segment-sizes', 'Segment sizes over time', 'Accounts per RFM segment on each campaign date.', hasRuns ? stackedBarsChart(axisDates, new Map(report.dates.map((d) => [d.date, d.segment_sizes])), { name: 'segment-sizes', label: 'Accounts per RFM segment per date', share: false }) : NO_RUNS)}
-${panel('scenario-mix', 'Scenario mix over time', 'Share of accounts whose chosen recommendation came from each scenario.', hasRuns ? stackedBarsChart(axisDates, new Map(report.dates.map((d) => [d.date, d.scenario_mix])), { name: 'scenario-mix', label: 'Share of accounts per chosen scenario per date', share: true }) : NO_RUNS)}
+${panel('lift-over-time', 'Lift over time', 'Relative lift of targeted accounts over the control group per campaign date. Whiskers are 95% confidence intervals; an interval crossing zero means no clear effect that day.', hasRuns ? html`${liftLegend}${liftOverTimeChart(axisDates, runs)}` : NO_RUNS)}
+${panel('breakdowns', 'Conversion by scenario, segment, treatment and region', 'All dates pooled. Difference is in percentage points (pp); lift is relative to the control group rate.', html`${breakdowns}`)}
+${panel('segment-sizes', 'Segment sizes over time', 'Accounts per RFM segment on each campaign date.', hasRuns ? stackedBarsChart(axisDates, new Map(report.dates.map((d) => [d.date, d.segment_sizes])), { name: 'segment-sizes', label: 'Accounts per RFM segment per date', share: false, keyLabel: segmentLabel }) : NO_RUNS)}
+${panel('scenario-mix', 'Scenario mix over time', 'Share of accounts whose chosen recommendation came from each scenario.', hasRuns ? stackedBarsChart(axisDates, new Map(report.dates.map((d) => [d.date, d.scenario_mix])), { name: 'scenario-mix', label: 'Share of accounts per chosen scenario per date', share: true, keyLabel: scenarioLabel }) : NO_RUNS)}
 ${panel('overlap', 'Scenario overlap', 'Profiles by the exact set of scenarios they had recommendations from, largest first.', hasRuns ? overlapTable(report.dates) : NO_RUNS)}
-${panel('per-date', 'Per date', 'Accounts by selection status, deliveries from the ledger, and lift for each campaign date.', dateTable(report, axisDates, runs))}`;
+${panel('per-date', 'Per date', 'Accounts by selection status (targeted = chosen for a push), pushes delivered and dead-lettered according to the delivery ledger, and lift for each campaign date.', dateTable(report, axisDates, runs))}`;
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Campaign report ${report.from} to ${report.to}</title><style>${new SafeHtml(REPORT_CSS)}</style></head>
 <body><main>
 ${body}
-<footer>Lift compares accounts sent a recommendation with the holdout (never sent). Difference: Wald 95% interval; relative lift: Katz log 95% interval. Lifts with fewer than ${formatCount(report.min_accounts)} accounts in either group are flagged as unreliable. Rendered from report.json.</footer>
+<footer>Lift compares targeted accounts (chosen for a push, whether or not it was delivered: intent-to-treat) with the control group (never sent). Difference: Wald 95% interval; relative lift: Katz log 95% interval. Lifts with fewer than ${formatCount(report.min_accounts)} accounts in either group are flagged as unreliable. Rendered from report.json.</footer>
 </main></body></html>
 `.markup;
 }

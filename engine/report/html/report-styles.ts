@@ -25,6 +25,8 @@ section.panel { background: #fff; border: 1px solid var(--line); border-radius: 
 .notice { margin: 8px 0; padding: 8px 12px; border-radius: 6px; }
 .notice.open { background: var(--open-bg); color: var(--open); }
 .notice.missing { background: #eceff2; color: #3b444c; }
+.notice.warning { background: var(--warn-bg); color: var(--warn); border: 1px solid #f0c36d; }
+.arms-note { color: var(--muted); font-size: 13px; margin: 8px 0; }
 .badge { display: inline-block; font-size: 11px; font-weight: 600; line-height: 1.5; padding: 0 7px; border-radius: 9px; white-space: nowrap; text-transform: none; letter-spacing: 0; }
 .badge.too-few { background: var(--warn-bg); color: var(--warn); border: 1px solid #f0c36d; }
 .badge.window-open { background: var(--open-bg); color: var(--open); border: 1px solid #b9aef0; }

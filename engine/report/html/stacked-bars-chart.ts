@@ -15,6 +15,8 @@ export interface StackedBarsOptions {
   label: string;
   /** Bars as shares of each date's total (a mix) instead of counts (sizes). */
   share: boolean;
+  /** The words shown for a key (`at_risk` → "At risk"). */
+  keyLabel: (key: string) => string;
 }
 
 /** Keys in order of first appearance: the engine writes them in config order, which readers know. */
@@ -46,9 +48,9 @@ export function stackedBarsChart(axisDates: readonly string[], byDate: ReadonlyM
       const [from, to] = options.share ? [acc / sum, (acc + n) / sum] : [acc, acc + n];
       acc += n;
       const top = frame.y(to);
-      return html`<rect class="bar" x="${round1(frame.x(i) - width / 2)}" y="${top}" width="${width}" height="${round1(frame.y(from) - top)}" fill="${colors.get(key)!}"><title>${date} · ${key}: ${formatCount(n)} accounts (${formatPercent(n / sum)})</title></rect>`;
+      return html`<rect class="bar" x="${round1(frame.x(i) - width / 2)}" y="${top}" width="${width}" height="${round1(frame.y(from) - top)}" fill="${colors.get(key)!}"><title>${date} · ${options.keyLabel(key)}: ${formatCount(n)} accounts (${formatPercent(n / sum)})</title></rect>`;
     });
   });
-  const legend = keys.map((key) => html`<span class="legend-item"><span class="swatch" style="background:${colors.get(key)!}"></span>${key}</span>`);
+  const legend = keys.map((key) => html`<span class="legend-item"><span class="swatch" style="background:${colors.get(key)!}"></span>${options.keyLabel(key)}</span>`);
   return html`<div class="legend">${legend}</div><svg class="chart" data-chart="${options.name}" viewBox="0 0 ${CHART_WIDTH} ${HEIGHT}" role="img" aria-label="${options.label}">${frame.axes}${bars}</svg>`;
 }

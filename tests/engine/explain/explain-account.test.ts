@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { beforeAll, test } from 'vitest';
 import { runCampaign } from '../../../engine/run-campaign.js';
+import { formatExplanation } from '../../../engine/explain/explanation-text.js';
 import { explainAccount } from '../../../engine/explain/explain-account.js';
 import type { Exclusion, Explanation, ScenarioExplanation } from '../../../engine/explain/explanation.js';
 import type { ScenarioName } from '../../../engine/config/config-types.js';
@@ -195,6 +196,14 @@ test('an AVOD-plan account in the holdout: AVOD pool, the not-AVOD shows it left
   const s = e.selection!;
   expectEqual([s.basis, s.scenario, s.showId, s.status], ['avod_treatment', 'avod', 7, 'holdout']);
   assert.ok(s.holdoutHash < s.holdoutBps);
+  // In words: the control group with its share and the hash against it, the AVOD rule, labels not names.
+  const text = formatExplanation(e).split('\n');
+  expectEqual(text[3], `outcome: Control group — "${e.selection!.title}" (show 7) from AVOD, for profile 201`);
+  expectEqual(s.holdoutBps, 708, 'the fixture holds out 7.08%');
+  expectEqual(text[4], `  why control group: in the 7.08% control group (hash ${s.holdoutHash.toLocaleString('en-US')} of 10,000 < 708): selected but never sent, so that the report can measure lift`);
+  assert.match(text[5]!, /^ {2}why AVOD: ad-supported \(AVOD\) households are only sent AVOD; AVOD had [1-5] shows?$/);
+  expectEqual(text[7]!.startsWith('  segment ') && !text[7]!.includes('_'), true, `segment line in words: ${text[7]}`);
+  expectEqual(text[8], '  treatment Ad-supported (AVOD) (AVOD plan)');
 });
 
 test('accounts whose profiles are all ineligible do not reach rollup, and the run agrees', async () => {

@@ -58,7 +58,9 @@ test('identical configs give an empty diff and identical runs', async () => {
   expectEqual([t.changed, t.statusChanged, t.scenarioChanged, t.showChanged, t.profileChanged, t.segmentChanged, t.treatmentChanged, t.entered, t.left], [0, 0, 0, 0, 0, 0, 0, 0, 0], 'changes');
   assert.ok(t.accounts > 500, `accounts ${t.accounts}`);
   t.scenario.counts.forEach((row, i) => row.forEach((n, j) => i !== j && expectEqual(n, 0, `scenario ${t.scenario.old[i]} → ${t.scenario.new[j]}`)));
-  expectEqual(p.shows, { changed: 0, gained: [], lost: [] }, 'shows');
+  expectEqual({ ...p.shows, mostSent: null }, { changed: 0, gained: [], lost: [], mostSent: null }, 'shows');
+  expectEqual(p.shows.mostSent?.before, p.shows.mostSent?.after, 'the most sent show, unchanged');
+  expectEqual(p.warnings.filter((w) => w.kind !== 'title_share'), [], 'nothing drops to zero');
   expectEqual(p.sample, [], 'sample');
   for (const d of ['scenario', 'rfm_segment', 'treatment', 'region'] as const) for (const r of p.sends[d]) expectEqual(r.after, r.before, `${d} ${r.key}`);
   expectEqual(p.new.runId, p.old.runId, 'run ids');
@@ -97,6 +99,15 @@ test('a boost moves a known show up, and only shows of the boosted category gain
   assert.ok(boosted.length > 0, 'sampled show changes');
   for (const c of boosted) assert.match(c.reason, new RegExp(`^holiday boost ×50 moved show ${c.new!.showId} above ${c.old!.showId} in (re-engagement|the \\w+ pool)`));
   await checkAgainstFiles(p);
+
+  // The most sent title under the new config, recounted from its selection file, and the warning
+  // when it takes more than the share asked for (the preview's default 20%).
+  const perShow = new Map<number, number>();
+  for (const r of after.values()) if (r.status === 'send') perShow.set(r.show_id!, (perShow.get(r.show_id!) ?? 0) + 1);
+  const [topShow, topSends] = [...perShow].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0]!;
+  expectEqual([p.shows.mostSent?.showId, p.shows.mostSent?.after], [topShow, topSends], 'most sent show');
+  const share = topSends / p.sends.total.after;
+  expectEqual(p.warnings.filter((w) => w.kind === 'title_share').map((w) => w.key), share > 0.2 ? [String(topShow)] : [], `title share ${share}`);
 });
 
 test('a disabled scenario: its accounts fall back as SPEC §7 says', async () => {
@@ -127,6 +138,12 @@ test('a disabled scenario: its accounts fall back as SPEC §7 says', async () =>
   assert.ok(fallen.length > 0, 'sampled trending accounts');
   for (const c of fallen) assert.match(c.reason, /trending disabled \(scenarios\.trending\.enabled: false\)/);
   await checkAgainstFiles(p);
+  const before2 = p.sends.scenario.find((r) => r.key === 'trending')!.before;
+  expectEqual(
+    p.warnings.filter((w) => w.kind === 'scenario_dropped'),
+    [{ kind: 'scenario_dropped', key: 'trending', message: `scenario Trending drops to zero sends (was ${before2.toLocaleString('en-US')})` }],
+    'the emptied scenario is flagged',
+  );
 });
 
 test('a holdout change only moves statuses, exactly the accounts whose hash falls in the new share', async () => {

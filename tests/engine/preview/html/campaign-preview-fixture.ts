@@ -44,7 +44,7 @@ export function campaignPreviewFixture(): CampaignPreview {
       { key: `boosts.${HOSTILE}`, old: null, new: 3 },
     ],
     load: { shared: true, reloadedFor: [] },
-    warnings: [],
+    inputWarnings: [],
     scratchDir: null,
     transitions: {
       accounts: 1010,
@@ -101,6 +101,7 @@ export function campaignPreviewFixture(): CampaignPreview {
         { showId: 455, title: 'Winter Lights', category: 'drama', before: 300, after: 60 },
         { showId: 77, title: 'Quiet Harbour', category: HOSTILE, before: 20, after: 5 },
       ],
+      mostSent: { showId: 812, title: HOSTILE, category: 'holiday', before: 10, after: 250 },
     },
     sample: [
       {
@@ -117,6 +118,10 @@ export function campaignPreviewFixture(): CampaignPreview {
         changes: ['left'],
         reason: `no eligible profile has a recommendation now: ${HOSTILE}`,
       },
+    ],
+    warnings: [
+      { kind: 'title_share', key: '812', message: `one title takes 27.9% of sends: 812 "${HOSTILE}" (holiday) 250 of 895, was 10 (1.1%); the warning level is 20.0%` },
+      { kind: 'scenario_dropped', key: 'trending', message: 'scenario Trending drops to zero sends (was 280)' },
     ],
     drift: { old: { ...warned, status: 'ok', reasons: [], checks: [] }, new: warned },
     timingsMs: { load: 1000, old: 500, new: 400, compare: 10, total: 1910 },

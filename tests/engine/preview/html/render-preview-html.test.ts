@@ -27,19 +27,24 @@ test('the preview page renders in headless Chromium with the figures, matrices, 
   assert.doesNotMatch(dom, /<(script|link|img|iframe|object|embed)\b|\s(src|href)=|url\(|@import/i, 'nothing that could load a resource');
 
   expectEqual(cardText(dom, 'accounts-changed'), 'Accounts changed 305 30.2% of 1,010 selected');
-  expectEqual(cardText(dom, 'sends'), 'Sends 910 → 895 \u221215 (\u22121.6%)');
+  expectEqual(cardText(dom, 'sends'), 'Targeted accounts 910 → 895 \u221215 (\u22121.6%)');
   expectEqual(cardText(dom, 'shows-changed'), 'Shows changed 290 accounts sent another show · 3 shows moved');
   expectEqual(cardText(dom, 'status-changed'), 'Status or selection 15 5 status · 0 entered · 10 left');
-  expectEqual(cardText(dom, 'drift'), 'Drift guard, new config warned warned against the run of 2026-11-21: 1 bound exceeded');
+  expectEqual(cardText(dom, 'drift'), 'Drift guard, new config Warning warned against the run of 2026-11-21: 1 bound exceeded');
+  expectEqual(
+    [...dom.matchAll(/<p class="notice warning" data-warning="([a-z_]+)">([\s\S]*?)<\/p>/g)].map((m) => [m[1], text(m[2]!)]),
+    p.warnings.map((w) => [w.kind, `Check before going live: ${w.message}.`]),
+    'warnings under the headline',
+  );
 
   // Only the values some account has, old down and new across; the diagonal is unchanged.
   const scenario = table(dom, 'data-matrix="scenario"');
-  expectEqual(rows(scenario), ['cluster_discovery 200 0 0 0', 're_engagement 0 500 0 0', 'trending 40 250 0 10', 'none 0 0 10 0'], 'scenario matrix rows');
-  assert.match(text(scenario), /^scenario: old ↓ new → cluster_discovery re_engagement none not_selected/);
+  expectEqual(rows(scenario), ['Cluster discovery 200 0 0 0', 'Re-engagement 0 500 0 0', 'Trending 40 250 0 10', 'None 0 0 10 0'], 'scenario matrix rows');
+  assert.match(text(scenario), /^scenario: old ↓ new → Cluster discovery Re-engagement None Not selected/);
   expectEqual(count(scenario, 'class="num moved"'), 3, 'moved cells');
-  expectEqual(rows(table(dom, 'data-matrix="status"')), ['send 895 5 0 10', 'holdout 0 90 0 0', 'no_candidates 0 0 10 0'], 'status matrix rows');
+  expectEqual(rows(table(dom, 'data-matrix="status"')), ['Targeted 895 5 0 10', 'Control group 0 90 0 0', 'No candidates 0 0 10 0'], 'status matrix rows');
 
-  expectEqual(rows(table(dom, 'data-sends="scenario"')), ['cluster_discovery 180 216 +36 +20.0%', 're_engagement 450 679 +229 +50.9%', 'trending 280 0 \u2212280 \u2212100.0%', 'avod 0 0 0'], 'sends by scenario');
+  expectEqual(rows(table(dom, 'data-sends="scenario"')), ['Cluster discovery 180 216 +36 +20.0%', 'Re-engagement 450 679 +229 +50.9%', 'Trending 280 0 \u2212280 \u2212100.0%', 'AVOD 0 0 0'], 'sends by scenario');
   expectEqual(rows(table(dom, 'data-sends="rfm_segment"'))[1], `${HOSTILE} 510 500 \u221210 \u22122.0%`, 'hostile segment as text');
   expectEqual(count(one(dom, /<section class="panel" id="sends">[\s\S]*?<\/section>/, 'sends panel'), '<rect class="bar before"'), 10, 'before bars (one per row)');
   expectEqual(count(one(dom, /<svg class="chart" data-chart="send-mix"[\s\S]*?<\/svg>/, 'send mix chart'), '<rect class="bar"'), 5, 'send mix bars');
@@ -49,8 +54,8 @@ test('the preview page renders in headless Chromium with the figures, matrices, 
 
   const sample = one(dom, /<table class="sample">[\s\S]*?<\/table>/, 'sample table');
   expectEqual(rows(sample), [
-    `403358036 trending · 455 "Winter Lights" · send re_engagement · 812 "${HOSTILE}" · send scenario show ${p.sample[0]!.reason}`,
-    `500 trending · 455 "Winter Lights" · send not selected left ${p.sample[1]!.reason}`,
+    `403358036 Trending · 455 "Winter Lights" · Targeted Re-engagement · 812 "${HOSTILE}" · Targeted scenario show ${p.sample[0]!.reason}`,
+    `500 Trending · 455 "Winter Lights" · Targeted not selected left ${p.sample[1]!.reason}`,
   ], 'sample rows');
 
   const drift = one(dom, /<section class="panel" id="drift">[\s\S]*?<\/section>/, 'drift panel');
@@ -70,8 +75,9 @@ test('an empty diff says so; a screenshot of the page is a full-size, non-trivia
     ...p,
     configChanges: [],
     transitions: { ...p.transitions, changed: 0, statusChanged: 0, scenarioChanged: 0, showChanged: 0, left: 0 },
-    shows: { changed: 0, gained: [], lost: [] },
+    shows: { changed: 0, gained: [], lost: [], mostSent: null },
     sample: [],
+    warnings: [],
   };
   const { dom, file } = render(still);
   assert.match(text(dom), /No account's selection changes: the two configs select the same\./);

@@ -3,6 +3,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'vitest';
 import type { BreakdownRow, CampaignReport, Lift } from '../../../../engine/report/report-types.js';
+import { dimensionLabel } from '../../../../engine/labels/human-labels.js';
 import { renderReportHtml } from '../../../../engine/report/html/render-report-html.js';
 import { expectEqual } from '../../../support/expect-equal.js';
 import { cardText, count, one, text } from '../../../support/dom-text.js';
@@ -30,12 +31,22 @@ test('the report renders in headless Chromium with the headline, markers and cha
 
   const { lift } = report.overall;
   const percent1 = (x: number): string => `${(x * 100).toFixed(1)}%`;
-  expectEqual(cardText(dom, 'relative-lift'), 'Lift, sent over holdout +85.0% 95% CI +17.5% to +191.3%');
+  expectEqual(cardText(dom, 'relative-lift'), 'Lift, targeted over control group +85.0% 95% CI +17.5% to +191.3%');
   expectEqual(cardText(dom, 'absolute-lift'), 'Difference in conversion rate +2.96 pp 95% CI +1.28 pp to +4.65 pp');
-  expectEqual(cardText(dom, 'sent-rate'), `Sent conversion ${percent1(329 / 5100)} 329 of 5,100 accounts`);
-  expectEqual(cardText(dom, 'holdout-rate'), `Holdout conversion ${percent1(19 / 545)} 19 of 545 accounts`);
-  expectEqual(cardText(dom, 'accounts'), 'Accounts compared 5,645 5,100 sent · 545 holdout');
-  assert.match(text(dom), /Sent accounts converted more than the holdout/);
+  expectEqual(cardText(dom, 'sent-rate'), `Targeted conversion ${percent1(329 / 5100)} 329 of 5,100 accounts`);
+  expectEqual(cardText(dom, 'holdout-rate'), `Control group conversion ${percent1(19 / 545)} 19 of 545 accounts`);
+  expectEqual(cardText(dom, 'accounts'), 'Accounts compared 5,645 5,100 targeted · 545 control group');
+  // Delivered: the ledger's accepted records over the three dates that have one (11-17 has none).
+  const ledgered = report.dates.filter((d) => d.delivered !== null);
+  const accepted = ledgered.reduce((a, d) => a + d.delivered!.accepted, 0);
+  const targeted = ledgered.reduce((a, d) => a + d.lift.sent.accounts, 0);
+  expectEqual(cardText(dom, 'delivered'), `Delivered ${accepted.toLocaleString('en-US')} of ${targeted.toLocaleString('en-US')} targeted accounts · 9 dead-lettered`);
+  expectEqual(
+    text(one(dom, /<p class="arms-note"[\s\S]*?<\/p>/, 'targeted notes')),
+    'Targeted: accounts chosen for a push, whether or not it was delivered (intent-to-treat); lift compares them with the control group, which is never sent. Delivered: pushes CleverTap accepted, on the 3 of 4 dates with a delivery record.',
+  );
+  assert.match(text(dom), /Targeted accounts converted more than the control group/);
+  assert.doesNotMatch(text(dom), /_/, 'no machine name (snake_case) on the page');
 
   // "too few accounts" marks exactly the insufficient lifts shown: the overall (headline + total
   // row), each date's row and each pooled breakdown row; the lift chart's legend names it once.
@@ -48,7 +59,7 @@ test('the report renders in headless Chromium with the headline, markers and cha
   for (const [dimension, rows] of Object.entries(report.overall.breakdowns) as [string, BreakdownRow[]][]) {
     const table = one(dom, new RegExp(`<table class="lift-table" data-breakdown="${dimension}">[\\s\\S]*?</table>`), `${dimension} tables`);
     const bodyRows = [...table.matchAll(/<tr class="[^"]*"><th scope="row">([\s\S]*?)<\/th>([\s\S]*?)<\/tr>/g)];
-    expectEqual(bodyRows.map((m) => [text(m[1]!), m[2]!.includes('badge too-few')]), rows.map((r) => [r.key, !r.sufficient]), `${dimension} rows`);
+    expectEqual(bodyRows.map((m) => [text(m[1]!), m[2]!.includes('badge too-few')]), rows.map((r) => [dimensionLabel(dimension)(r.key), !r.sufficient]), `${dimension} rows`);
   }
 
   for (const d of report.dates) expectEqual(count(row(dom, d.date), 'badge window-open'), d.window_complete ? 0 : 1, `window badge on ${d.date}`);
@@ -85,7 +96,7 @@ test('the report renders in headless Chromium with the headline, markers and cha
   // Every date has the same overlap, so the per-date average is the day's count.
   const overlap = panel(dom, 'overlap');
   const overlapRows = [...overlap.matchAll(/<tr data-overlap-size="(\d+)">([\s\S]*?)<\/tr>/g)].map((m) => text(m[2]!));
-  expectEqual(overlapRows, ['re_engagement 1 900 56.3%', 're_engagement trending 2 400 25.0%', 'trending 1 200 12.5%', `${HOSTILE} re_engagement trending 3 100 6.3%`]);
+  expectEqual(overlapRows, ['Re-engagement 1 900 56.3%', 'Re-engagement Trending 2 400 25.0%', 'Trending 1 200 12.5%', `${HOSTILE} Re-engagement Trending 3 100 6.3%`]);
   assert.match(text(overlap), new RegExp(`${percent1(500 / 1600).replace('.', '\\.')} of profiles with recommendations had them from two or more scenarios`));
 });
 
@@ -111,9 +122,11 @@ test('a report with no runs and no sent accounts renders every section with "no 
     overall: { lift, breakdowns: { scenario: [], rfm_segment: [], treatment: [], region: [] } },
   };
   const { dom } = render(report);
-  expectEqual(cardText(dom, 'relative-lift'), 'Lift, sent over holdout — no estimate: a group is empty too few accounts');
-  expectEqual(cardText(dom, 'sent-rate'), 'Sent conversion — 0 of 0 accounts');
-  assert.match(text(dom), /No estimate: the sent or the holdout group has no accounts\./);
+  expectEqual(cardText(dom, 'relative-lift'), 'Lift, targeted over control group — no estimate: a group is empty too few accounts');
+  expectEqual(cardText(dom, 'sent-rate'), 'Targeted conversion — 0 of 0 accounts');
+  expectEqual(cardText(dom, 'delivered'), 'Delivered — no delivery recorded');
+  assert.match(text(dom), /No delivery is recorded for these dates, so the figures describe targeting, not pushes received\./);
+  assert.match(text(dom), /No estimate: the targeted or the control group has no accounts\./);
   expectEqual(count(dom, '<svg class="chart"'), 0, 'charts');
   expectEqual(count(text(dom), 'No published runs in this date range.'), 4, 'empty chart panels');
   expectEqual(count(dom, '<p class="empty">No accounts in this breakdown.'), 4, 'empty breakdowns');
