@@ -5,7 +5,7 @@
 export { runCampaign } from './engine/run-campaign.js';
 export type { RunCampaignOptions, RunCampaignResult } from './engine/run-campaign.js';
 export type { ProgressEvent, ProgressListener, RunPhase } from './engine/progress.js';
-export { AbortedError, CampaignError, ConfigError, DeliveryError, DriftError, InputError, LockError, RunDirError, ValidationError } from './engine/errors.js';
+export { AbortedError, CampaignError, ConfigError, DeliveryError, DriftError, InputError, LockError, RunDirError, StorageError, ValidationError } from './engine/errors.js';
 export type { DriftCheck, DriftResult, DriftStatus } from './engine/drift/drift-types.js';
 export { defaultConfig } from './engine/config/default-config.js';
 export { configFromObject, effectiveConfig, loadConfigFile, parseConfig } from './engine/config/resolve-config.js';

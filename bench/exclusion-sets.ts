@@ -8,6 +8,7 @@
  *   npm install --no-save roaring     # compiles CRoaring (~30 s); not a dependency of the engine
  *   node dist/bench/exclusion-sets.js --data DIR --date D [--state DIR] [--repeats 3]
  */
+import { LocalDataset } from '../io/input/dataset.js';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { defaultConfig } from '../engine/config/default-config.js';
@@ -46,7 +47,7 @@ const config = defaultConfig();
 const lookback = { from: formatDay(day - Math.max(config.dedup_window_days, 7)), to: formatDay(day - 1) };
 const ledger = values.state === undefined ? [] : (await ledgerHistory(values.state, lookback)).dates.filter((d) => d.date >= lookback.from && d.date <= lookback.to);
 const runner = createShardRunner(2);
-const { model } = await loadDataset({ dataDir: values.data, day, config, ledgerWindow: ledger, ledgerAll: [], duckdbThreads: availableParallelism(), runner });
+const { model } = await loadDataset({ dataset: new LocalDataset(values.data), day, config, ledgerWindow: ledger, ledgerAll: [], duckdbThreads: availableParallelism(), runner });
 await runner.close();
 const params = phaseParams(config);
 const results = createResults(model.profileCount, model.accountCount);

@@ -10,6 +10,7 @@
  *
  *   node dist/bench/id-mapping.js --data DIR [--date D] [--repeats 3]
  */
+import { LocalDataset } from '../io/input/dataset.js';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parseDay } from '../engine/dates.js';
@@ -23,7 +24,7 @@ import { buildIdIndex, lookupIds } from '../kernels/id-index.js';
 const { values } = parseArgs({ options: { data: { type: 'string' }, date: { type: 'string', default: '2026-11-22' }, repeats: { type: 'string', default: '3' } } });
 if (values.data === undefined) throw new Error('usage: node dist/bench/id-mapping.js --data DIR [--date D] [--repeats 3]');
 const session = await DuckDBSession.open(availableParallelism());
-const tables = await bindTables(session, values.data, ['plays', 'profiles', 'catalog']);
+const tables = await bindTables(session, new LocalDataset(values.data), ['plays', 'profiles', 'catalog']);
 const plays = tables.plays!;
 const where = `"ts" >= ${rawTimestampLiteral(plays.columns[2]!.sourceType, parseDay(values.date) - 90)}`;
 const select = plays.columns.map((b) => b.sql).join(', ');

@@ -7,6 +7,7 @@
  *
  *   node dist/bench/scan-floor.js --data DIR --date D [--state DIR]
  */
+import { LocalDataset } from '../io/input/dataset.js';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { defaultConfig } from '../engine/config/default-config.js';
@@ -24,7 +25,7 @@ const day = parseDay(values.date);
 const config = defaultConfig();
 const session = await DuckDBSession.open(availableParallelism());
 const scans: string[] = [];
-for (const [name, table] of Object.entries(await bindTables(session, values.data))) {
+for (const [name, table] of Object.entries(await bindTables(session, new LocalDataset(values.data)))) {
   // bit_xor(hash(x)) makes DuckDB decode every value of x, and returns one number.
   const columns = table.columns.map((b) => `bit_xor(hash(${b.sql}))`).join(', ');
   const where = name === 'plays' ? ` WHERE "ts" >= ${rawTimestampLiteral(table.columns[2]!.sourceType, day - config.history_days)}` : '';

@@ -1,3 +1,5 @@
+import { STORAGE_OPTIONS } from '../io/storage/storage-options.js';
+
 /** A usage error: the message and the command's usage on stderr, exit code 2. */
 export function optionError(message: string, usage: string): number {
   console.error(`campaign: ${message}\n\n${usage}`);
@@ -23,3 +25,22 @@ export function deltaVersionsOption(pins: readonly string[]): Record<string, num
   }
   return versions;
 }
+
+/** Parses repeated `--storage KEY=VALUE` (object storage options, either case); a string is the usage error. */
+export function storageOption(pairs: readonly string[]): Record<string, string> | string {
+  const options: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const key = at < 0 ? pair : pair.slice(0, at);
+    if (at <= 0) return `--storage must be KEY=VALUE (e.g. AWS_REGION=eu-west-1), got '${key}'`;
+    if (!STORAGE_OPTIONS.some((o) => o.name === key.toUpperCase())) return `--storage ${key}: unknown storage option (known: ${STORAGE_OPTIONS.map((o) => o.name).join(', ')})`;
+    if (key.toUpperCase() in options) return `--storage sets ${key.toUpperCase()} twice`;
+    options[key.toUpperCase()] = pair.slice(at + 1);
+  }
+  return options;
+}
+
+/** The usage lines of `--storage`, shared by every command that reads a dataset. */
+export const STORAGE_USAGE = `  --storage KEY=VALUE
+                    an object storage option (repeatable), e.g. AWS_REGION=eu-west-1, over the
+                    config's storage: section and the environment (docs/object-storage.md)`;

@@ -2,7 +2,7 @@ import { CampaignError } from '../io/errors.js';
 import type { DriftResult } from './drift/drift-types.js';
 
 /** The adapters' errors are the engine's too: one import for every error a run can throw. */
-export { CampaignError, DeliveryError, InputError, LockError } from '../io/errors.js';
+export { CampaignError, DeliveryError, InputError, LockError, StorageError } from '../io/errors.js';
 
 /** A configuration file or value that breaks SPEC §9; the message names the key. */
 export class ConfigError extends CampaignError {

@@ -41,3 +41,19 @@ export class DeliveryError extends CampaignError {
     this.summary = summary;
   }
 }
+
+/**
+ * Object storage could not be read (io/storage). `url` names the object or dataset root; the message
+ * never holds a secret. `retryable` is true when the failure may pass by itself (an outage,
+ * throttling that outlasted the retries: code `STORAGE_UNAVAILABLE`) and false when something must
+ * be fixed (a URL, an option, credentials, permissions, a missing object: code `STORAGE`).
+ */
+export class StorageError extends CampaignError {
+  readonly url: string;
+  readonly retryable: boolean;
+  constructor(url: string, message: string, retryable = false) {
+    super(retryable ? 'STORAGE_UNAVAILABLE' : 'STORAGE', `${url}: ${message}`);
+    this.url = url;
+    this.retryable = retryable;
+  }
+}

@@ -3,7 +3,7 @@ import { tryParseDay } from '../../engine/dates.js';
 import { explainAccount } from '../../engine/explain/explain-account.js';
 import { formatExplanation } from '../../engine/explain/explanation-text.js';
 import type { Command } from '../command.js';
-import { optionError, wholeNumberOption } from '../options.js';
+import { optionError, STORAGE_USAGE, storageOption, wholeNumberOption } from '../options.js';
 
 const usage = `usage: campaign explain --out DIR --date YYYY-MM-DD (--account ID | --profile ID | --crm-id ID) [options]
 
@@ -18,11 +18,12 @@ from its inputs and the ledger as they were on the date, and checked against the
   --account ID      the account to explain
   --profile ID      or a profile: explains its account, detailing that profile
   --crm-id ID       or the account's CleverTap identity (accounts.crm_id, the payload's identity)
-  --data DIR        dataset directory (default: the one the run's manifest names)
+  --data DIR|URL    dataset, a directory or a URL (default: the one the run's manifest names)
   --state DIR       delivery state / ledger (default: <out>/state)
   --allow-external-path DIR
                     a directory whose files a Delta log may name by absolute path
                     (repeatable), as 'campaign run' does
+${STORAGE_USAGE}
   --json            print the explanation as JSON`;
 
 export const explainCommand: Command = {
@@ -40,6 +41,7 @@ export const explainCommand: Command = {
         data: { type: 'string' },
         state: { type: 'string' },
         'allow-external-path': { type: 'string', multiple: true },
+        storage: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -58,7 +60,10 @@ export const explainCommand: Command = {
       if (id === null) return optionError(`${option} must be a whole number below 2^53, got '${text}'`, usage);
       target = values.account === undefined ? { profileId: id } : { accountId: id };
     }
+    const storage = storageOption(values.storage ?? []);
+    if (typeof storage === 'string') return optionError(storage, usage);
     const explanation = await explainAccount({
+      storage,
       outDir: values.out!,
       date: values.date!,
       ...target,

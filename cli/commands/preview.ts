@@ -4,12 +4,12 @@ import { previewCampaign } from '../../engine/preview/preview-campaign.js';
 import { writePreviewHtml } from '../../engine/preview/write-preview-html.js';
 import type { Command } from '../command.js';
 import { catchInterrupts } from '../interrupts.js';
-import { deltaVersionsOption, optionError, wholeNumberOption } from '../options.js';
+import { deltaVersionsOption, optionError, STORAGE_USAGE, storageOption, wholeNumberOption } from '../options.js';
 import { formatPreview } from '../preview-summary.js';
 import { inputWarnings } from '../run-summary.js';
 import { progressReporter } from '../progress-reporter.js';
 
-const usage = `usage: campaign preview --date YYYY-MM-DD [--data DIR] [--config FILE [--override NAME]] [options]
+const usage = `usage: campaign preview --date YYYY-MM-DD [--data DIR|URL] [--config FILE [--override NAME]] [options]
 
 What a config change would do, before it goes live: runs the date under the new config and under the
 one it replaces, from one load of the inputs, and compares the two selections — accounts whose
@@ -18,7 +18,7 @@ treatment and region before → after, shows gained and lost, a sample of change
 reason, and the drift guard's verdict. Nothing is published or delivered; the published runs and
 the ledger are only read (no lock is taken).
 
-  --data DIR          dataset directory (default: the dataset of the run compared against)
+  --data DIR|URL      dataset, a directory or a URL (default: the dataset of the run compared against)
   --date D            campaign date
   --config FILE       the new config, YAML or JSON (default: the defaults)
   --override NAME     preview one override of --config as if its date range contained D,
@@ -38,6 +38,7 @@ the ledger are only read (no lock is taken).
   --allow-external-path DIR
                       a directory whose files a Delta log may name by absolute path
                       (repeatable), as 'campaign run' does
+${STORAGE_USAGE}
   --html FILE         also write the comparison as a self-contained HTML page
   --sample N          changed accounts listed with their reason (default 20)
   --max-title-share P warn when one title takes more than this share of the new config's sends
@@ -66,6 +67,7 @@ export const previewCommand: Command = {
         html: { type: 'string' },
         'delta-version': { type: 'string', multiple: true },
         'allow-external-path': { type: 'string', multiple: true },
+        storage: { type: 'string', multiple: true },
         sample: { type: 'string' },
         'max-title-share': { type: 'string' },
         workers: { type: 'string' },
@@ -89,6 +91,8 @@ export const previewCommand: Command = {
     if (maxTitleShare === null) return optionError(`--max-title-share must be a share above 0 and at most 1 (e.g. 0.2), got '${shareText}'`, usage);
     const deltaVersions = deltaVersionsOption(values['delta-version'] ?? []);
     if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);
+    const storage = storageOption(values.storage ?? []);
+    if (typeof storage === 'string') return optionError(storage, usage);
     const interrupts = catchInterrupts(() => 'aborting the preview');
     try {
       const preview = await previewCampaign({
@@ -104,6 +108,7 @@ export const previewCommand: Command = {
         ...(workers === undefined ? {} : { workers }),
         deltaVersions,
         allowExternalPaths: values['allow-external-path'] ?? [],
+        storage,
         ...(sampleSize === undefined ? {} : { sampleSize }),
         ...(maxTitleShare === undefined ? {} : { maxTitleShare }),
         signal: interrupts.stop,

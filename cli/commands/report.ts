@@ -5,9 +5,9 @@ import type { CampaignReport, Estimate, Lift } from '../../engine/report/report-
 import { writeCampaignReport } from '../../engine/report/write-campaign-report.js';
 import type { WrittenReport } from '../../engine/report/write-campaign-report.js';
 import type { Command } from '../command.js';
-import { optionError, wholeNumberOption } from '../options.js';
+import { optionError, STORAGE_USAGE, storageOption, wholeNumberOption } from '../options.js';
 
-const usage = `usage: campaign report --out DIR --data DIR --from YYYY-MM-DD --to YYYY-MM-DD [options]
+const usage = `usage: campaign report --out DIR --data DIR|URL --from YYYY-MM-DD --to YYYY-MM-DD [options]
 
 Measures the campaigns of every date from --from to --to: accounts sent (status send) and held
 out (status holdout), conversions — a play of at least the run's min_play_seconds, by any profile
@@ -17,7 +17,7 @@ overall and by scenario, RFM segment, treatment and region. Writes report.json a
 self-contained report.html.
 
   --out DIR           output root holding the published runs <out>/<date>/
-  --data DIR          dataset directory whose plays now reach past the campaign dates
+  --data DIR|URL      dataset whose plays now reach past the campaign dates (a directory or a URL)
   --from D            first campaign date (UTC, inclusive)
   --to D              last campaign date (UTC, inclusive)
   --report-dir DIR    where report.json and report.html go (default <out>/reports/<from>_<to>)
@@ -27,6 +27,7 @@ self-contained report.html.
   --allow-external-path DIR
                       a directory whose files a Delta log may name by absolute path
                       (repeatable), as 'campaign run' does
+${STORAGE_USAGE}
   --json              print report.json instead of the text summary`;
 
 export const reportCommand: Command = {
@@ -45,6 +46,7 @@ export const reportCommand: Command = {
         'min-accounts': { type: 'string' },
         state: { type: 'string' },
         'allow-external-path': { type: 'string', multiple: true },
+        storage: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -55,7 +57,10 @@ export const reportCommand: Command = {
     if (windowDays === null || windowDays < 1 || windowDays > MAX_WINDOW_DAYS) return optionError(`--window-days must be a whole number from 1 to ${MAX_WINDOW_DAYS}, got '${values['window-days']}'`, usage);
     const minAccounts = values['min-accounts'] === undefined ? DEFAULT_MIN_ACCOUNTS : wholeNumberOption(values['min-accounts']);
     if (minAccounts === null || minAccounts < 1) return optionError(`--min-accounts must be a whole number ≥ 1, got '${values['min-accounts']}'`, usage);
+    const storage = storageOption(values.storage ?? []);
+    if (typeof storage === 'string') return optionError(storage, usage);
     const report = await buildCampaignReport({
+      storage,
       outDir: values.out!,
       dataDir: values.data!,
       from: values.from!,

@@ -7,13 +7,14 @@ import { driftWarnings, formatRunSummary, inputWarnings } from '../run-summary.j
 import { credentialsFromEnv } from '../../io/clevertap/credentials.js';
 import { deliverAndReport } from '../delivery-report.js';
 import { catchInterrupts, DRAINING } from '../interrupts.js';
-import { deltaVersionsOption, optionError, wholeNumberOption } from '../options.js';
+import { deltaVersionsOption, optionError, STORAGE_USAGE, storageOption, wholeNumberOption } from '../options.js';
 
-const usage = `usage: campaign run --data DIR --date YYYY-MM-DD --out DIR [options]
+const usage = `usage: campaign run --data DIR|URL --date YYYY-MM-DD --out DIR [options]
 
 Computes the campaign of the date and publishes <out>/<date>/ (scenarios, selection, payloads, manifest).
 
-  --data DIR        dataset directory (catalog, accounts, profiles, plays, regions[, sends, tombstones])
+  --data DIR|URL    dataset (catalog, accounts, profiles, plays, regions[, sends, tombstones]): a
+                    directory, or on object storage s3://, gs://, az://, abfss://… (docs/object-storage.md)
   --date D          campaign date (UTC)
   --out DIR         output root
   --config FILE     YAML or JSON config (default: the defaults of docs/configuration.md)
@@ -25,6 +26,7 @@ Computes the campaign of the date and publishes <out>/<date>/ (scenarios, select
   --allow-external-path DIR
                     a directory whose files a Delta log may name by absolute path or file: URI
                     (repeatable; default: the dataset directory only)
+${STORAGE_USAGE}
   --deliver         then deliver the run's payloads to CleverTap (see 'campaign deliver --help';
                     credentials from CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, CLEVERTAP_REGION or
                     CLEVERTAP_ENDPOINT, checked before the run starts)
@@ -50,6 +52,7 @@ export const runCommand: Command = {
         state: { type: 'string' },
         'delta-version': { type: 'string', multiple: true },
         'allow-external-path': { type: 'string', multiple: true },
+        storage: { type: 'string', multiple: true },
         deliver: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -62,6 +65,8 @@ export const runCommand: Command = {
     if (workers !== undefined && workers > availableParallelism()) console.error(`campaign: --workers ${workers} is more than the ${availableParallelism()} cores of this machine; using ${availableParallelism()}`);
     const deltaVersions = deltaVersionsOption(values['delta-version'] ?? []);
     if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);
+    const storage = storageOption(values.storage ?? []);
+    if (typeof storage === 'string') return optionError(storage, usage);
     // Missing credentials fail before an hour of work, not after.
     const credentials = values.deliver ? credentialsFromEnv() : undefined;
     let delivering = false;
@@ -76,6 +81,7 @@ export const runCommand: Command = {
         ...(values.state === undefined ? {} : { stateDir: values.state }),
         deltaVersions,
         allowExternalPaths: values['allow-external-path'] ?? [],
+        storage,
         signal: interrupts.stop,
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
       });

@@ -1,3 +1,4 @@
+import { STORAGE_OPTIONS } from '../../io/storage/storage-options.js';
 import { DRIFT_MODES, IN_FLIGHT_POLICIES, ROLLUP_METHODS, SCENARIOS, SELECTION_MODES } from './config-types.js';
 
 /** The shape of every config key (SPEC §9); the validator walks values against it. */
@@ -75,6 +76,10 @@ const configFields: Record<string, Rule> = {
     max_share_change: { kind: 'number', min: 0 },
     min_count: int(0),
   }),
+  storage: object(
+    Object.fromEntries(STORAGE_OPTIONS.map((o) => [o.name.toLowerCase(), o.kind === 'bool' ? bool : o.kind === 'int' ? int(0) : str])),
+    STORAGE_OPTIONS.map((o) => o.name.toLowerCase()),
+  ),
 };
 
 /** Everything an override's `set` may change: any part of the config except `overrides` itself. */
@@ -82,7 +87,7 @@ const overridableSchema: Rule = { kind: 'object', fields: configFields, optional
 
 const overrideSchema: Rule = object({ name: str, from: { kind: 'date' }, to: { kind: 'date' }, set: overridableSchema });
 
-export const configSchema: Rule = object({ ...configFields, overrides: { kind: 'array', item: overrideSchema, minLength: 0 } });
+export const configSchema: Rule = object({ ...configFields, overrides: { kind: 'array', item: overrideSchema, minLength: 0 } }, ['storage']);
 
 /** The delivery block alone: deliverRun checks the config it is given (or the run manifest's) against it. */
 export const deliverySchema: Rule = configFields['delivery']!;

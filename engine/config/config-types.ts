@@ -112,6 +112,12 @@ export interface CampaignConfig {
   holdout: { bps: number; salt: string };
   delivery: DeliveryConfig;
   drift: DriftConfig;
+  /**
+   * Object storage options (io/storage/storage-options.ts), by their lower-case delta-rs /
+   * object_store names; absent when the file has no `storage:` section. Changes no output: not
+   * part of the run id; secrets are never written back (redactStorage).
+   */
+  storage?: Record<string, string | number | boolean>;
   overrides: Override[];
 }
 

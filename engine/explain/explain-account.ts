@@ -12,6 +12,9 @@ import type { Explanation, PoolFacts, ProfileExplanation, ScenarioExplanation } 
 import { createLastSeen, groupPools } from './group-pools.js';
 import type { GroupPool, PooledScenario } from './group-pools.js';
 import { openInputViews } from './input-views.js';
+import { openDataset } from '../../io/input/open-dataset.js';
+import { isStorageUrl } from '../../io/storage/storage-url.js';
+import { resolveStorage } from '../config/storage-config.js';
 import { scanPlays } from './play-facts.js';
 import type { PlayedShow } from './play-facts.js';
 import { readRecordedRun } from './recorded-run.js';
@@ -33,8 +36,10 @@ export interface ExplainOptions {
   profileId?: number;
   /** The account's CleverTap identity (`accounts.crm_id`, the `identity` of its payload). */
   crmId?: string;
-  /** Dataset directory; default the one the run's manifest names. */
+  /** Dataset (a directory or a URL); default the one the run's manifest names. */
   dataDir?: string;
+  /** Object storage options over the run's config's `storage:` section and the environment. */
+  storage?: Readonly<Record<string, string>>;
   /** Delivery state (ledger); default `<outDir>/state`. */
   stateDir?: string;
   /** As runCampaign's: directories a Delta log may name by absolute path, besides the dataset. */
@@ -58,9 +63,12 @@ export async function explainAccount(options: ExplainOptions): Promise<Explanati
   const config = manifest.config;
   const params = phaseParams(config);
   const sc = config.scenarios;
-  const dataDir = resolve(options.dataDir ?? manifest.dataset);
   const stateDir = resolve(options.stateDir ?? join(options.outDir, 'state'));
-  const { session, tables, files } = await openInputViews(dataDir, availableParallelism(), manifest.deltaVersions, options.allowExternalPaths);
+  const location = options.dataDir ?? manifest.dataset;
+  const dataset = await openDataset(isStorageUrl(location) ? location : resolve(location), { storage: resolveStorage(config, options.storage), defaultCacheDir: join(stateDir, 'cache'), allowExternalPaths: options.allowExternalPaths ?? [] });
+  const dataDir = dataset.location;
+  const views = await openInputViews(dataset, availableParallelism(), manifest.deltaVersions);
+  const { session, tables, files } = views;
   try {
     await createKeptProfiles(session, config.default_region);
     const accountRow = await resolveAccount(session, target, dataDir);
@@ -165,12 +173,12 @@ export async function explainAccount(options: ExplainOptions): Promise<Explanati
       selection,
       recorded,
       discrepancies: [],
-      warnings: changedInputs(manifest, dataDir, files).map((c) => `input changed since the run: ${c}`),
+      warnings: changedInputs(manifest, dataset.dir, files).map((c) => `input changed since the run: ${c}`),
     };
     explanation.discrepancies = compareWithRun(explanation);
     return explanation;
   } finally {
-    session.close();
+    await views.close();
   }
 }
 

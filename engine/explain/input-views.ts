@@ -1,3 +1,4 @@
+import type { Dataset } from '../../io/input/dataset.js';
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { INPUT_TABLES } from '../../io/input/input-schema.js';
 import type { ContractType, TableName } from '../../io/input/input-schema.js';
@@ -20,18 +21,22 @@ const RENAMED: Record<string, string> = { ts: 'day' };
  */
 export interface InputViews {
   session: DuckDBSession;
+  /** The dataset read (closed by close()). */
+  dataset: Dataset;
   /** The checked tables, for scans that must filter on raw columns before converting them. */
   tables: Partial<Record<TableName, BoundTable>>;
   /** Every input file, relative to the dataset directory. */
   files: string[];
+  close(): Promise<void>;
 }
 
 /** Delta tables are read at `deltaVersions` (a past run's versions) where given, else at their latest. */
-export async function openInputViews(dataDir: string, threads: number, deltaVersions: DeltaVersions = {}, allowExternalPaths: readonly string[] = []): Promise<InputViews> {
-  const session = await DuckDBSession.open(threads);
+export async function openInputViews(dataset: Dataset, threads: number, deltaVersions: DeltaVersions = {}): Promise<InputViews> {
+  let session: DuckDBSession | null = null;
   try {
+    session = await DuckDBSession.open(threads);
     const files: string[] = [];
-    const tables = await bindTables(session, dataDir, undefined, deltaVersions, allowExternalPaths);
+    const tables = await bindTables(session, dataset, undefined, deltaVersions);
     for (const name of Object.keys(INPUT_TABLES) as TableName[]) {
       const table = tables[name];
       let select: string;
@@ -39,15 +44,26 @@ export async function openInputViews(dataDir: string, threads: number, deltaVers
         select = `SELECT ${INPUT_TABLES[name].map((c) => `CAST(NULL AS ${SQL_TYPE[c.type]}) AS ${columnName(c.name)}`).join(', ')} WHERE false`;
       } else {
         select = `SELECT ${table.columns.map((b) => `${b.sql} AS ${columnName(b.column.name)}`).join(', ')} FROM ${sourceSql(table.source)}`;
-        files.push(...sourceFiles(table.source).map((f) => relativePath(dataDir, f)));
+        files.push(...sourceFiles(table.source).map((f) => relativePath(dataset.dir, f)));
       }
       await session.run(`CREATE TEMP VIEW in_${name} AS ${select}`);
     }
     await session.run('CREATE TEMP TABLE tomb_accounts AS SELECT DISTINCT account_id FROM in_tombstones WHERE account_id IS NOT NULL');
     await session.run('CREATE TEMP TABLE tomb_profiles AS SELECT DISTINCT profile_id FROM in_tombstones WHERE profile_id IS NOT NULL');
-    return { session, tables, files };
+    const open = session;
+    return {
+      session,
+      dataset,
+      tables,
+      files,
+      close: async () => {
+        open.close();
+        await dataset.close();
+      },
+    };
   } catch (err) {
-    session.close();
+    session?.close();
+    await dataset.close();
     throw err;
   }
 }

@@ -3,6 +3,7 @@ import { bindTables } from '../../io/input/bind-tables.js';
 import type { DeltaVersions } from '../../io/input/bind-tables.js';
 import { describeDeltaInputs } from '../../io/input/table-files.js';
 import type { DeltaInput, InputFile } from '../../io/input/table-files.js';
+import type { Dataset, TransferSummary } from '../../io/input/dataset.js';
 import type { LedgerHistoryDate } from '../../io/ledger/index.js';
 import type { CampaignConfig } from '../config/config-types.js';
 import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
@@ -16,7 +17,8 @@ import { startIngest } from './start-ingest.js';
 import type { IngestJob } from './start-ingest.js';
 
 export interface LoadOptions {
-  dataDir: string;
+  /** The opened dataset; loadDataset closes it once every file is read. */
+  dataset: Dataset;
   day: number;
   config: CampaignConfig;
   /** The delivery ledger's dates of the lookback window, whose accepted sends join the dataset's `sends` table. */
@@ -28,15 +30,17 @@ export interface LoadOptions {
   runner: ShardRunner;
   /** Delta tables to read at a pinned version instead of their latest. */
   deltaVersions?: DeltaVersions;
-  /** Directories a Delta log may name by absolute path, besides the dataset (RunCampaignOptions). */
-  allowExternalPaths?: readonly string[];
   onStep?: (step: string, rows?: number) => void;
 }
 
 export interface LoadedDataset {
   model: CampaignModel;
   labels: ModelLabels;
+  /** The dataset as the user named it (a directory or a URL). */
+  dataset: string;
   inputFiles: InputFile[];
+  /** What was transferred from object storage; null for a local dataset. */
+  transfer: TransferSummary | null;
   /** The Delta tables read: version and live files, by table. */
   deltaInputs: Record<string, DeltaInput>;
   counts: Record<string, Record<string, number>>;
@@ -69,16 +73,22 @@ function emptyTableWarnings(ctx: LoadContext): string[] {
  * (files, columns, types) all run before the first large read, so a bad dataset fails fast.
  */
 export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> {
-  const session = await DuckDBSession.open(options.duckdbThreads);
+  const { dataset } = options;
+  let session: DuckDBSession | null = null;
   try {
-    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, options.dataDir, undefined, options.deltaVersions, options.allowExternalPaths), counts: {} };
+    session = await DuckDBSession.open(options.duckdbThreads);
+    const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, dataset, undefined, options.deltaVersions), counts: {} };
     const step = options.onStep ?? (() => undefined);
     const sources = Object.values(ctx.tables).map((t) => t.source);
     // The files are hashed (for the manifest and the run id) on a worker: the workers are idle
     // until the plays start, and the main thread is the critical path until then.
-    const hashing = options.runner.run({ kind: 'describe-inputs', dataDir: options.dataDir, sources }).then((reply) => {
+    const hashing = options.runner.run({ kind: 'describe-inputs', dataDir: dataset.dir, sources }).then((reply) => {
       if (reply.kind !== 'describe-inputs') throw new Error('unexpected worker reply');
-      return reply.files;
+      // A remote dataset's files are recorded by URL too (and plain Parquet by the ETag read).
+      return reply.files.map((f): InputFile => {
+        const origin = dataset.origin(f.path);
+        return origin === null ? f : { ...f, url: origin.url, ...(origin.etag === null ? {} : { etag: origin.etag }) };
+      });
     });
     // Keep a rejected hash from being reported as unhandled while the loads below are awaited.
     hashing.catch(() => undefined);
@@ -140,8 +150,10 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     return {
       model,
       labels,
+      dataset: dataset.location,
       inputFiles,
-      deltaInputs: describeDeltaInputs(options.dataDir, sources),
+      transfer: dataset.transfer(),
+      deltaInputs: describeDeltaInputs(dataset.dir, sources),
       counts: ctx.counts,
       regionNames: people.regionNames,
       tombstones: { accountIds: [...tombstones.accountIds], profileIds: [...tombstones.profileIds] },
@@ -149,6 +161,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
       warnings: emptyTableWarnings(ctx),
     };
   } finally {
-    session.close();
+    session?.close();
+    await dataset.close();
   }
 }

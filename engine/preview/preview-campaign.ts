@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isStorageUrl } from '../../io/storage/storage-url.js';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -48,7 +49,7 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
   if (!(maxTitleShare > 0 && maxTitleShare <= 1)) throw new CampaignError('BAD_OPTION', `maxTitleShare must be a share above 0 and at most 1, got ${maxTitleShare}`);
   const dataDirOption = options.dataDir ?? configs.runDataDir;
   if (dataDirOption === undefined || dataDirOption === null) throw new CampaignError('BAD_OPTION', 'a dataset directory is required: no run compared against names one');
-  const dataDir = resolve(dataDirOption);
+  const dataDir = isStorageUrl(dataDirOption) ? dataDirOption : resolve(dataDirOption);
   const stateDir = options.stateDir !== undefined ? resolve(options.stateDir) : configs.outDir !== null ? join(configs.outDir, 'state') : null;
   const sideOptions = (name: 'old' | 'new', side: SideConfig, scratch: string): RunCampaignOptions => ({
     dataDir,
@@ -57,6 +58,7 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
     config: side.base,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.deltaVersions === undefined ? {} : { deltaVersions: options.deltaVersions }),
+    ...(options.storage === undefined ? {} : { storage: options.storage }),
     ...(options.allowExternalPaths === undefined ? {} : { allowExternalPaths: options.allowExternalPaths }),
     ...(stateDir === null ? {} : { stateDir }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),

@@ -5,8 +5,10 @@ import type { ProgressListener } from '../progress.js';
 export interface PreviewCampaignOptions {
   /** Campaign date D, YYYY-MM-DD. */
   date: string;
-  /** Dataset directory (SPEC §2). Default: the dataset named by the manifest of the run compared against. */
+  /** Dataset (SPEC §2): a directory or a URL. Default: the dataset named by the manifest of the run compared against. */
   dataDir?: string;
+  /** Object storage options over the config's `storage:` section and the environment. */
+  storage?: Readonly<Record<string, string>>;
   /** The candidate config: an object or a YAML/JSON file path; default the SPEC defaults. With `override`, the config whose override is previewed. */
   config?: CampaignConfig | string;
   /** The name of one of `config`'s overrides, applied as if its date range contained `date`. */

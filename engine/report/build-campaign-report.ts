@@ -4,6 +4,9 @@ import { ledgerDates, listLedgerRecords } from '../../io/ledger/index.js';
 import type { DeltaVersions } from '../../io/input/bind-tables.js';
 import { INPUT_TABLES } from '../../io/input/input-schema.js';
 import type { TableName } from '../../io/input/input-schema.js';
+import { openDataset } from '../../io/input/open-dataset.js';
+import { defaultConfig } from '../config/default-config.js';
+import { resolveStorage } from '../config/storage-config.js';
 import { findPublishedRuns } from '../run-dir/published-runs.js';
 import type { PublishedRun } from '../run-dir/published-runs.js';
 import { ENGINE_VERSION } from '../version.js';
@@ -16,8 +19,10 @@ import type { CampaignReport, DateReport, OverlapRow } from './report-types.js';
 export interface CampaignReportOptions {
   /** Output root holding the published runs `<outDir>/<D>/`. */
   outDir: string;
-  /** Dataset directory whose plays (now extending past the campaign dates) hold the outcomes. */
+  /** Dataset (a directory or a URL) whose plays (now extending past the campaign dates) hold the outcomes. */
   dataDir: string;
+  /** Object storage options over the environment's (docs/object-storage.md). */
+  storage?: Readonly<Record<string, string>>;
   /** First and last campaign date, YYYY-MM-DD, inclusive. */
   from: string;
   to: string;
@@ -54,7 +59,9 @@ export async function buildCampaignReport(options: CampaignReportOptions): Promi
   const { runs, missing } = findPublishedRuns(outDir, dates);
   if (runs.length === 0) throw reportError(`no published run under ${outDir} for any date from ${options.from} to ${options.to} (expected <out>/<date>/ directories written by 'campaign run')`);
 
-  const session = await ReportSession.open(options.dataDir, reportDeltaVersions(runs), options.allowExternalPaths);
+  const stateDir = resolve(options.stateDir ?? join(outDir, 'state'));
+  const dataset = await openDataset(options.dataDir, { storage: resolveStorage(defaultConfig(), options.storage), defaultCacheDir: join(stateDir, 'cache'), allowExternalPaths: options.allowExternalPaths ?? [] });
+  const session = await ReportSession.open(dataset, reportDeltaVersions(runs));
   let cube: CubeRow[];
   let overlaps: OverlapRow[][];
   const complete = new Set<string>();
@@ -72,10 +79,9 @@ export async function buildCampaignReport(options: CampaignReportOptions): Promi
       }
     }
   } finally {
-    session.close();
+    await session.close();
   }
 
-  const stateDir = resolve(options.stateDir ?? join(outDir, 'state'));
   const ledgered = new Set(existsSync(stateDir) ? await ledgerDates(stateDir) : []);
   const byDate = new Map<string, CubeRow[]>(runs.map((r) => [r.date, []]));
   for (const row of cube) byDate.get(row.date)!.push(row);

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { DuckDBSession, sqlFilePath, sqlString } from '../../io/input/duckdb-session.js';
+import type { Dataset } from '../../io/input/dataset.js';
 import { bindTables, boundColumn } from '../../io/input/bind-tables.js';
 import type { BoundTable, DeltaVersions } from '../../io/input/bind-tables.js';
 import type { TableName } from '../../io/input/input-schema.js';
@@ -42,25 +43,32 @@ const REPORT_TABLES = ['catalog', 'accounts', 'profiles', 'plays', 'regions', 't
 export class ReportSession {
   private constructor(
     readonly session: DuckDBSession,
+    private readonly dataset: Dataset,
     private readonly tables: Partial<Record<TableName, BoundTable>>,
   ) {}
 
-  /** Delta tables are read at `deltaVersions` where given (see reportDeltaVersions), else at their latest. */
-  static async open(dataDir: string, deltaVersions: DeltaVersions = {}, allowExternalPaths: readonly string[] = []): Promise<ReportSession> {
-    const session = await DuckDBSession.open(availableParallelism());
+  /**
+   * Reads `dataset` (the session closes it). Delta tables are read at `deltaVersions` where given
+   * (see reportDeltaVersions), else at their latest.
+   */
+  static async open(dataset: Dataset, deltaVersions: DeltaVersions = {}): Promise<ReportSession> {
+    let session: DuckDBSession | null = null;
     try {
-      const tables = await bindTables(session, dataDir, REPORT_TABLES, deltaVersions, allowExternalPaths);
-      const report = new ReportSession(session, tables);
+      session = await DuckDBSession.open(availableParallelism());
+      const tables = await bindTables(session, dataset, REPORT_TABLES, deltaVersions);
+      const report = new ReportSession(session, dataset, tables);
       await report.createPeople();
       return report;
     } catch (err) {
-      session.close();
+      session?.close();
+      await dataset.close();
       throw err;
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.session.close();
+    await this.dataset.close();
   }
 
   /** Where the plays are and how `ts` is stored (the outcome simulator writes beside them). */

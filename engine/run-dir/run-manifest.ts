@@ -8,6 +8,9 @@ import type { DriftResult } from '../drift/drift-types.js';
 import type { WorkerUseReport } from '../pool/worker-use.js';
 import { RunDirError } from '../errors.js';
 import type { DeltaInput, InputFile } from '../../io/input/table-files.js';
+import type { TransferSummary } from '../../io/input/dataset.js';
+import { isStorageUrl, localPath } from '../../io/storage/storage-url.js';
+import { redactStorage } from '../config/storage-config.js';
 import type { ValidationReport } from '../output/validate-outputs.js';
 import { ENGINE_VERSION } from '../version.js';
 import { MANIFEST_FILE, PAYLOADS_FILE, SELECTION_FILE, scenarioFileName } from './run-layout.js';
@@ -19,8 +22,12 @@ export interface RunManifest {
   engine_version: string;
   effective_config: CampaignConfig;
   active_overrides: string[];
-  /** `delta`: each Delta table's version and live files (describeDeltaInputs). */
-  inputs: { dataset: string; files: InputFile[]; delta: Record<string, DeltaInput>; ledger_accepted_sends: number };
+  /**
+   * `dataset`: the directory (absolute) or URL read; `files`: each with its SHA-256 (and for a
+   * remote dataset its URL, and the ETag of plain Parquet); `delta`: each Delta table's version and
+   * live files (describeDeltaInputs); `transfer`: what was fetched from object storage.
+   */
+  inputs: { dataset: string; files: InputFile[]; delta: Record<string, DeltaInput>; ledger_accepted_sends: number; transfer?: TransferSummary };
   counts: Record<string, Record<string, number>>;
   /** What the run said although it went on (an empty required table); empty when nothing. */
   warnings: string[];
@@ -47,7 +54,9 @@ export interface WrittenOutputs {
 export interface ManifestParts {
   runId: string;
   effective: EffectiveConfig;
-  dataDir: string;
+  /** The dataset as the user named it (a relative directory is recorded absolute). */
+  dataset: string;
+  transfer: TransferSummary | null;
   inputFiles: InputFile[];
   deltaInputs: Record<string, DeltaInput>;
   ledgerRows: number;
@@ -68,9 +77,15 @@ export function buildManifest(p: ManifestParts): RunManifest {
     run_id: p.runId,
     campaign_date: p.effective.date,
     engine_version: ENGINE_VERSION,
-    effective_config: p.effective.config,
+    effective_config: redactStorage(p.effective.config),
     active_overrides: p.effective.activeOverrides,
-    inputs: { dataset: resolve(p.dataDir), files: p.inputFiles, delta: p.deltaInputs, ledger_accepted_sends: p.ledgerRows },
+    inputs: {
+      dataset: isStorageUrl(p.dataset) ? p.dataset : resolve(localPath(p.dataset)),
+      files: p.inputFiles,
+      delta: p.deltaInputs,
+      ledger_accepted_sends: p.ledgerRows,
+      ...(p.transfer === null ? {} : { transfer: p.transfer }),
+    },
     counts: p.counts,
     warnings: p.warnings,
     outputs: {

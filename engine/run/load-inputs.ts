@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { openDataset } from '../../io/input/open-dataset.js';
 import { ledgerHistory, purgeLedger } from '../../io/ledger/index.js';
 import type { LedgerHistory, LedgerHistoryDate } from '../../io/ledger/index.js';
 import { formatDay } from '../dates.js';
@@ -43,7 +45,7 @@ export async function readRunInputs(run: RunContext, runner: ShardRunner): Promi
   const ledger: LedgerHistory = existsSync(stateDir) ? await ledgerHistory(stateDir, lookback) : { dates: [], accepted: 0 };
   const ledgerWindow = ledger.dates.filter((d) => d.date >= lookback.from && d.date <= lookback.to);
   const loaded = await loadDataset({
-    dataDir: run.dataDir,
+    dataset: await openDataset(run.dataDir, { storage: run.storage, defaultCacheDir: join(stateDir, 'cache'), allowExternalPaths: run.allowExternalPaths, ...(run.signal === undefined ? {} : { signal: run.signal }) }),
     day,
     config,
     ledgerWindow,
@@ -53,7 +55,6 @@ export async function readRunInputs(run: RunContext, runner: ShardRunner): Promi
     duckdbThreads: availableParallelism(),
     runner,
     deltaVersions: run.deltaVersions,
-    allowExternalPaths: run.allowExternalPaths,
     onStep: (detail, rows) => run.emit({ phase: 'load', state: 'progress', detail, ...(rows === undefined ? {} : { done: rows }) }),
   });
   return { loaded, ledgerWindow };

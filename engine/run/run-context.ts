@@ -6,13 +6,20 @@ import { INPUT_TABLES } from '../../io/input/input-schema.js';
 import type { CampaignConfig, EffectiveConfig } from '../config/config-types.js';
 import { defaultConfig } from '../config/default-config.js';
 import { effectiveConfig, loadConfigFile } from '../config/resolve-config.js';
+import { resolveStorage } from '../config/storage-config.js';
+import type { StorageOptions } from '../../io/storage/storage-options.js';
 import { parseDay } from '../dates.js';
 import { AbortedError, CampaignError } from '../errors.js';
 import type { ProgressListener, RunPhase } from '../progress.js';
 
 export interface RunCampaignOptions {
-  /** Dataset directory (SPEC §2). */
+  /** Dataset (SPEC §2): a directory, or a URL on object storage (s3://, gs://, az://, abfss://, …). */
   dataDir: string;
+  /**
+   * Object storage options by delta-rs / object_store name (`{ AWS_REGION: 'eu-west-1' }`), over
+   * the config's `storage:` section and the environment (docs/object-storage.md).
+   */
+  storage?: Readonly<Record<string, string>>;
   /** Campaign date D, YYYY-MM-DD. */
   date: string;
   /** Output root; the run is published as `<outDir>/<date>/`. */
@@ -46,6 +53,8 @@ export interface RunContext {
   config: CampaignConfig;
   workers: number;
   dataDir: string;
+  /** Object storage options in force (a local dataset ignores them). */
+  storage: StorageOptions;
   outDir: string;
   stateDir: string;
   deltaVersions: DeltaVersions;
@@ -83,6 +92,7 @@ export function startRun(options: RunCampaignOptions): RunContext {
     config: effective.config,
     workers,
     dataDir: options.dataDir,
+    storage: resolveStorage(effective.config, options.storage),
     outDir,
     stateDir: resolve(options.stateDir ?? join(outDir, 'state')),
     deltaVersions: checkDeltaVersions(options.deltaVersions ?? {}),

@@ -89,7 +89,8 @@ export async function publishRun(run: RunContext, staging: RunStaging, input: Ru
   const manifest = buildManifest({
     runId: written.runId,
     effective: run.effective,
-    dataDir: run.dataDir,
+    dataset: input.loaded.dataset,
+    transfer: input.loaded.transfer,
     inputFiles: input.loaded.inputFiles,
     deltaInputs: input.loaded.deltaInputs,
     ledgerRows: input.ledgerWindow.reduce((n, d) => n + d.accepted, 0),
@@ -112,7 +113,8 @@ export async function publishRun(run: RunContext, staging: RunStaging, input: Ru
 
 /**
  * `<D>-` + 16 hex digits of SHA-256 over the engine version, the date, the effective config (minus
- * `drift`, which changes no output byte), every input file's hash, the digests of the ledger's
+ * `drift` and `storage`, which change no output byte: the same bytes read locally or from object
+ * storage give the same id), every input file's hash, the digests of the ledger's
  * accepted sends of the lookback window (one per date, recorded when the date was compacted) and
  * the Delta versions and deletion vectors read (an inline deletion vector changes no file).
  */
@@ -121,7 +123,7 @@ function runIdOf(date: string, config: CampaignConfig, input: RunInputs): string
   // Datasets without Delta tables keep the run ids they always had.
   const deltaPart = Object.keys(delta).length === 0 ? {} : { delta };
   const inputDigest = createHash('sha256')
-    .update(JSON.stringify({ engine: ENGINE_VERSION, date, config: { ...config, drift: undefined }, files: input.loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: historyDigest(input.ledgerWindow), ...deltaPart }))
+    .update(JSON.stringify({ engine: ENGINE_VERSION, date, config: { ...config, drift: undefined, storage: undefined }, files: input.loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: historyDigest(input.ledgerWindow), ...deltaPart }))
     .digest('hex');
   return `${date}-${inputDigest.slice(0, 16)}`;
 }

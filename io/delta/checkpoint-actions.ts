@@ -63,7 +63,8 @@ export async function readParquetActions(session: DuckDBSession, files: readonly
   if (add !== undefined) {
     // A V1 checkpoint written before deletion vectors has no add.deletionVector field at all.
     const dv = /\bdeletionVector STRUCT/.test(add) ? 'add.deletionVector' : 'NULL';
-    objects.push(`CASE WHEN add IS NOT NULL THEN json_object('add', json_object('path', add.path, 'partitionValues', add.partitionValues, 'deletionVector', ${dv})) END`);
+    const size = /\bsize BIGINT|\bsize INTEGER/.test(add) ? 'add.size' : 'NULL';
+    objects.push(`CASE WHEN add IS NOT NULL THEN json_object('add', json_object('path', add.path, 'size', ${size}, 'partitionValues', add.partitionValues, 'deletionVector', ${dv})) END`);
   }
   if (objects.length === 0) return [];
   // One JSON line per action, joined in DuckDB: a single string crosses into JS instead of a

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import roaring from 'roaring';
 import { DeltaError } from './delta-error.js';
-import { resolveLogPath } from './table-paths.js';
-import type { LogPath } from './table-paths.js';
+import { pathFromUri } from './table-paths.js';
 import { decodeZ85 } from './z85.js';
 
 /** Protocol "Deletion Vector Descriptor": where the bitmap of a data file's deleted rows is. */
@@ -23,25 +22,27 @@ export function deletionVectorId(dv: DeletionVectorDescriptor | null): string | 
 }
 
 /**
- * The DV file a `u` or `p` descriptor points to (protocol "absolutePath"), resolved but not yet
- * checked (TablePaths), or null for an inline one. `u` is a path relative to the table: an
- * optional random prefix (a sub-directory) and the file name made from a Z85-encoded UUID.
+ * The DV file a `u` or `p` descriptor points to (protocol "absolutePath"), or null for an inline
+ * one. `resolve` turns the path into a file (the table's store decides which it reads, and where it
+ * may be): a `p` descriptor's URI, or a `u` descriptor's path relative to the table — an optional
+ * random prefix (a sub-directory) and the file name made from a Z85-encoded UUID.
  */
-export function deletionVectorPath(tableDir: string, dv: DeletionVectorDescriptor): LogPath | null {
+export function deletionVectorFile(tableDir: string, dv: DeletionVectorDescriptor, resolve: (uri: string, base: string) => string = pathFromUri): string | null {
   switch (dv.storageType) {
     case 'i':
       return null;
     case 'p':
-      return resolveLogPath(dv.pathOrInlineDv, tableDir);
+      return resolve(dv.pathOrInlineDv, tableDir);
     case 'u': {
+      // `<random prefix><20-character Z85 UUID>`: the prefix is a sub-directory of the table.
       const text = dv.pathOrInlineDv;
       const uuid = text.length >= 20 ? decodeZ85(text.slice(-20)) : null;
       if (uuid === null) throw new DeltaError(null, `deletion vector id '${text}' is not a Z85-encoded UUID`);
       const hex = Buffer.from(uuid).toString('hex');
       const name = `deletion_vector_${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}.bin`;
       const prefix = text.slice(0, -20);
-      // The prefix is written as is, not percent-encoded: encode it so the one rule reads it back unchanged.
-      return { ...resolveLogPath(prefix === '' ? name : `${encodeURIComponent(prefix).replaceAll('%2F', '/')}/${name}`, tableDir), uri: text };
+      // The prefix is written as is, not percent-encoded: encoded here, the path reads back unchanged.
+      return resolve(prefix === '' ? name : `${encodeURIComponent(prefix).replaceAll('%2F', '/')}/${name}`, tableDir);
     }
     default:
       throw new DeltaError(null, `deletion vector storage type '${dv.storageType}' is not one of u, i, p`);
@@ -50,8 +51,8 @@ export function deletionVectorPath(tableDir: string, dv: DeletionVectorDescripto
 
 /**
  * The row indexes (0-based, ascending) a deletion vector removes from its data file, read from
- * `file` (its checked deletionVectorPath; null for an inline vector). Checks the file format's
- * version byte, size and CRC-32, the bitmap's magic number and the cardinality the log recorded.
+ * `file` (its deletionVectorFile; null for an inline vector). Checks the file format's version
+ * byte, size and CRC-32, the bitmap's magic number and the cardinality the log recorded.
  */
 export function readDeletionVector(file: string | null, dv: DeletionVectorDescriptor): Float64Array {
   let bitmap: Uint8Array;

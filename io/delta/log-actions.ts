@@ -18,6 +18,8 @@ export interface MetadataAction {
 /** Protocol "Add File and Remove File": the fields that make a logical file and how to read it. */
 export interface FileAction {
   path: string;
+  /** Bytes of the data file (required in an `add`); null when the action does not say. */
+  size: number | null;
   partitionValues: Record<string, string | null>;
   deletionVector: DeletionVectorDescriptor | null;
 }
@@ -25,6 +27,8 @@ export interface FileAction {
 /** Protocol "Sidecar File Information" (V2 checkpoints only). */
 export interface SidecarAction {
   path: string;
+  /** `sizeInBytes`; null when absent. */
+  size: number | null;
 }
 
 /** One action of a commit or checkpoint, with everything this reader ignores (commitInfo, txn, cdc, …) left out. */
@@ -51,7 +55,7 @@ export function parseAction(json: unknown): LogAction | null {
   if ('sidecar' in json && json['sidecar'] != null) {
     const s = json['sidecar'];
     if (!isObject(s) || typeof s['path'] !== 'string') throw new ActionError('sidecar action without a path');
-    return { kind: 'sidecar', sidecar: { path: s['path'] } };
+    return { kind: 'sidecar', sidecar: { path: s['path'], size: wholeNumber(s['sizeInBytes']) } };
   }
   return null;
 }
@@ -66,7 +70,7 @@ function fileAction(value: unknown, kind: string): FileAction {
       partitionValues[k] = v;
     }
   } else if (pv != null) throw new ActionError(`${kind} '${value['path']}': partitionValues is not a map`);
-  return { path: value['path'], partitionValues, deletionVector: deletionVector(value['deletionVector'], value['path']) };
+  return { path: value['path'], size: wholeNumber(value['size']), partitionValues, deletionVector: deletionVector(value['deletionVector'], value['path']) };
 }
 
 function deletionVector(value: unknown, path: string): DeletionVectorDescriptor | null {
@@ -118,6 +122,12 @@ function protocolAction(value: unknown): ProtocolAction {
     minWriterVersion: typeof value['minWriterVersion'] === 'number' ? value['minWriterVersion'] : 0,
     readerFeatures: features as string[] | null,
   };
+}
+
+/** A size from the log: a JSON number, or a string when a checkpoint's BIGINT came through as one. */
+function wholeNumber(value: unknown): number | null {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -23,6 +23,14 @@ const CLASSIC = /^(\d{20})\.checkpoint\.parquet$/;
 const MULTI_PART = /^(\d{20})\.checkpoint\.(\d{10})\.(\d{10})\.parquet$/;
 const UUID = /^(\d{20})\.checkpoint\.([0-9a-fA-F-]{36})\.(json|parquet)$/;
 
+/** The log's checkpoint hint (protocol "Last Checkpoint File"): never trusted, only where a listing starts. */
+export const LAST_CHECKPOINT = '_last_checkpoint';
+
+/** A version zero-padded to 20 digits, as every log file name starts. */
+export function versionPrefix(version: number): string {
+  return String(version).padStart(20, '0');
+}
+
 /** Zero-padded log file name of a version. */
 export function commitName(version: number): string {
   return `${String(version).padStart(20, '0')}.json`;
@@ -35,6 +43,11 @@ export function commitName(version: number): string {
  * temporary files are ignored.
  */
 export function listLog(logDir: string): LogListing {
+  return parseLogNames(readdirSync(logDir));
+}
+
+/** The listing of `_delta_log/` from its file names (a directory's, or an object store's keys after the prefix). */
+export function parseLogNames(names: Iterable<string>): LogListing {
   const commits: number[] = [];
   const multi = new Map<string, { version: number; of: number; parts: Map<number, string> }>();
   const byVersion = new Map<number, Checkpoint[]>();
@@ -43,7 +56,7 @@ export function listLog(logDir: string): LogListing {
     list.push(c);
     byVersion.set(c.version, list);
   };
-  for (const name of readdirSync(logDir)) {
+  for (const name of names) {
     let m: RegExpExecArray | null;
     if ((m = COMMIT.exec(name)) !== null) commits.push(Number(m[1]));
     else if ((m = CLASSIC.exec(name)) !== null) add({ version: Number(m[1]), kind: 'classic', files: [name], missingParts: [] });

@@ -1,28 +1,29 @@
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { DuckDBSession } from '../input/duckdb-session.js';
 import { readJsonActions, readParquetActions } from './checkpoint-actions.js';
 import { DeltaError } from './delta-error.js';
-import { deletionVectorId, deletionVectorPath } from './deletion-vector.js';
+import { deletionVectorFile, deletionVectorId } from './deletion-vector.js';
 import type { DeletionVectorDescriptor } from './deletion-vector.js';
-import { commitName, listLog, partName } from './log-files.js';
+import { commitName, partName } from './log-files.js';
 import type { Checkpoint } from './log-files.js';
 import type { FileAction, LogAction, MetadataAction, ProtocolAction } from './log-actions.js';
 import { unsupportedProtocol } from './reader-features.js';
 import { SchemaError, tableColumns } from './table-schema.js';
-import { TablePaths, resolveLogPath } from './table-paths.js';
-import type { LogPath } from './table-paths.js';
+import { resolveLogPath } from './table-paths.js';
 import type { DeltaColumn } from './table-schema.js';
+import { localTableStore } from './table-store.js';
+import type { DeltaTableStore } from './table-store.js';
 
 /** A live data file of a snapshot (protocol: a logical file, the newest `add` of its path). */
 export interface DeltaFile {
   /** The `add.path` of the log, as written. */
   path: string;
-  /** Where it is on disk (checked by TablePaths). */
+  /** Where it is on disk. */
   file: string;
   /** Raw partition values keyed by the column's partition key; null is a null value. */
   partitionValues: Record<string, string | null>;
   deletionVector: DeletionVectorDescriptor | null;
-  /** The file of a `u` or `p` deletion vector (checked by TablePaths); null without one or for an inline one. */
+  /** Where the deletion vector's file is (null: none, or inline). */
   deletionVectorFile: string | null;
 }
 
@@ -36,32 +37,34 @@ export interface DeltaSnapshot {
 }
 
 /**
- * Replays the log of the Delta table in `dir` up to `version` (default: the latest) and returns
- * the snapshot. Starts from the newest complete checkpoint at or before the version (classic,
- * multi-part, or V2 with sidecars; Parquet checkpoints are decoded by DuckDB), then applies each
- * JSON commit after it in order. Checks the protocol (reader version and features) and that every
- * live data file exists. Any problem is a DeltaError naming the file it is in. Every file read
- * must be where TablePaths allows: inside the table, or for an absolute path in the log under
- * one of `allowedRoots` (absolute; default: the directory holding the table, the dataset).
+ * Replays the log of the Delta table in `table` (a directory, or a store: see table-store.ts) up to
+ * `version` (default: the latest) and returns the snapshot. Starts from the newest complete
+ * checkpoint at or before the version (classic, multi-part, or V2 with sidecars; Parquet
+ * checkpoints are decoded by DuckDB), then applies each JSON commit after it in order. Checks the
+ * protocol (reader version and features) and that every live data file exists; on return every
+ * live file and deletion-vector file is readable at its path. Any problem is a DeltaError naming
+ * the file it is in. Where the log's paths may lead is the store's rule (a local table:
+ * table-paths.ts, by default with the directory holding the table as the only external root).
  */
-export async function readSnapshot(session: DuckDBSession, dir: string, version?: number, allowedRoots: readonly string[] = [dirname(dir)]): Promise<DeltaSnapshot> {
-  const paths = new TablePaths(dir, allowedRoots);
+export async function readSnapshot(session: DuckDBSession, table: string | DeltaTableStore, version?: number): Promise<DeltaSnapshot> {
+  const store = typeof table === 'string' ? localTableStore(table) : table;
+  const dir = store.dir;
   const logDir = join(dir, '_delta_log');
-  paths.checkListed(logDir, 'the log directory _delta_log');
-  const listing = listLog(logDir);
+  const listing = await store.listLog(version);
   const latest = Math.max(listing.commits.at(-1) ?? -1, listing.checkpoints[0]?.version ?? -1);
   if (latest < 0) throw new DeltaError(logDir, 'holds no commit (no <version>.json file)');
   const target = version ?? latest;
   if (!Number.isInteger(target) || target < 0 || target > latest) throw new DeltaError(logDir, `has no version ${target} (versions up to ${latest})`);
 
   const start = startingPoint(logDir, listing.commits, listing.checkpoints, target);
-  const replay = new Replay(dir);
-  if (start !== null) await readCheckpoint(session, paths, logDir, start, replay);
-  for (let v = start === null ? 0 : start.version + 1; v <= target; v++) {
-    const file = join(logDir, commitName(v));
-    paths.checkListed(file, `log file ${commitName(v)}`);
-    replay.apply(readJsonActions(file), file, false);
-  }
+  const commits: string[] = [];
+  for (let v = start === null ? 0 : start.version + 1; v <= target; v++) commits.push(join(logDir, commitName(v)));
+  const logFiles = [...(start === null ? [] : start.files.map((f) => join(logDir, f))), ...commits];
+  const gone = await store.fetch(logFiles.map((file) => ({ file, size: null })));
+  if (gone.length > 0) throw new DeltaError(gone[0]!, `is missing ${store.medium}: it was listed, then removed while the log was read (a VACUUM or log cleanup racing this read)`);
+  const replay = new Replay(store);
+  if (start !== null) await readCheckpoint(session, store, logDir, start, replay);
+  for (const file of commits) replay.apply(readJsonActions(file), file, false);
 
   const { protocol, metadata } = replay;
   if (protocol === null) throw new DeltaError(logDir, `has no protocol action up to version ${target}`);
@@ -78,19 +81,22 @@ export async function readSnapshot(session: DuckDBSession, dir: string, version?
   }
 
   const files: DeltaFile[] = [];
-  for (const { action: add, path } of replay.live.values()) {
-    const file = paths.check(path, `data file '${add.path}'`);
-    let deletionVectorFile: string | null = null;
-    if (add.deletionVector !== null) {
-      try {
-        const dv = deletionVectorPath(dir, add.deletionVector);
-        deletionVectorFile = dv === null ? null : paths.check(dv, `its deletion vector '${dv.uri}'`);
-      } catch (err) {
-        if (err instanceof DeltaError) throw new DeltaError(err.file, `data file '${add.path}': ${err.message}`);
-        throw err;
-      }
+  const sizes: { file: string; size: number | null }[] = [];
+  for (const add of replay.live.values()) {
+    let file: string;
+    let dvFile: string | null;
+    try {
+      file = store.resolve(add.path, dir);
+    } catch (err) {
+      throw new DeltaError(null, about(`data file '${add.path}'`, err));
     }
-    files.push({ path: add.path, file, partitionValues: add.partitionValues, deletionVector: add.deletionVector, deletionVectorFile });
+    try {
+      dvFile = add.deletionVector === null ? null : deletionVectorFile(dir, add.deletionVector, (uri, base) => store.resolve(uri, base));
+    } catch (err) {
+      throw new DeltaError(null, about(`deletion vector '${add.deletionVector!.pathOrInlineDv}' of data file '${add.path}'`, err));
+    }
+    files.push({ path: add.path, file, partitionValues: add.partitionValues, deletionVector: add.deletionVector, deletionVectorFile: dvFile });
+    sizes.push({ file, size: add.size });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // A partition column missing from partitionValues is a broken log, not a null (which is written as null).
@@ -98,8 +104,12 @@ export async function readSnapshot(session: DuckDBSession, dir: string, version?
     const lacking = files.find((f) => !Object.hasOwn(f.partitionValues, c.partitionKey));
     if (lacking !== undefined) throw new DeltaError(lacking.file, `the log gives this data file no value for the partition column '${c.name}'${c.partitionKey === c.name ? '' : ` (key '${c.partitionKey}')`} (partitionValues ${JSON.stringify(lacking.partitionValues)})`);
   }
-  const missing = files.find((f) => !paths.exists(f.file));
-  if (missing !== undefined) throw new DeltaError(missing.file, `is a live data file of version ${target} but is missing on disk`);
+  sizes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const missing = await store.fetch(sizes);
+  if (missing.length > 0) throw new DeltaError(files.find((f) => f.file === missing[0])?.file ?? missing[0]!, `is a live data file of version ${target} but is missing ${store.medium}`);
+  // A missing vector file is reported when it is read (deletion-vector.ts), naming its data file.
+  const vectors = [...new Set(files.map((f) => f.deletionVectorFile).filter((f): f is string => f !== null))];
+  await store.fetch(vectors.map((file) => ({ file, size: null })));
   return { dir, version: target, columns, files };
 }
 
@@ -131,39 +141,48 @@ function startingPoint(logDir: string, commits: readonly number[], checkpoints: 
   return start;
 }
 
-async function readCheckpoint(session: DuckDBSession, paths: TablePaths, logDir: string, c: Checkpoint, replay: Replay): Promise<void> {
-  const parts = c.files.map((f) => join(logDir, f));
-  for (const [i, part] of parts.entries()) paths.checkListed(part, `checkpoint file ${c.files[i]}`);
-  const actions = parts[0]!.endsWith('.json') ? readJsonActions(parts[0]!) : await readParquetActions(session, parts);
-  const sidecars = replay.apply(actions, parts[0]!, true);
+async function readCheckpoint(session: DuckDBSession, store: DeltaTableStore, logDir: string, c: Checkpoint, replay: Replay): Promise<void> {
+  const paths = c.files.map((f) => join(logDir, f));
+  const actions = paths[0]!.endsWith('.json') ? readJsonActions(paths[0]!) : await readParquetActions(session, paths);
+  const sidecars = replay.apply(actions, paths[0]!, true);
   if (sidecars.length === 0) return;
-  const files = sidecars.map((s) => {
-    const file = inLogFile(parts[0]!, 'sidecar ', () => paths.check(resolveLogPath(s, join(logDir, '_sidecars')), `sidecar '${s}'`));
-    if (!paths.exists(file)) throw new DeltaError(file, `is missing: a sidecar of the checkpoint ${c.files[0]}`);
-    return file;
-  });
-  replay.apply(await readParquetActions(session, files), files[0]!, true);
+  const files = sidecars.map((s) => ({
+    file: inLogFile(paths[0]!, 'sidecar', s.path, () => store.resolve(s.path, join(logDir, '_sidecars'))),
+    size: s.size,
+  }));
+  const missing = await store.fetch(files);
+  if (missing.length > 0) throw new DeltaError(missing[0]!, `is missing: a sidecar of the checkpoint ${c.files[0]}`);
+  replay.apply(
+    await readParquetActions(
+      session,
+      files.map((f) => f.file),
+    ),
+    files[0]!.file,
+    true,
+  );
 }
 
 /**
  * Log replay state: the latest protocol and metadata, and the live logical files by path. Paths
  * are reconciled by the file they name (percent-decoded, normalised): `./part-0.parquet` and
  * `part%2D0.parquet` are `part-0.parquet`, so a second add of one file replaces the first.
+ * Object-storage URLs (`s3://…`) are keyed as written.
  */
 class Replay {
   protocol: { action: ProtocolAction; file: string } | null = null;
   metadata: { action: MetadataAction; file: string } | null = null;
-  readonly live = new Map<string, { action: FileAction; path: LogPath }>();
+  readonly live = new Map<string, FileAction>();
 
-  constructor(private readonly tableDir: string) {}
+  constructor(private readonly store: DeltaTableStore) {}
 
-  private resolve(kind: string, action: FileAction, file: string): LogPath {
-    return inLogFile(file, `${kind} `, () => resolveLogPath(action.path, this.tableDir));
+  private key(kind: string, path: string, file: string): string {
+    if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path) && !/^file:/i.test(path)) return path;
+    return inLogFile(file, kind, path, () => resolveLogPath(path, this.store.dir).file);
   }
 
   /** Applies one file's actions in order; returns the sidecars a checkpoint names. */
-  apply(actions: readonly LogAction[], file: string, checkpoint: boolean): string[] {
-    const sidecars: string[] = [];
+  apply(actions: readonly LogAction[], file: string, checkpoint: boolean): { path: string; size: number | null }[] {
+    const sidecars: { path: string; size: number | null }[] = [];
     for (const a of actions) {
       switch (a.kind) {
         case 'protocol':
@@ -172,23 +191,21 @@ class Replay {
         case 'metaData':
           this.metadata = { action: a.metadata, file };
           break;
-        case 'add': {
+        case 'add':
           // The newest (path, dvId) of a path replaces any older one.
-          const path = this.resolve('add', a.file, file);
-          this.live.set(path.file, { action: a.file, path });
+          this.live.set(this.key('add', a.file.path, file), a.file);
           break;
-        }
         case 'remove': {
           // A remove ends the logical file (path, dvId) it names; in one commit a file may be
           // removed with its old deletion vector and added with a new one, in either order.
-          const key = this.resolve('remove', a.file, file).file;
+          const key = this.key('remove', a.file.path, file);
           const current = this.live.get(key);
-          if (current !== undefined && deletionVectorId(current.action.deletionVector) === deletionVectorId(a.file.deletionVector)) this.live.delete(key);
+          if (current !== undefined && deletionVectorId(current.deletionVector) === deletionVectorId(a.file.deletionVector)) this.live.delete(key);
           break;
         }
         case 'sidecar':
           // Sidecars belong to V2 checkpoints; in a commit they take no part in replay.
-          if (checkpoint) sidecars.push(a.sidecar.path);
+          if (checkpoint) sidecars.push(a.sidecar);
           break;
       }
     }
@@ -196,12 +213,21 @@ class Replay {
   }
 }
 
-/** `work()`, with a DeltaError of a path it names (resolveLogPath's `path '…' …`) placed in the log file `file`. */
-function inLogFile<T>(file: string, prefix: string, work: () => T): T {
+/**
+ * `work()` resolving the `kind` path `path` named in the log file `file`; its failure (a path that
+ * does not decode, or leads where the table's files may not be) is a DeltaError in that file.
+ */
+function inLogFile<T>(file: string, kind: string, path: string, work: () => T): T {
   try {
     return work();
   } catch (err) {
-    if (err instanceof DeltaError && err.file === null) throw new DeltaError(file, err.message.startsWith('path ') ? `${prefix}${err.message}` : err.message);
-    throw err;
+    if (!(err instanceof Error)) throw err;
+    throw new DeltaError(file, err.message.startsWith(`path '${path}'`) ? `${kind} ${err.message}` : about(`${kind} '${path}'`, err));
   }
+}
+
+/** `what` and why it cannot be read, as one sentence ("data file 'x' resolves to …") or `what: problem`. */
+function about(what: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return /^(is|resolves) /.test(message) ? `${what} ${message}` : `${what}: ${message}`;
 }

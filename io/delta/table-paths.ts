@@ -48,13 +48,29 @@ export function resolveLogPath(uri: string, base: string): LogPath {
   return { uri, file, relative: relativePath };
 }
 
+/** resolveLogPath's file, with no rule of where it may be (a store applies its own: TablePaths, io/storage). */
+export function pathFromUri(uri: string, base: string): string {
+  return resolveLogPath(uri, base).file;
+}
+
+/** The file of a path written relative to the table; one that resolves out of `tableDir` (absolute, normalised) is an error, for every store. */
+export function fileInTable(uri: string, base: string, tableDir: string): string {
+  const path = resolveLogPath(uri, base);
+  if (path.relative && !inside(tableDir, path.file)) throw outsideTable(path.file);
+  return path.file;
+}
+
+function outsideTable(file: string): DeltaError {
+  return new DeltaError(null, `resolves to ${file}, outside the table; a relative path in a Delta log must stay inside the table directory`);
+}
+
 /** Whether `path` is `root` or inside it (both absolute and normalised; a prefix test, as path.relative costs ~10× more over 10,000 files). */
 function inside(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`);
 }
 
 /**
- * Where the files a Delta table's log names may be (README "Reading Delta Lake", paths):
+ * Where the files of a local Delta table may be (docs/inputs.md "Paths in a Delta log"):
  * - a path written relative to the table must resolve inside the table directory, always;
  * - an absolute path or `file:` URI (shallow clones, `p` deletion vectors) must be under an
  *   allowed root: the dataset directory, and any directory the user allows;
@@ -66,53 +82,51 @@ function inside(root: string, path: string): boolean {
  * listings cost ~5), and only entries the listing shows as links are resolved one by one.
  */
 export class TablePaths {
+  private readonly tableDir: string;
   private readonly tableRoot: string;
   private readonly allowed: string[];
   private readonly realAllowed: string[];
   private readonly listings = new Map<string, Map<string, boolean> | null>();
   private readonly realDirs = new Map<string, string | null>();
-  /** Files checked that do not exist. */
-  private readonly missing = new Set<string>();
 
   /** `tableDir` and `allowedRoots` absolute; the allowed roots include the dataset directory. */
-  constructor(
-    readonly tableDir: string,
-    allowedRoots: readonly string[],
-  ) {
-    this.tableRoot = realOr(tableDir);
+  constructor(tableDir: string, allowedRoots: readonly string[]) {
+    this.tableDir = resolve(tableDir);
+    this.tableRoot = realOr(this.tableDir);
     this.allowed = allowedRoots.map((r) => resolve(r));
     this.realAllowed = this.allowed.map(realOr);
   }
 
-  /** Resolves a path of the log and checks it may be read; `what` names it in messages ("data file 'x'"). */
-  check(path: LogPath, what: string): string {
+  /** The file a path of the log names, if it may be read there; otherwise an error saying why (its caller names the path). */
+  check(path: LogPath): string {
     const { file } = path;
     if (path.relative) {
-      if (!inside(this.tableDir, file)) throw new DeltaError(null, `${what} resolves to ${file}, outside the table; a relative path in a Delta log must stay inside the table directory`);
-    } else if (![...this.allowed, ...this.realAllowed].some((r) => inside(r, file))) {
-      throw new DeltaError(null, `${what} is outside the table and the directories allowed for external paths (${this.allowed.join(', ')}); to read it, allow a directory holding it with ${ALLOW_EXTERNAL}`);
+      if (!inside(this.tableDir, file)) throw outsideTable(file);
+      this.present(file);
+      return file;
     }
-    this.checkReal(file, path.relative, what);
+    if (![...this.allowed, ...this.realAllowed].some((r) => inside(r, file))) {
+      throw new DeltaError(null, `is outside the table and the directories allowed for external paths (${this.allowed.join(', ')}); to read it, allow a directory holding it with ${ALLOW_EXTERNAL}`);
+    }
+    const real = this.realPath(file);
+    if (real !== null && real !== file && !this.realAllowed.some((r) => inside(r, real))) {
+      throw new DeltaError(null, `is a symbolic link (or lies under one) to ${real}, outside the directories allowed for external paths (${this.allowed.join(', ')}); to read it, allow a directory holding it with ${ALLOW_EXTERNAL}`);
+    }
     return file;
   }
 
-  /** Checks a file or directory found in the table (`_delta_log`, a log or checkpoint file) really is inside it. */
-  checkListed(file: string, what: string): void {
-    this.checkReal(file, true, what);
-  }
-
-  /** Whether a file `check` returned exists (from its directory's listing; a dangling link does not). */
-  exists(file: string): boolean {
-    return !this.missing.has(file);
-  }
-
-  private checkReal(file: string, relativePath: boolean, what: string): void {
+  /**
+   * Whether `file` exists (from its directory's listing; a dangling link does not). A file inside
+   * the table (log, checkpoint, sidecar, data or deletion-vector file) must really be there: one
+   * that is a link out of the table is a DeltaError naming it.
+   */
+  present(file: string): boolean {
     const real = this.realPath(file);
-    if (real === null) this.missing.add(file);
-    if (real === null || real === file) return;
-    if (relativePath ? inside(this.tableRoot, real) : this.realAllowed.some((r) => inside(r, real))) return;
-    const where = relativePath ? 'outside the table' : `outside the directories allowed for external paths (${this.allowed.join(', ')})`;
-    throw new DeltaError(null, `${what} is a symbolic link (or lies under one) to ${real}, ${where}; files of a Delta table must really be inside it${relativePath ? '' : `, or under a directory allowed with ${ALLOW_EXTERNAL}`}`);
+    if (real === null) return false;
+    if (real !== file && inside(this.tableDir, file) && !inside(this.tableRoot, real)) {
+      throw new DeltaError(file, `is a symbolic link (or lies under one) to ${real}, outside the table; files of a Delta table must really be inside it`);
+    }
+    return true;
   }
 
   /** Where `file` really is, following links; null when it does not exist. */
@@ -123,13 +137,7 @@ export class TablePaths {
     const name = file.slice(slash + 1);
     const link = this.listing(dir)?.get(name);
     if (link === undefined) return null;
-    if (link) {
-      try {
-        return realpathSync.native(file);
-      } catch {
-        return null;
-      }
-    }
+    if (link) return realOrNull(file);
     let real = this.realDirs.get(dir);
     if (real === undefined) {
       real = realOrNull(dir);

@@ -1,3 +1,5 @@
+import { InputError } from '../errors.js';
+import type { Dataset } from './dataset.js';
 import type { DuckDBSession } from './duckdb-session.js';
 import { checkFileSchemas } from './file-schemas.js';
 import { INPUT_TABLES, OPTIONAL_TABLES } from './input-schema.js';
@@ -21,26 +23,38 @@ export type DeltaVersions = Partial<Record<TableName, number>>;
  * Finds each of `names` in the dataset (SPEC §2: a file, a directory or a Delta table) and checks
  * its columns (presence, type, one type across its files, no Hive key shadowing a column, the
  * range of ids and INT64 timestamps) before anything large is read. A missing required table is
- * an InputError; absent optional tables are left out of the result. A Delta log may name absolute
- * paths under the dataset directory and the directories of `allowExternalPaths` only.
+ * an InputError; absent optional tables are left out of the result.
  */
 export async function bindTables(
   session: DuckDBSession,
-  dataDir: string,
+  dataset: Dataset,
   names: readonly TableName[] = Object.keys(INPUT_TABLES) as TableName[],
   deltaVersions: DeltaVersions = {},
-  allowExternalPaths: readonly string[] = [],
 ): Promise<Partial<Record<TableName, BoundTable>>> {
   const tables: Partial<Record<TableName, BoundTable>> = {};
-  for (const name of names) {
-    const source = await findTable(session, dataDir, name, !OPTIONAL_TABLES.includes(name), deltaVersions[name], allowExternalPaths);
-    if (source === null) continue;
-    await checkFileSchemas(session, dataDir, source, INPUT_TABLES[name]);
-    const columns = await bindColumns(session, source, INPUT_TABLES[name]);
-    await checkValueRanges(session, source, columns);
-    tables[name] = { source, columns };
+  try {
+    for (const name of names) {
+      const source = await findTable(session, dataset, name, !OPTIONAL_TABLES.includes(name), deltaVersions[name]);
+      if (source === null) continue;
+      await checkFileSchemas(session, dataset.dir, source, INPUT_TABLES[name]);
+      const columns = await bindColumns(session, source, INPUT_TABLES[name]);
+      await checkValueRanges(session, source, columns);
+      tables[name] = { source, columns };
+    }
+  } catch (err) {
+    throw namedByLocation(err, dataset);
   }
   return tables;
+}
+
+/**
+ * A remote dataset's files are read from a local view of the cache: a message that names a file
+ * by its view path (DuckDB's, a column check's) names it by URL instead.
+ */
+function namedByLocation(err: unknown, dataset: Dataset): unknown {
+  if (!(err instanceof InputError) || dataset.dir === dataset.location || !err.message.includes(dataset.dir)) return err;
+  const message = err.message.slice(err.file.length + 2).split(dataset.dir).join(dataset.location);
+  return new InputError(err.file, message);
 }
 
 /** The bound column `name` of a table (one of its contract columns). */

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { createReadStream, statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { DeltaError } from '../delta/delta-error.js';
 import { prepareDeltaScan } from '../delta/scan-sql.js';
 import type { DeltaScan } from '../delta/scan-sql.js';
 import { readSnapshot } from '../delta/snapshot.js';
 import { InputError } from '../errors.js';
+import type { Dataset } from './dataset.js';
 import { sqlFilePath } from './duckdb-session.js';
 import type { DuckDBSession } from './duckdb-session.js';
 
@@ -14,6 +15,10 @@ export interface InputFile {
   path: string;
   bytes: number;
   sha256: string;
+  /** A remote dataset's file: where it was read from. */
+  url?: string;
+  /** …and the ETag of the version read (plain Parquet; a Delta file is named by the table's version). */
+  etag?: string;
 }
 
 /**
@@ -34,56 +39,41 @@ export interface TableSource {
 /**
  * Finds `table` in the dataset (SPEC §2). A directory with `_delta_log/` is a Delta table, read at
  * `deltaVersion` (default: its latest version) and never as a plain directory of Parquet files.
+ * Every file of the returned source is readable at its path (fetched, for a remote dataset).
  */
-export async function findTable(session: DuckDBSession, dataset: string, table: string, required: boolean, deltaVersion?: number, allowExternalPaths: readonly string[] = []): Promise<TableSource | null> {
-  const source = await locateTable(session, dataset, table, required, deltaVersion, allowExternalPaths);
+export async function findTable(session: DuckDBSession, dataset: Dataset, table: string, required: boolean, deltaVersion?: number): Promise<TableSource | null> {
+  const source = await locateTable(session, dataset, table, required, deltaVersion);
   // A path DuckDB cannot name literally fails here, as the first error of the table.
   if (source !== null) for (const file of source.files) sqlFilePath(file);
   return source;
 }
 
-async function locateTable(session: DuckDBSession, dataset: string, table: string, required: boolean, deltaVersion: number | undefined, allowExternalPaths: readonly string[]): Promise<TableSource | null> {
-  // Absolute, so the file names DuckDB reports back (which sqlFilePath makes absolute) are these.
-  const dataDir = resolve(dataset);
-  const file = join(dataDir, `${table}.parquet`);
-  const dir = join(dataDir, table);
-  if (isFile(file) && isDirectory(dir)) throw new InputError(`${table}.parquet`, `both ${table}.parquet and a directory ${table}/ exist in ${dataset}; keep one`);
-  const delta = isDirectory(dir) && isDirectory(join(dir, '_delta_log'));
-  if (deltaVersion !== undefined && !delta) throw new InputError(isFile(file) ? `${table}.parquet` : `${table}/`, `a Delta version (${deltaVersion}) is pinned for '${table}', but it is not a Delta table (no ${table}/_delta_log/)`);
-  if (delta) return findDeltaTable(session, dataDir, table, deltaVersion, allowExternalPaths);
-  if (isFile(file)) return { table, label: `${table}.parquet`, files: [file], hive: false, delta: null };
-  if (isDirectory(dir)) {
-    const files: string[] = [];
-    let hive = false;
-    const walk = (d: string): void => {
-      for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        // Hidden and `_`-prefixed entries are writer bookkeeping (`_SUCCESS`, `_temporary/` with
-        // unfinished part files, `.crc`, `._` resource forks): never table data.
-        if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
-        const p = join(d, entry.name);
-        if (entry.isDirectory()) {
-          hive ||= entry.name.includes('=');
-          walk(p);
-        } else if (entry.name.endsWith('.parquet')) files.push(p);
-      }
-    };
-    walk(dir);
+async function locateTable(session: DuckDBSession, dataset: Dataset, table: string, required: boolean, deltaVersion: number | undefined): Promise<TableSource | null> {
+  const fileName = `${table}.parquet`;
+  const isFile = (await dataset.entry(fileName)) === 'file';
+  const isDirectory = (await dataset.entry(table)) === 'directory';
+  if (isFile && isDirectory) throw new InputError(fileName, `both ${fileName} and a directory ${table}/ exist in ${dataset.location}; keep one`);
+  const delta = isDirectory && (await dataset.isDelta(table));
+  if (deltaVersion !== undefined && !delta) throw new InputError(isFile ? fileName : `${table}/`, `a Delta version (${deltaVersion}) is pinned for '${table}', but it is not a Delta table (no ${table}/_delta_log/)`);
+  if (delta) return findDeltaTable(session, dataset, table, deltaVersion);
+  if (isFile) return { table, label: fileName, files: [await dataset.file(fileName)], hive: false, delta: null };
+  if (isDirectory) {
+    const { files, hive } = await dataset.parquetFiles(table);
     if (files.length === 0) throw new InputError(`${table}/`, 'directory holds no .parquet files');
     return { table, label: `${table}/`, files, hive, delta: null };
   }
-  if (required) throw new InputError(`${table}.parquet`, `required table '${table}' not found in ${dataset} (expected ${table}.parquet or a directory ${table}/)`);
+  if (required) throw new InputError(fileName, `required table '${table}' not found in ${dataset.location} (expected ${fileName} or a directory ${table}/)`);
   return null;
 }
 
-/** A Delta table, whose log may name absolute paths under the dataset directory and `allowExternalPaths` only. */
-async function findDeltaTable(session: DuckDBSession, dataDir: string, table: string, version: number | undefined, allowExternalPaths: readonly string[]): Promise<TableSource> {
+async function findDeltaTable(session: DuckDBSession, dataset: Dataset, table: string, version: number | undefined): Promise<TableSource> {
   try {
-    const snapshot = await readSnapshot(session, join(dataDir, table), version, [dataDir, ...allowExternalPaths.map((p) => resolve(p))]);
+    const snapshot = await readSnapshot(session, dataset.deltaStore(table), version);
     const delta = await prepareDeltaScan(session, snapshot, `__delta_deleted_${table}`);
     return { table, label: `${table}/ (Delta version ${snapshot.version})`, files: delta.files, hive: false, delta };
   } catch (err) {
     if (!(err instanceof DeltaError)) throw err;
-    const where = err.file === null ? `${table}/` : relativePath(dataDir, err.file);
+    const where = err.file === null ? `${table}/` : relativePath(dataset.dir, err.file);
     throw new InputError(where, `Delta table '${table}'${version === undefined ? '' : ` at version ${version}`}: ${err.message}`);
   }
 }
@@ -161,20 +151,4 @@ export function recordedDeltaVersions(inputsDelta: unknown): Record<string, numb
 /** `file` relative to the dataset directory, '/'-separated. */
 export function relativePath(dataDir: string, file: string): string {
   return relative(dataDir, file).split('\\').join('/');
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }

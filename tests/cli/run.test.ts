@@ -106,7 +106,7 @@ describe('campaign run', () => {
     const { code, stdout, stderr } = r['no-data']!;
     expectEqual({ code, stdout }, { code: 2, stdout: '' }, 'exit code and stdout');
     assert.match(stderr, /^campaign: --data is required\n/);
-    assert.match(stderr, /usage: campaign run --data DIR --date YYYY-MM-DD --out DIR/);
+    assert.match(stderr, /usage: campaign run --data DIR\|URL --date YYYY-MM-DD --out DIR/);
     expectEqual(existsSync(join(root, 'out-no-data')), false, 'output root created');
   });
 

@@ -1,3 +1,5 @@
+import { STORAGE_OPTIONS } from '../../io/storage/storage-options.js';
+
 /**
  * What each config key does, in a user's words: the hand-written column of docs/configuration.md
  * (`npm run docs` joins it to the type, default and bounds read from engine/config). Keyed by the
@@ -65,6 +67,13 @@ export const CONFIG_KEY_EFFECTS: Readonly<Record<string, string>> = {
   'drift.max_eligible_change': 'Largest relative change of eligible profiles against the previous run.',
   'drift.max_share_change': 'Largest absolute change of any scenario\'s share of sends, in share points 0..1 (0.15 = 15 points).',
   'drift.min_count': 'Counts below this in both runs are not checked (one account would be a big move); shares are not checked when sends are below it.',
+  // The storage options' own descriptions (io/storage/storage-options.ts), one copy for the docs and the code.
+  ...Object.fromEntries(
+    STORAGE_OPTIONS.map((o) => [
+      `storage.${o.name.toLowerCase()}`,
+      `${o.description}${o.env.length === 0 ? '' : ` Environment: ${o.env.map((e) => `\`${e}\``).join(', ')}.`}${o.secret ? ' A secret: shown as `(set)` in the manifest and by `campaign config`.' : ''} See [object storage](object-storage.md).`,
+    ]),
+  ),
   overrides:
     'Date-ranged config changes: every override whose range contains the campaign date is deep-merged into the config in list order (mappings merge, lists and scalars replace).',
   'overrides[].name': 'Name of the override, listed in `campaign config`, the manifest (`active_overrides`) and `preview --override`.',

@@ -1,3 +1,4 @@
+import { STORAGE_OPTIONS } from '../../io/storage/storage-options.js';
 import { configSchema, type Rule } from '../../engine/config/config-schema.js';
 import { defaultConfig } from '../../engine/config/default-config.js';
 import { CONFIG_KEY_EFFECTS } from './config-key-effects.js';
@@ -89,13 +90,17 @@ function number(n: number): string {
 
 function defaultAt(path: string): unknown {
   let value: unknown = defaultConfig();
-  for (const key of path.split('.')) value = (value as Record<string, unknown>)[key];
+  for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
   return value;
 }
 
 function defaultText(key: ConfigKeyDoc): string {
   if (!key.hasDefault) return key.optional ? 'unset' : 'required';
-  return `\`${flowValue(defaultAt(key.path))}\``;
+  const value = defaultAt(key.path);
+  if (value !== undefined) return `\`${flowValue(value)}\``;
+  // Storage options have no place in the default config; their defaults are the options' own.
+  const option = STORAGE_OPTIONS.find((o) => `storage.${o.name.toLowerCase()}` === key.path);
+  return option?.default === undefined || option.default === null ? 'unset' : `\`${option.default}\``;
 }
 
 /** The effect text of a key: its own entry, else the entry of its pattern (`scenarios.*.window_days`). */

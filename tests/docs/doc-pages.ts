@@ -5,6 +5,7 @@ import { renderCliReference } from './cli-reference.js';
 import { renderConfigReference } from './config-reference.js';
 import { renderInputReference } from './input-reference.js';
 import { replaceGenerated } from './generated-sections.js';
+import { renderStorageOptions } from './storage-reference.js';
 
 /** The repository root, from dist/tests/docs/. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -14,6 +15,7 @@ const GENERATED: Readonly<Record<string, Readonly<Record<string, () => string>>>
   'docs/configuration.md': { 'config-keys': renderConfigReference },
   'docs/inputs.md': { 'input-tables': renderInputReference },
   'docs/cli.md': { 'cli-help': renderCliReference },
+  'docs/object-storage.md': { 'storage-options': renderStorageOptions },
 };
 
 /** Each generated page as it should read now: its file with every generated part rendered again. */

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { LocalDataset } from '../../../io/input/dataset.js';
 import { join, resolve } from 'node:path';
 import { formatDay, parseDay } from '../../../engine/dates.js';
 import { CampaignError } from '../../../engine/errors.js';
@@ -119,7 +120,7 @@ export async function simulateOutcomes(options: SimulateOutcomesOptions): Promis
   const run = readRun(resolve(options.outDir), date);
   const minPlay = run.minPlaySeconds;
 
-  const session = await ReportSession.open(options.dataDir);
+  const session = await ReportSession.open(new LocalDataset(options.dataDir));
   let arms: ArmRow[];
   let profileIds: Float64Array;
   let earlierShows: Float64Array;
@@ -142,7 +143,7 @@ export async function simulateOutcomes(options: SimulateOutcomesOptions): Promis
     ({ arms, profileIds, earlierShows } = await readArms(session, day, windowDays, earlier));
     episodes = await readEpisodes(session, day);
   } finally {
-    session.close();
+    await session.close();
   }
 
   const summaryOf = (treated: boolean): SimulatedArm => {

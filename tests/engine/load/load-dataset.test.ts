@@ -2,6 +2,7 @@
  * engine/load on real Parquet files: what the loaders make of the SPEC §2 columns (nullable
  * columns, show attributes, region mapping, tombstones, sends, id range, empty tables).
  */
+import { LocalDataset } from '../../../io/input/dataset.js';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { defaultConfig } from '../../../engine/config/default-config.js';
@@ -22,7 +23,7 @@ let n = 0;
 
 async function load(dataset: Dataset, config = defaultConfig()): Promise<LoadedDataset> {
   const dir = await writeBase(join(root, `data-${n++}`), dataset);
-  return loadDataset({ dataDir: dir, day: parseDay(D), config, ledgerWindow: [], ledgerAll: [], duckdbThreads: 1, runner: createShardRunner(0) });
+  return loadDataset({ dataset: new LocalDataset(dir), day: parseDay(D), config, ledgerWindow: [], ledgerAll: [], duckdbThreads: 1, runner: createShardRunner(0) });
 }
 
 const minimal: Dataset = {

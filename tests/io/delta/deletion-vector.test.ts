@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { DeltaError } from '../../../io/delta/delta-error.js';
-import { deletionVectorId, deletionVectorPath, readDeletionVector } from '../../../io/delta/deletion-vector.js';
+import { deletionVectorFile, deletionVectorId, readDeletionVector } from '../../../io/delta/deletion-vector.js';
 import { decodeZ85 } from '../../../io/delta/z85.js';
 import { deletionVectorFile as writeDeletionVectors, encodeZ85, inlineDeletionVector } from '../../../bench/workloads/delta/delta-writer.js';
 import { expectEqual } from '../../support/expect-equal.js';
@@ -25,13 +25,13 @@ describe('Z85', () => {
 describe('deletion vector descriptors (protocol examples)', () => {
   it('example 1: a relative path with a random prefix', () => {
     const dv = { storageType: 'u', pathOrInlineDv: 'ab^-aqEH.-t@S}K{vb[*k^', offset: 4, sizeInBytes: 40, cardinality: 6 };
-    expectEqual(deletionVectorPath('/table', dv), { uri: dv.pathOrInlineDv, file: '/table/ab/deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin', relative: true });
+    expectEqual(deletionVectorFile('/table', dv), '/table/ab/deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin');
     expectEqual(deletionVectorId(dv), 'uab^-aqEH.-t@S}K{vb[*k^@4');
   });
 
   it('example 2: an absolute path', () => {
-    expectEqual(deletionVectorPath('/table', { storageType: 'p', pathOrInlineDv: 'file:///data/dv%201.bin', offset: 4, sizeInBytes: 40, cardinality: 6 }), { uri: 'file:///data/dv%201.bin', file: '/data/dv 1.bin', relative: false });
-    assert.throws(() => deletionVectorPath('/table', { storageType: 'p', pathOrInlineDv: 's3://mytable/deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin', offset: 4, sizeInBytes: 40, cardinality: 6 }), /'s3:' paths are not supported/);
+    expectEqual(deletionVectorFile('/table', { storageType: 'p', pathOrInlineDv: 'file:///data/dv%201.bin', offset: 4, sizeInBytes: 40, cardinality: 6 }), '/data/dv 1.bin');
+    assert.throws(() => deletionVectorFile('/table', { storageType: 'p', pathOrInlineDv: 's3://mytable/deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin', offset: 4, sizeInBytes: 40, cardinality: 6 }), /'s3:' paths are not supported/);
   });
 
   it('example 3: inline, in the native layout — rows 3, 4, 7, 11, 18, 29', () => {
@@ -50,7 +50,7 @@ describe('deletion vectors the test writer stores', () => {
   it('several vectors in one file under a prefix; checksum and cardinality checked', () => {
     const dir = tempDir('dv-');
     const [a, b] = writeDeletionVectors(dir, [[1, 2, 3], [9]], 'x7');
-    const file = deletionVectorPath(dir, { ...a!, offset: a!.offset ?? null })!.file;
+    const file = deletionVectorFile(dir, { ...a!, offset: a!.offset ?? null })!;
     assert.match(file, new RegExp(`^${join(dir, 'x7')}/deletion_vector_[0-9a-f-]{36}\\.bin$`));
     expectEqual([[...readDeletionVector(file, { ...a!, offset: a!.offset ?? null })], [...readDeletionVector(file, { ...b!, offset: b!.offset ?? null })]], [[1, 2, 3], [9]]);
     assert.throws(() => readDeletionVector(file, { ...b!, offset: b!.offset ?? null, cardinality: 2 }), (e: unknown) => e instanceof DeltaError && /holds 1 rows but the log says 2/.test(e.message));

@@ -84,7 +84,7 @@ describe('refused', () => {
       }),
       (dir) => {
         const bin = readdirSync(dir).find((f) => f.endsWith('.bin'))!;
-        return `profiles/: Delta table 'profiles': data file 'part-1.parquet': ${outsideMessage(`its deletion vector '${id}'`, join(dir, bin))}`;
+        return `profiles/: Delta table 'profiles': ${outsideMessage(`deletion vector '${id}' of data file 'part-1.parquet'`, join(dir, bin))}`;
       },
     );
   });
@@ -98,7 +98,7 @@ describe('refused', () => {
         uri = `file://${join(w.dir, '..', '..', bin)}`;
         w.commit([removeOf(live(w)), { add: { ...live(w), deletionVector: { ...dv!, storageType: 'p', pathOrInlineDv: uri } } }]);
       }),
-      (_dir, data) => `profiles/: Delta table 'profiles': data file 'part-1.parquet': ${externalMessage(`its deletion vector '${uri}'`, data)}`,
+      (_dir, data) => `profiles/: Delta table 'profiles': ${externalMessage(`deletion vector '${uri}' of data file 'part-1.parquet'`, data)}`,
     );
   });
 
@@ -136,7 +136,7 @@ describe('refused', () => {
         renameSync(join(w.dir, '_delta_log'), join(data, 'log-elsewhere'));
         symlinkSync(join(data, 'log-elsewhere'), join(w.dir, '_delta_log'));
       }),
-      (_dir, data) => `regions/: Delta table 'regions': ${linkMessage('the log directory _delta_log', join(data, 'log-elsewhere'))}`,
+      (_dir, data) => `regions/_delta_log: Delta table 'regions': ${linkMessage('', join(data, 'log-elsewhere')).trimStart()}`,
     );
   });
 
