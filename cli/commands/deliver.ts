@@ -29,8 +29,9 @@ run manifest's effective config.
 Credentials (never printed): CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, and CLEVERTAP_REGION
 (in1, us1, eu1, …; empty = global) or CLEVERTAP_ENDPOINT (full base URL, wins over the region).
 Exit status: 0 when every record has an outcome (dead letters and held records included), 1 when
-the delivery stopped early (circuit open, bad credentials) or was interrupted; the ledger is intact
-either way. Ctrl-C (SIGINT) or SIGTERM sends nothing new and waits for the requests out to answer
+the delivery stopped early — an outage (the endpoint failed every attempt of some records, or the
+circuit opened: those records stay pending, never dead-lettered), bad credentials — or was
+interrupted; the ledger is intact either way and the next deliver sends what is left. Ctrl-C (SIGINT) or SIGTERM sends nothing new and waits for the requests out to answer
 or time out (delivery.timeout_ms), recording each outcome; a second one cuts them (their records
 are then held, or re-sent by the next delivery, per delivery.in_flight_policy).`;
 

@@ -1,7 +1,9 @@
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tryParseDay } from '../../engine/dates.js';
 import { previewCampaign } from '../../engine/preview/preview-campaign.js';
-import { writePreviewHtml } from '../../engine/preview/write-preview-html.js';
+import { checkPreviewHtmlTarget, writePreviewHtml } from '../../engine/preview/write-preview-html.js';
+import type { PreviewReads } from '../../engine/preview/write-preview-html.js';
 import type { Command } from '../command.js';
 import { catchInterrupts } from '../interrupts.js';
 import { deltaVersionsOption, optionError, STORAGE_USAGE, storageOption, wholeNumberOption } from '../options.js';
@@ -93,6 +95,10 @@ export const previewCommand: Command = {
     if (typeof deltaVersions === 'string') return optionError(deltaVersions, usage);
     const storage = storageOption(values.storage ?? []);
     if (typeof storage === 'string') return optionError(storage, usage);
+    // The page must not land where the preview only reads (the runs, the ledger): refused before the long part.
+    const outDirs = [values.out, values['against-run'] === undefined ? undefined : dirname(resolve(values['against-run']))].filter((d) => d !== undefined);
+    const reads: PreviewReads = { outDirs, stateDirs: [values.state ?? (values.out === undefined ? undefined : join(values.out, 'state'))].filter((d) => d !== undefined) };
+    if (values.html !== undefined) checkPreviewHtmlTarget(values.html, { ...reads, scratchDir: values.scratch ?? null });
     const interrupts = catchInterrupts(() => 'aborting the preview');
     try {
       const preview = await previewCampaign({
@@ -115,7 +121,7 @@ export const previewCommand: Command = {
         onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
       });
       for (const warning of inputWarnings(preview.inputWarnings)) console.error(warning);
-      const html = values.html === undefined ? null : await writePreviewHtml(preview, values.html);
+      const html = values.html === undefined ? null : await writePreviewHtml(preview, values.html, reads);
       for (const w of preview.warnings) console.error(`campaign: warning: preview: ${w.message}`);
       console.log(values.json ? JSON.stringify(preview, null, 2) : formatPreview(preview));
       if (html !== null && !values.json) console.log(`html: ${html}`);

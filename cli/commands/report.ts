@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCampaignReport, DEFAULT_MIN_ACCOUNTS, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS } from '../../engine/report/build-campaign-report.js';
 import type { CampaignReport, Estimate, Lift } from '../../engine/report/report-types.js';
-import { writeCampaignReport } from '../../engine/report/write-campaign-report.js';
+import { checkReportDir, writeCampaignReport } from '../../engine/report/write-campaign-report.js';
 import type { WrittenReport } from '../../engine/report/write-campaign-report.js';
 import type { Command } from '../command.js';
 import { optionError, STORAGE_USAGE, storageOption, wholeNumberOption } from '../options.js';
@@ -59,6 +59,9 @@ export const reportCommand: Command = {
     if (minAccounts === null || minAccounts < 1) return optionError(`--min-accounts must be a whole number ≥ 1, got '${values['min-accounts']}'`, usage);
     const storage = storageOption(values.storage ?? []);
     if (typeof storage === 'string') return optionError(storage, usage);
+    const reportDir = values['report-dir'] ?? join(values.out!, 'reports', `${values.from}_${values.to}`);
+    const roots = { outDirs: [values.out!], stateDirs: [values.state ?? join(values.out!, 'state')] };
+    checkReportDir(reportDir, roots);
     const report = await buildCampaignReport({
       storage,
       outDir: values.out!,
@@ -70,7 +73,7 @@ export const reportCommand: Command = {
       ...(values.state === undefined ? {} : { stateDir: values.state }),
       allowExternalPaths: values['allow-external-path'] ?? [],
     });
-    const written = await writeCampaignReport(report, values['report-dir'] ?? join(values.out!, 'reports', `${values.from}_${values.to}`));
+    const written = await writeCampaignReport(report, reportDir, roots);
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else console.log(formatReportSummary(report, written));
     return 0;

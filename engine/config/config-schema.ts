@@ -4,7 +4,7 @@ import { DRIFT_MODES, IN_FLIGHT_POLICIES, ROLLUP_METHODS, SCENARIOS, SELECTION_M
 /** The shape of every config key (SPEC §9); the validator walks values against it. */
 export type Rule =
   | { kind: 'int'; min: number; max?: number }
-  | { kind: 'number'; min: number }
+  | { kind: 'number'; min: number; max?: number }
   | { kind: 'string'; nonEmpty: boolean }
   | { kind: 'bool' }
   | { kind: 'enum'; values: readonly string[] }
@@ -15,6 +15,30 @@ export type Rule =
   | { kind: 'map'; value: Rule };
 
 const int = (min: number, max?: number): Rule => (max === undefined ? { kind: 'int', min } : { kind: 'int', min, max });
+const number = (min: number, max?: number): Rule => (max === undefined ? { kind: 'number', min } : { kind: 'number', min, max });
+
+/**
+ * Upper bounds of the keys that are durations or multipliers. A duration past them is a typo, and
+ * would break the engine rather than the campaign: Node clamps a timer above 2^31−1 ms to 1 ms (a
+ * timeout that fires at once re-sends every batch), dates 1e15 days away cannot be written.
+ */
+export const CONFIG_BOUNDS = {
+  /** Days: history_days, dedup_window_days, the scenarios' window_days, rfm.r_days and rfm.f_days (100 years). */
+  days: 36_500,
+  /** min_play_seconds (a day). */
+  playSeconds: 86_400,
+  /** rfm.m_hours (100 years of hours). */
+  hours: 876_000,
+  /** delivery.timeout_ms, delivery.backoff_base_ms, delivery.backoff_max_ms (10 minutes). */
+  ms: 600_000,
+  /**
+   * A category boost. Base scores are counts of profiles or twice a sum of watch seconds, below
+   * 2^54, so every boosted score stays below 2^54 × 10^6 ≈ 1.8e22: finite, whatever the data.
+   */
+  boost: 1_000_000,
+} as const;
+const days = int(1, CONFIG_BOUNDS.days);
+const ms = (min: number): Rule => int(min, CONFIG_BOUNDS.ms);
 const str: Rule = { kind: 'string', nonEmpty: true };
 const bool: Rule = { kind: 'bool' };
 const strings: Rule = { kind: 'array', item: str, minLength: 0 };
@@ -22,8 +46,8 @@ const scenarioList: Rule = { kind: 'array', item: { kind: 'enum', values: SCENAR
 const object = (fields: Record<string, Rule>, optional: readonly string[] = []): Rule => ({ kind: 'object', fields, optional });
 
 const categoryFilter = { include_categories: strings, exclude_categories: strings };
-const poolScenario = object({ enabled: bool, window_days: int(1), min_viewers: int(1), pool_size: int(1), ...categoryFilter });
-const thresholds: Rule = { kind: 'array', item: { kind: 'number', min: 0 }, minLength: 4, length: 4 };
+const poolScenario = object({ enabled: bool, window_days: days, min_viewers: int(1), pool_size: int(1), ...categoryFilter });
+const thresholds = (max: number): Rule => ({ kind: 'array', item: number(0, max), minLength: 4, length: 4 });
 const score = int(1, 5);
 const segmentRule = object(
   { name: str, r_min: score, r_max: score, f_min: score, f_max: score, m_min: score, m_max: score },
@@ -31,11 +55,11 @@ const segmentRule = object(
 );
 
 const configFields: Record<string, Rule> = {
-  history_days: int(1, 36500),
-  min_play_seconds: int(0),
-  dedup_window_days: int(0),
+  history_days: days,
+  min_play_seconds: int(0, CONFIG_BOUNDS.playSeconds),
+  dedup_window_days: int(0, CONFIG_BOUNDS.days),
   default_region: str,
-  boosts: { kind: 'map', value: { kind: 'number', min: 0 } },
+  boosts: { kind: 'map', value: number(0, CONFIG_BOUNDS.boost) },
   scenarios: object({
     cluster_discovery: poolScenario,
     re_engagement: object({ enabled: bool, ...categoryFilter }),
@@ -51,9 +75,9 @@ const configFields: Record<string, Rule> = {
     max_sends_7d: { kind: 'nullable', inner: int(1) },
   }),
   rfm: object({
-    r_days: thresholds,
-    f_days: thresholds,
-    m_hours: thresholds,
+    r_days: thresholds(CONFIG_BOUNDS.days),
+    f_days: thresholds(CONFIG_BOUNDS.days),
+    m_hours: thresholds(CONFIG_BOUNDS.hours),
     segments: { kind: 'array', item: segmentRule, minLength: 1 },
   }),
   holdout: object({ bps: int(0, 10000), salt: { kind: 'string', nonEmpty: false } }),
@@ -64,20 +88,20 @@ const configFields: Record<string, Rule> = {
     max_attempts: int(1),
     retry_budget: int(0),
     circuit_failures: int(1),
-    timeout_ms: int(1),
-    backoff_base_ms: int(0),
-    backoff_max_ms: int(0),
+    timeout_ms: ms(1),
+    backoff_base_ms: ms(0),
+    backoff_max_ms: ms(0),
     in_flight_policy: { kind: 'enum', values: IN_FLIGHT_POLICIES },
   }),
   drift: object({
     mode: { kind: 'enum', values: DRIFT_MODES },
-    max_send_change: { kind: 'number', min: 0 },
-    max_eligible_change: { kind: 'number', min: 0 },
-    max_share_change: { kind: 'number', min: 0 },
+    max_send_change: number(0),
+    max_eligible_change: number(0),
+    max_share_change: number(0),
     min_count: int(0),
   }),
   storage: object(
-    Object.fromEntries(STORAGE_OPTIONS.map((o) => [o.name.toLowerCase(), o.kind === 'bool' ? bool : o.kind === 'int' ? int(0) : str])),
+    Object.fromEntries(STORAGE_OPTIONS.map((o) => [o.name.toLowerCase(), o.kind === 'bool' ? bool : o.kind === 'int' ? int(0, o.max) : str])),
     STORAGE_OPTIONS.map((o) => o.name.toLowerCase()),
   ),
 };

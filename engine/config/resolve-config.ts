@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { parseDay } from '../dates.js';
 import { ConfigError } from '../errors.js';
@@ -39,14 +39,48 @@ export function configFromObject(raw: unknown, source: string): CampaignConfig {
   return config;
 }
 
+/** Largest config file read (1 MiB): a campaign config is a few kilobytes; anything near this is not one. */
+export const MAX_CONFIG_BYTES = 1 << 20;
+
+/**
+ * Reads and parses a config file. Only a regular file of at most MAX_CONFIG_BYTES is read: a FIFO,
+ * a device (`/dev/zero`) or a directory is refused at once, without waiting on it (opened
+ * non-blocking, checked with fstat on the opened file) or reading it to the end.
+ */
 export function loadConfigFile(path: string): CampaignConfig {
+  const fail = (problem: string): ConfigError => new ConfigError(`config ${path}: ${problem}`);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw fail(`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw fail(`not a regular file (${fileKind(stat)}); a config is a YAML or JSON file`);
+    if (stat.size > MAX_CONFIG_BYTES) throw fail(`${stat.size} bytes, more than the ${MAX_CONFIG_BYTES} a config file may have`);
+    // One byte more than allowed: a file that grew since fstat is caught too.
+    const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buf.length; length += n) n = readSync(fd, buf, length, buf.length - length, null);
+    if (length > MAX_CONFIG_BYTES) throw fail(`more than the ${MAX_CONFIG_BYTES} bytes a config file may have`);
+    text = buf.toString('utf8', 0, length);
   } catch (err) {
-    throw new ConfigError(`config ${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (err instanceof ConfigError) throw err;
+    throw fail(`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  } finally {
+    closeSync(fd);
   }
   return parseConfig(text, path);
+}
+
+function fileKind(stat: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a file';
 }
 
 /** Applies every override whose inclusive range holds `date`, in list order, and re-validates. */

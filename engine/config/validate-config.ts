@@ -16,7 +16,9 @@ export function validateValue(value: unknown, rule: Rule, path: string, partial:
       return [];
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) return [`${at}: expected a number, got ${describe(value)}`];
-      return value < rule.min ? [`${at}: must be ≥ ${rule.min}, got ${value}`] : [];
+      if (value < rule.min) return [`${at}: must be ≥ ${rule.min}, got ${value}`];
+      if (rule.max !== undefined && value > rule.max) return [`${at}: must be ≤ ${rule.max}, got ${value}`];
+      return [];
     case 'string':
       if (typeof value !== 'string') return [`${at}: expected a string, got ${describe(value)}`];
       return rule.nonEmpty && value === '' ? [`${at}: must not be empty`] : [];
@@ -72,5 +74,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
+  // YAML's .inf, -.inf and .nan, which JSON (so JSON.stringify) cannot spell.
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
   return `${typeof value} ${JSON.stringify(value)}`;
 }

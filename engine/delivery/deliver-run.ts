@@ -185,6 +185,7 @@ async function deliverPublishedRun(options: DeliverOptions): Promise<DeliverySum
     phases.ledger = lap();
     const loop = new DeliveryLoop({
       campaignDate: date,
+      endpoint: client.host,
       ledger,
       run,
       toSend: plan.toSend,

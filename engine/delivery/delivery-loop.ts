@@ -6,7 +6,7 @@ import { fullJitterDelay, MAX_RETRY_AFTER_MS, outageWindowMs, Wakeup } from './b
 import type { DeliveryProgress } from './delivery-types.js';
 import type { RunRecords } from './run-records.js';
 import type { UploadOutcome } from '../../io/clevertap/upload-client.js';
-import { readUploadAnswer } from '../../io/clevertap/upload-response.js';
+import { readErrorAnswer, readUploadAnswer } from '../../io/clevertap/upload-response.js';
 import { isUnknownOutcome, isUnknownOutcomeReason, unknownOutcomeReason } from './unknown-outcome.js';
 
 /** The part of UploadClient the loop needs (tests may stand in for it). */
@@ -57,6 +57,8 @@ export interface LoopStats {
 
 export interface LoopInput {
   campaignDate: string;
+  /** The endpoint's host, for messages. */
+  endpoint: string;
   ledger: DateLedger;
   run: RunRecords;
   /** Run indices to send, in order. */
@@ -79,17 +81,21 @@ export interface LoopInput {
  * - 200: records CleverTap accepted → `accept`; `unprocessed` ones are retried (transient code)
  *   or dead-lettered (permanent code); if the answer cannot be matched to the batch, nothing
  *   unlisted is assumed accepted: those records are retried too;
- * - 5xx, and timeouts or connection errors before the request was whole → `release` and retry
- *   after full-jitter backoff, up to max_attempts, then `dead` as retries_exhausted;
+ * - 5xx, a 200 without a per-record answer, and timeouts or connection errors before the request
+ *   was whole (refused, reset, DNS, TLS handshake) → `release` and retry after full-jitter
+ *   backoff, up to max_attempts; then the records stay pending for the next delivery, which this
+ *   one ends by failing (see `giveUp`): a failing endpoint never dead-letters a record;
  * - an unknown outcome (no answer after the whole request left, 502/504, a 200 that cannot be
  *   matched to the batch: CleverTap may have the records) → `hold` with the reason under
  *   `in_flight_policy: hold` (never sent again automatically); under `resend`, retried like a
- *   failure but left `in_flight` until an outcome is known, each re-send counted as a possible
- *   duplicate;
+ *   failure but left `in_flight` until an outcome is known (also once max_attempts are used up),
+ *   each re-send counted as a possible duplicate;
  * - 429 → the same, but Retry-After (when given) pauses every worker, and no attempt is spent:
  *   rate limiting never dead-letters a record;
  * - every retry spends one of retry_budget;
  * - 400/413 → the batch is split in halves until the offending record is alone, then dead-lettered;
+ * - dead letters are per-record rejections only: that, a permanent `unprocessed` code, or a
+ *   transient one that persisted for max_attempts;
  * - 401/403, another 4xx, an outage (see `countFailure`), or an exhausted retry_budget stop the
  *   delivery: no new request leaves, those out finish and are recorded, everything else stays
  *   `pending` for the next delivery.
@@ -117,6 +123,8 @@ export class DeliveryLoop {
   private active = 0;
   /** Failed requests since the last answered one, and when the first of them failed. */
   private readonly streak = { failures: 0, since: 0 };
+  /** Records left unsent because every attempt of their request failed, and the last failure. */
+  private readonly gaveUp = { records: 0, lastError: '' };
   private readonly outageMs: number;
   private pauseUntil = 0;
   private failure: unknown = null;
@@ -158,6 +166,7 @@ export class DeliveryLoop {
       cutSignal?.removeEventListener('abort', onCut);
     }
     if (this.failure !== null) throw this.failure;
+    if (this.gaveUp.records > 0) this.stop(`the endpoint ${this.input.endpoint} failed all ${this.input.config.max_attempts} attempts of ${this.gaveUp.records} records (last: ${this.gaveUp.lastError})`);
     this.countLeftOver();
     return this.stats;
   }
@@ -285,8 +294,8 @@ export class DeliveryLoop {
       this.countFailure(what);
       return this.unknown(unit, outcome.kind === 'response' ? outcome.status : null, what);
     }
-    if (outcome.kind === 'timeout') return this.failed(unit, null, `timeout after ${config.timeout_ms} ms before the request was sent`, null);
-    if (outcome.kind === 'network') return this.failed(unit, null, `connection error (${outcome.message})`, null);
+    if (outcome.kind === 'timeout') return this.failed(unit, null, `timeout after ${config.timeout_ms} ms before the request was sent`);
+    if (outcome.kind === 'network') return this.failed(unit, null, `connection error (${outcome.message})`);
     const { status } = outcome;
     if (status === 200) {
       const { crmIds, profileIds } = this.input.run;
@@ -299,12 +308,12 @@ export class DeliveryLoop {
         },
         this.input.uploader.redact,
       );
-      if (answer.kind === 'failed') return this.failed(unit, 200, `HTTP 200 without per-record answer: ${answer.message}`, null);
+      if (answer.kind === 'failed') return this.failed(unit, 200, `HTTP 200 without per-record answer: ${answer.message}`);
       this.streak.failures = 0;
       return this.recordAnswer(unit, answer.failures, answer.ambiguous);
     }
     if (status === 429) return this.throttled(unit, outcome.retryAfterMs);
-    if (status >= 500) return this.failed(unit, status, `HTTP ${status}`, null);
+    if (status >= 500) return this.failed(unit, status, `HTTP ${status}`);
     if (status === 401 || status === 403) {
       this.stop(`CleverTap refused the credentials (HTTP ${status}): check CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE and the region/endpoint`);
       return this.letGo(unit);
@@ -322,7 +331,7 @@ export class DeliveryLoop {
   private unknown(unit: Unit, code: number | null, what: string): JournalOp[] {
     this.stats.unknownOutcomes++;
     if (this.input.config.in_flight_policy === 'hold') return [this.hold(unit.positions, what)];
-    return this.retryLater({ ...unit, unknown: true }, code, unknownOutcomeReason(what), null);
+    return this.retryLater({ ...unit, unknown: true }, code, unknownOutcomeReason(what), { retryAfterMs: null, perRecord: false });
   }
 
   private hold(positions: readonly number[], what: string): JournalOp {
@@ -361,7 +370,7 @@ export class DeliveryLoop {
       this.stats.accepted += rest.length;
     }
     for (const d of dead.values()) ops.push(this.dead(d.positions, d.code, d.message, `${d.code} ${d.message}`));
-    if (retry.length > 0) ops.push(...this.retryLater({ ...unit, positions: retry }, lastCode, lastTransient, null));
+    if (retry.length > 0) ops.push(...this.retryLater({ ...unit, positions: retry }, lastCode, lastTransient, { retryAfterMs: null, perRecord: true }));
     return ops;
   }
 
@@ -373,13 +382,13 @@ export class DeliveryLoop {
   private throttled(unit: Unit, retryAfterMs: number | null): JournalOp[] {
     this.stats.rateLimited++;
     if (retryAfterMs !== null) this.pauseUntil = Math.max(this.pauseUntil, Date.now() + Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
-    return this.retryLater(unit, 429, 'HTTP 429 (rate limited)', retryAfterMs, false);
+    return this.retryLater(unit, 429, 'HTTP 429 (rate limited)', { retryAfterMs, perRecord: false, spendsAttempt: false });
   }
 
   /** A request that failed as a whole (no per-record answer), and certainly was not processed. */
-  private failed(unit: Unit, code: number | null, error: string, retryAfterMs: number | null): JournalOp[] {
+  private failed(unit: Unit, code: number | null, error: string): JournalOp[] {
     this.countFailure(error);
-    return this.retryLater(unit, code, error, retryAfterMs);
+    return this.retryLater(unit, code, error, { retryAfterMs: null, perRecord: false });
   }
 
   /**
@@ -397,15 +406,24 @@ export class DeliveryLoop {
 
   private openCircuit(lastError: string): void {
     const lasted = (performance.now() - this.streak.since) / 1000;
-    this.stop(`the endpoint failed ${this.streak.failures} requests in a row over ${lasted.toFixed(1)} s (last: ${lastError})`);
+    this.stop(`the endpoint ${this.input.endpoint} failed ${this.streak.failures} requests in a row over ${lasted.toFixed(1)} s (last: ${lastError})`);
   }
 
-  /** Queues the unit again after backoff; `spendsAttempt` is false only for a 429. */
-  private retryLater(unit: Unit, code: number | null, error: string, retryAfterMs: number | null, spendsAttempt = true): JournalOp[] {
+  /**
+   * Queues the unit again after backoff. Once it used up max_attempts: records CleverTap refused
+   * one by one (`perRecord`: a transient `unprocessed` code that persisted) are dead-lettered;
+   * records whose whole request kept failing are not — the endpoint failed, not the records:
+   * they are let go (pending, or in flight after an unknown outcome) for the next delivery, and
+   * this one ends with the outage as its reason. `spendsAttempt` is false only for a 429.
+   */
+  private retryLater(unit: Unit, code: number | null, error: string, how: { retryAfterMs: number | null; perRecord: boolean; spendsAttempt?: boolean }): JournalOp[] {
     const { config } = this.input;
-    if (spendsAttempt && unit.attempt >= config.max_attempts && this.streak.failures >= config.circuit_failures) {
-      // Every request is failing, not just this batch's: the endpoint is down, the records are fine.
-      this.openCircuit(error);
+    const { retryAfterMs, perRecord, spendsAttempt = true } = how;
+    if (spendsAttempt && unit.attempt >= config.max_attempts && !perRecord) {
+      // Every request is failing, not just this batch's: the endpoint is down; stop now.
+      if (this.streak.failures >= config.circuit_failures) this.openCircuit(error);
+      this.gaveUp.records += unit.positions.length;
+      this.gaveUp.lastError = error;
       return this.letGo(unit);
     }
     if (spendsAttempt && unit.attempt >= config.max_attempts) {
@@ -427,8 +445,8 @@ export class DeliveryLoop {
   /** 400/413 for a whole batch: halve it until the bad record stands alone, then dead-letter it. */
   private rejected(unit: Unit, status: number, body: string): JournalOp[] {
     this.countFailure(`HTTP ${status}`);
-    const detail = this.input.uploader.redact(body).replace(/\s+/g, ' ').trim().slice(0, 200);
-    if (unit.positions.length === 1) return [this.dead(unit.positions, status, `HTTP ${status}${detail === '' ? '' : `: ${detail}`}`, `HTTP ${status}`)];
+    const detail = readErrorAnswer(body, this.input.uploader.redact);
+    if (unit.positions.length === 1) return [this.dead(unit.positions, status, `HTTP ${status}${detail === null ? '' : `: ${detail}`}`, `HTTP ${status}`)];
     if (this.stats.retries >= this.input.config.retry_budget) {
       this.stop(`retry budget of ${this.input.config.retry_budget} retries exhausted (last: HTTP ${status})`);
       return this.letGo(unit);

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { openDataset } from '../../io/input/open-dataset.js';
-import { ledgerHistory, purgeLedger } from '../../io/ledger/index.js';
-import type { LedgerHistory, LedgerHistoryDate } from '../../io/ledger/index.js';
+import { ledgerHistory, purgeLedger, upgradeOldLayout } from '../../io/ledger/index.js';
+import type { DateRange, LedgerHistory, LedgerHistoryDate } from '../../io/ledger/index.js';
+import { pauseForTest } from '../output/test-pause.js';
 import { formatDay } from '../dates.js';
 import { loadDataset } from '../load/load-dataset.js';
 import type { LoadedDataset } from '../load/load-dataset.js';
@@ -16,14 +17,21 @@ export interface RunInputs {
   ledgerWindow: LedgerHistoryDate[];
 }
 
+/** The ledger dates a run reads: only the dedup window and the 7-day frequency cap look back. */
+function lookbackOf(run: RunContext): Required<DateRange> {
+  return { from: formatDay(run.day - Math.max(run.config.dedup_window_days, 7)), to: formatDay(run.day - 1) };
+}
+
 /**
- * Phase `load`: where the ledger's history lives (its columnar copies), the dataset and that
- * history into the model (the plays decoded on the workers), then the ledger rows of tombstoned
- * accounts and profiles purged, on the dates that hold one (counted under `ledger`).
+ * Phase `load`: the ledger dates of the lookback written before columnar copies existed upgraded
+ * (once), where the ledger's history lives (its columnar copies), the dataset and that history
+ * into the model (the plays decoded on the workers), then the ledger rows of tombstoned accounts
+ * and profiles purged, on the dates that hold one (counted under `ledger`).
  */
 export async function loadRunInputs(run: RunContext, runner: ShardRunner): Promise<RunInputs> {
-  const input = await readRunInputs(run, runner);
   const { stateDir } = run;
+  if (existsSync(stateDir)) await upgradeOldLayout(stateDir, lookbackOf(run), { afterHistoryFile: () => pauseForTest('ledger-upgrade-history-written') });
+  const input = await readRunInputs(run, runner);
   const { loaded } = input;
   if (existsSync(stateDir) && (loaded.tombstones.accountIds.length > 0 || loaded.tombstones.profileIds.length > 0)) {
     const tombstones = { accountIds: new Set(loaded.tombstones.accountIds), profileIds: new Set(loaded.tombstones.profileIds) };
@@ -40,8 +48,7 @@ export async function loadRunInputs(run: RunContext, runner: ShardRunner): Promi
  */
 export async function readRunInputs(run: RunContext, runner: ShardRunner): Promise<RunInputs> {
   const { config, day, stateDir } = run;
-  // Only the dedup window and the 7-day frequency cap look back: read no older ledger dates.
-  const lookback = { from: formatDay(day - Math.max(config.dedup_window_days, 7)), to: formatDay(day - 1) };
+  const lookback = lookbackOf(run);
   const ledger: LedgerHistory = existsSync(stateDir) ? await ledgerHistory(stateDir, lookback) : { dates: [], accepted: 0 };
   const ledgerWindow = ledger.dates.filter((d) => d.date >= lookback.from && d.date <= lookback.to);
   const loaded = await loadDataset({

@@ -1,4 +1,5 @@
 import { DeliveryError } from '../errors.js';
+import { secretScrubber } from './secret-scrubber.js';
 
 /** Where and as whom to upload. Secret: never logged, written or put in an error message. */
 export interface DeliveryCredentials {
@@ -58,27 +59,13 @@ export function checkCredentials(credentials: DeliveryCredentials): void {
   uploadUrl(credentials.endpoint);
 }
 
-const REDACTED = '[redacted]';
-
 /**
- * A function that blanks the account id and passcode out of a text a server sent (an error
- * message, an answer body), in the forms an echo may take: as is, JSON-escaped, URL-encoded.
- * Applied before the text is cut to length, so no prefix of a secret survives either.
+ * A function that blanks the account id and passcode (each, and `id:passcode` as HTTP Basic
+ * authentication would carry them) out of a text a server sent, in every encoding secretScrubber
+ * knows, case-insensitively; a text that still hides one is withheld as a whole.
  */
 export function credentialRedactor(credentials: Pick<DeliveryCredentials, 'accountId' | 'passcode'>): (text: string) => string {
-  const forms = new Set<string>();
-  for (const secret of [credentials.accountId, credentials.passcode]) {
-    if (secret === '') continue;
-    forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1));
-    forms.add(encodeURIComponent(secret));
-  }
-  const ordered = [...forms].sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = text;
-    for (const form of ordered) if (out.includes(form)) out = out.split(form).join(REDACTED);
-    return out;
-  };
+  return secretScrubber([credentials.accountId, credentials.passcode, `${credentials.accountId}:${credentials.passcode}`]);
 }
 
 /** The upload URL for `endpoint`, refusing anything but http(s) without embedded user info. */

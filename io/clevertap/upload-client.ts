@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { credentialRedactor, uploadUrl } from './credentials.js';
+import { serverText } from './server-text.js';
 import type { DeliveryCredentials } from './credentials.js';
 
 /**
@@ -69,7 +70,13 @@ export class UploadClient {
     return new Promise((resolve) => {
       const cut = new AbortController();
       let outcome: UploadOutcome | null = null;
-      let sent = false;
+      // The request left only once its last byte was handed over (`finished`) on a connection that
+      // was established — and, for https, whose TLS handshake completed (`connected`). Node hands
+      // the body to a TLS socket before the handshake: a handshake that fails (EPROTO, a bad
+      // certificate) then looks finished, though not a byte reached the server.
+      let finished = false;
+      let connected = false;
+      const sent = (): boolean => finished && connected;
       const settle = (o: UploadOutcome): void => {
         outcome ??= o;
       };
@@ -78,21 +85,30 @@ export class UploadClient {
         cut.abort();
       };
       // Built first: should it throw, no timer or listener is left behind.
-      const send = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const https = this.url.protocol === 'https:';
+      const send = https ? httpsRequest : httpRequest;
       const req = send(this.url, {
         method: 'POST',
         agent: this.agent,
         headers: { ...this.headers, 'Content-Length': String(body.length) },
         signal: cut.signal,
       });
-      const timer = setTimeout(() => giveUp({ kind: 'timeout', sent }), this.timeoutMs);
-      const onAbort = (): void => giveUp({ kind: 'aborted', sent });
+      const timer = setTimeout(() => giveUp({ kind: 'timeout', sent: sent() }), this.timeoutMs);
+      const onAbort = (): void => giveUp({ kind: 'aborted', sent: sent() });
       signal?.addEventListener('abort', onAbort, { once: true });
-      // 'finish': the last byte of the request was handed to the OS, so the server may have it all.
-      req.on('finish', () => {
-        sent = true;
+      req.on('socket', (socket) => {
+        // A kept-alive socket was connected (and its handshake done) by an earlier request.
+        if (req.reusedSocket) connected = true;
+        else
+          socket.once(https ? 'secureConnect' : 'connect', () => {
+            connected = true;
+          });
       });
-      req.on('error', (err: NodeJS.ErrnoException) => settle({ kind: 'network', message: err.code ?? this.redact(err.message), sent }));
+      // 'finish': the last byte of the request was handed to the OS (or the TLS layer), see above.
+      req.on('finish', () => {
+        finished = true;
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => settle({ kind: 'network', message: this.errorText(err), sent: sent() }));
       req.on('response', (res: IncomingMessage) => {
         const parts: Buffer[] = [];
         let size = 0;
@@ -100,7 +116,7 @@ export class UploadClient {
           if (size < MAX_BODY_BYTES) parts.push(part);
           size += part.length;
         });
-        res.on('error', (err: NodeJS.ErrnoException) => settle({ kind: 'network', message: err.code ?? this.redact(err.message), sent: true }));
+        res.on('error', (err: NodeJS.ErrnoException) => settle({ kind: 'network', message: this.errorText(err), sent: true }));
         res.on('aborted', () => settle({ kind: 'network', message: 'response cut short', sent: true }));
         res.on('end', () => {
           const retryAfter = res.headers['retry-after'];
@@ -116,10 +132,15 @@ export class UploadClient {
       req.on('close', () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        resolve(outcome ?? { kind: 'network', message: 'connection closed without an answer', sent });
+        resolve(outcome ?? { kind: 'network', message: 'connection closed without an answer', sent: sent() });
       });
       req.end(body);
     });
+  }
+
+  /** A transport error as the ledger and messages say it: its code (ECONNREFUSED, EPROTO, …), else its scrubbed, shortened message. */
+  private errorText(err: NodeJS.ErrnoException): string {
+    return err.code ?? serverText(err.message, this.redact) ?? 'unknown error';
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import { isTransientRecordCode } from './record-codes.js';
+import { serverText } from './server-text.js';
 
 /** A record CleverTap listed in `unprocessed`, by its position in the batch. */
 export interface RecordFailure {
@@ -32,18 +33,15 @@ function matchKey(identity: string, profileId: unknown): string {
   return `${identity}\u0000${String(profileId)}`;
 }
 
-/** Longest server-provided message kept (for a dead-letter reason or a stop message). */
-const MAX_MESSAGE = 200;
-
 /**
  * Reads a 200 answer of `/1/upload`: `{"status":"success","processed":N,"unprocessed":[{"status":
  * "fail","code":C,"error":"…","record":{…}}]}`. CleverTap echoes each refused record but not its
  * index, so entries are matched back by the echoed identity and evtData.profile_id (unique per
  * account), falling back to identity alone when it is unique among the unmatched records.
- * Every message taken from the answer goes through `redact` (before it is cut to length).
+ * Only the `error` fields (and a short `status`) are kept, each through serverText: scrubbed of
+ * the credentials by `redact` and cut to length; the echoed records are never kept.
  */
 export function readUploadAnswer(body: string, batch: BatchIdentities, redact: (text: string) => string): UploadAnswer {
-  const message = (text: string): string => redact(text).slice(0, MAX_MESSAGE);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -54,8 +52,8 @@ export function readUploadAnswer(body: string, batch: BatchIdentities, redact: (
   if (answer === null) return { kind: 'failed', message: 'answer is not a JSON object' };
   const unprocessed = answer['unprocessed'] ?? [];
   if ((answer['status'] !== 'success' && answer['status'] !== 'partial') || !Array.isArray(unprocessed)) {
-    const error = typeof answer['error'] === 'string' ? answer['error'] : `status ${JSON.stringify(answer['status'])}`;
-    return { kind: 'failed', message: message(error) };
+    const status = typeof answer['status'] === 'string' ? serverText(answer['status'].slice(0, 40), redact) : null;
+    return { kind: 'failed', message: serverText(answer['error'], redact) ?? (status === null ? 'no status' : `status "${status}"`) };
   }
   const processed = answer['processed'];
   let ambiguous = typeof processed === 'number' && processed + unprocessed.length !== batch.size;
@@ -91,7 +89,21 @@ export function readUploadAnswer(body: string, batch: BatchIdentities, redact: (
     }
     claimed.add(position);
     const code = typeof entry['code'] === 'number' && Number.isInteger(entry['code']) ? entry['code'] : null;
-    failures.push({ position, code, message: typeof entry['error'] === 'string' ? message(entry['error']) : 'unprocessed', transient: isTransientRecordCode(code) });
+    failures.push({ position, code, message: serverText(entry['error'], redact) ?? 'unprocessed', transient: isTransientRecordCode(code) });
   }
   return { kind: 'records', failures, ambiguous };
+}
+
+/**
+ * The one thing kept from an error answer's body (400, 413): its JSON `error` field, through
+ * serverText. Anything else a body holds (an HTML page, an echo of the request) is not kept.
+ */
+export function readErrorAnswer(body: string, redact: (text: string) => string): string | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  return serverText(asObject(parsed)?.['error'], redact);
 }

@@ -187,9 +187,10 @@ export class DateLedger {
 
   /**
    * Folds everything into a new snapshot and removes the journals; `drop` removes the rows it
-   * selects (a purge). Returns how many rows were dropped.
+   * selects (a purge). Returns how many rows were dropped. `afterHistoryFile` runs once the
+   * columnar copy is durable and before the snapshot naming it is written (a crash test's pause).
    */
-  async compact(drop?: (row: number) => boolean): Promise<number> {
+  async compact(drop?: (row: number) => boolean, afterHistoryFile?: () => Promise<void>): Promise<number> {
     if (!this.writable) throw new Error(`ledger ${this.dir} was opened read-only`);
     if (this.writer !== null) {
       await (await this.writer).close();
@@ -201,6 +202,7 @@ export class DateLedger {
     const rows = this.table.sortedRows();
     // The columnar copy first: the snapshot that names it is only renamed into place after it.
     const history = await writeHistoryFile(this.stateDir, this.date, this.table, rows);
+    await afterHistoryFile?.();
     await writeSnapshot(join(this.dir, SNAPSHOT), this.date, next, this.table, rows, history);
     for (let n = this.nextJournal; n < next; n++) await rm(join(this.dir, journalName(n)), { force: true });
     await fsyncDir(this.dir);

@@ -2,6 +2,8 @@
 export { readAcceptedSendColumns, readAcceptedSends } from './read-accepted-sends.js';
 export type { AcceptedSendColumns, DateRange } from './read-accepted-sends.js';
 export { purgeLedger } from './purge-ledger.js';
+export { oldLayoutDates, upgradeOldLayout } from './upgrade-layout.js';
+export type { UpgradeOptions } from './upgrade-layout.js';
 export type { LedgerTombstones, PurgeOptions } from './purge-ledger.js';
 export { historyDigest, ledgerHistory } from './ledger-history.js';
 export type { LedgerHistory, LedgerHistoryDate } from './ledger-history.js';

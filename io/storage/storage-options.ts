@@ -10,6 +10,8 @@ export interface StorageOptionSpec {
   /** Never printed, logged or stored (the manifest and `campaign config` show `(set)`). */
   secret: boolean;
   kind: 'string' | 'bool' | 'int';
+  /** Largest value of an `int` option: a duration past it would overflow Node's timers (2^31−1 ms), which fire at once. */
+  max?: number;
   /** Environment variables read for it, in order; empty: config file or command line only. */
   env: readonly string[];
   /** Default, as text; null: unset. */
@@ -61,8 +63,8 @@ export const STORAGE_OPTIONS: readonly StorageOptionSpec[] = [
   spec('CACHE_MAX_BYTES', 'any', 'Size cap of the cache; least recently used files are evicted beyond it.', { kind: 'int', env: [], default: String(20 * 1024 ** 3) }),
   spec('CONCURRENCY', 'any', 'Requests in flight at once, over every file.', { kind: 'int', env: [], default: '8' }),
   spec('MAX_RETRIES', 'any', 'Retries of one request (5xx, 429, SlowDown, timeouts, resets).', { kind: 'int', env: [], default: '10' }),
-  spec('RETRY_TIMEOUT', 'any', 'Seconds one request may spend retrying before the run stops.', { kind: 'int', env: [], default: '180' }),
-  spec('TIMEOUT', 'any', 'Seconds without a byte from the server before a request is abandoned and retried.', { kind: 'int', env: [], default: '30' }),
+  spec('RETRY_TIMEOUT', 'any', 'Seconds one request may spend retrying before the run stops (at most 86400).', { kind: 'int', env: [], default: '180', max: 86_400 }),
+  spec('TIMEOUT', 'any', 'Seconds without a byte from the server before a request is abandoned and retried (at most 3600).', { kind: 'int', env: [], default: '30', max: 3_600 }),
 ];
 
 const BY_NAME = new Map(STORAGE_OPTIONS.map((o) => [o.name, o]));
@@ -157,6 +159,7 @@ function checked(o: StorageOptionSpec, value: string, where: string): string {
   if (o.kind === 'bool' && !/^(true|false|1|0|yes|no)$/i.test(value)) throw new StorageError(where, `must be true or false`);
   if (o.kind === 'int' && !/^\d+$/.test(value)) throw new StorageError(where, `must be a whole number ≥ 0`);
   if (o.kind === 'int' && ['CONCURRENCY'].includes(o.name) && Number(value) < 1) throw new StorageError(where, `must be at least 1`);
+  if (o.kind === 'int' && o.max !== undefined && Number(value) > o.max) throw new StorageError(where, `must be at most ${o.max}`);
   return value;
 }
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -188,28 +189,70 @@ test('credentials never appear in output, the ledger or the manifest — on fail
   expectEqual(sandbox.stats().unique, 90);
 });
 
+/** The credentials of the echo test: a quote and a backslash make the JSON-escaped echo differ from the raw one. */
+const ECHO_ACCOUNT = 'ACCT-SECRET-7731';
+const ECHO_PASSCODE = 'PASS"SECRET\\9924';
+
+/** Every form in which the echoing server sends the credentials back, each as the test writes it independently. */
+function echoForms(account: string, passcode: string): string[] {
+  const b64 = (t: string): string => Buffer.from(t).toString('base64');
+  const everyByte = (t: string, upper: boolean): string => [...Buffer.from(t)].map((b) => `%${b.toString(16).padStart(2, '0')}`).map((x) => (upper ? x.toUpperCase() : x)).join('');
+  const basic = `${account}:${passcode}`;
+  return [
+    `${account} ${passcode}`,
+    `Basic ${b64(basic)}`,
+    b64(basic).toLowerCase(),
+    b64(basic).toUpperCase(),
+    b64(basic).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
+    `xyz${b64(`..${basic}`)}`,
+    `${b64(account)} ${b64(passcode)}`,
+    basic.toLowerCase(),
+    basic.toUpperCase(),
+    everyByte(basic, false),
+    everyByte(basic, true),
+    encodeURIComponent(basic),
+    encodeURIComponent(basic).toLowerCase(),
+    JSON.stringify(basic),
+    [...basic].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+    Buffer.from(basic).toString('hex').toUpperCase(),
+    encodeURIComponent(JSON.stringify(basic)),
+  ];
+}
+
+/** The secrets as a reader of a leaked text could recover them: every echo form and the raw values, compared ignoring case. */
+function leaks(text: string): string[] {
+  const lower = text.toLowerCase();
+  const forms = [ECHO_ACCOUNT, ECHO_PASSCODE, 'secret-7731', 'secret\\9924', ...echoForms(ECHO_ACCOUNT, ECHO_PASSCODE).map((f) => f.replace(/^(Basic |xyz)/, ''))];
+  return forms.filter((f) => lower.includes(f.toLowerCase()));
+}
+
 /**
- * A CleverTap stand-in that echoes the request headers (so the credentials) into every text it
- * sends back: the first record of each batch refused with them in `unprocessed[].error`, a 400
- * body for batches holding crm-25, and, once 40 records were accepted, 200 `{"status":"fail"}`
- * answers naming them, until the circuit opens.
+ * A CleverTap stand-in that echoes the credentials it was sent, in one of echoForms per request
+ * (in turn), into every text it sends back: the first record of each batch refused with them in
+ * `unprocessed[].error` (permanent code 512), a JSON 400 for batches holding crm-25 (its `error`
+ * field) and an HTML one for crm-55, every 6th request a 200 `{"status":"fail"}` naming them in
+ * `status` and `error`; once 120 records were accepted, only such answers, until the delivery
+ * gives up.
  */
 async function echoingServer(): Promise<string> {
   let accepted = 0;
+  let requests = 0;
   const server = createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (p: Buffer) => parts.push(p));
     req.on('end', () => {
       const records = (JSON.parse(Buffer.concat(parts).toString()) as { d: { identity: string }[] }).d;
-      const echo = `headers ${JSON.stringify(req.headers)}, passcode ${String(req.headers['x-clevertap-passcode'])}, account ${String(req.headers['x-clevertap-account-id'])}`;
-      const answer = (status: number, body: string): void => {
-        res.writeHead(status, { 'Content-Type': 'application/json' });
+      const forms = echoForms(String(req.headers['x-clevertap-account-id']), String(req.headers['x-clevertap-passcode']));
+      const echo = forms[requests++ % forms.length]!;
+      const answer = (status: number, body: string, type = 'application/json'): void => {
+        res.writeHead(status, { 'Content-Type': type });
         res.end(body);
       };
-      if (accepted >= 40) return answer(200, JSON.stringify({ status: 'fail', error: `overloaded; you sent ${echo}` }));
-      if (records.some((r) => r.identity === 'crm-25')) return answer(400, `rejected: ${echo}`);
+      if (accepted >= 120 || requests % 6 === 0) return answer(200, JSON.stringify({ status: `fail ${echo}`, error: `overloaded; you sent ${echo}` }));
+      if (records.some((r) => r.identity === 'crm-25')) return answer(400, JSON.stringify({ status: 'fail', error: `rejected: ${echo}`, echo: req.headers }));
+      if (records.some((r) => r.identity === 'crm-55')) return answer(400, `<html><body>rejected ${echo} ${JSON.stringify(req.headers)}</body></html>`, 'text/html');
       accepted += records.length - 1;
-      answer(200, JSON.stringify({ status: 'success', processed: records.length - 1, unprocessed: [{ status: 'fail', code: 512, error: `Invalid event structure (${echo})`, record: records[0] }] }));
+      answer(200, JSON.stringify({ status: 'success', processed: records.length - 1, unprocessed: [{ status: 'fail', code: 512, error: `Invalid event structure (${echo})`, record: { ...records[0], echo } }] }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -226,21 +269,34 @@ function campaign(args: string[]): Promise<Ran> {
   return new Promise((resolve) => child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr })));
 }
 
-test('credentials a server echoes back are blanked out of the ledger, the manifest, dead-letters and every message', async () => {
+test('credentials a server echoes back, in any encoding, never reach the ledger, the manifest, deliver (text or --json) or dead-letters', async () => {
   const endpoint = await echoingServer();
   const out = tempDir();
-  const fx = await writeRunFixture(out, { accounts: 100, delivery: { batch_size: 10, concurrency: 1, circuit_failures: 6, backoff_base_ms: 0 } });
-  // Quote and backslash: the JSON-escaped echo differs from the raw one.
-  const env = { CLEVERTAP_ACCOUNT_ID: 'ACCT-SECRET-7731', CLEVERTAP_PASSCODE: 'PASS"SECRET\\9924', CLEVERTAP_ENDPOINT: endpoint };
+  const fx = await writeRunFixture(out, { accounts: 200, delivery: { batch_size: 5, concurrency: 1, max_attempts: 2, backoff_base_ms: 0 } });
+  const env = { CLEVERTAP_ACCOUNT_ID: ECHO_ACCOUNT, CLEVERTAP_PASSCODE: ECHO_PASSCODE, CLEVERTAP_ENDPOINT: endpoint };
   const delivered = await deliver(['--out', out, '--date', fx.date], env);
   expectEqual(delivered.status, 1, delivered.stderr);
-  assert.match(delivered.stderr, /stopped: the endpoint failed 6 requests in a row .*HTTP 200 without per-record answer: overloaded; you sent headers .*\[redacted\]/);
+  assert.match(delivered.stderr, /stopped: the endpoint 127\.0\.0\.1:\d+ failed all 2 attempts of \d+ records \(last: HTTP 200 without per-record answer: overloaded; you sent .*\)/);
+  const json = await deliver(['--out', out, '--date', fx.date, '--json'], env);
+  expectEqual(json.status, 1, json.stderr);
   const table = await campaign(['dead-letters', '--out', out, '--date', fx.date]);
-  const json = await campaign(['dead-letters', '--out', out, '--date', fx.date, '--json']);
-  assert.match(table.stdout, /dead_letter +512 .*Invalid event structure \(headers .*\[redacted\]/);
-  assert.match(table.stdout, /dead_letter +400 .*HTTP 400: rejected: headers .*\[redacted\]/);
-  const texts = [delivered.stdout, delivered.stderr, table.stdout, json.stdout, ...everyFile(out).map((f) => readFileSync(f, 'latin1'))];
-  expectEqual(texts.filter((t) => t.includes('SECRET')).length, 0, 'texts holding a secret');
+  const listed = await campaign(['dead-letters', '--out', out, '--date', fx.date, '--json']);
+  // What is kept of each answer: the code and the allow-listed error text, scrubbed.
+  assert.match(table.stdout, /dead_letter +512 .*Invalid event structure \(\[redacted\]/);
+  assert.match(table.stdout, /dead_letter +400 .*HTTP 400: rejected: (\[redacted\]|\[withheld: the server echoed the credentials\])/);
+  assert.match(table.stdout, /^55 +dead_letter +400 +\d+ +551 +\d+ +HTTP 400$/m);
+  assert.equal(table.stdout.includes('<html>'), false, 'an HTML body is not kept');
+  const texts: [string, string][] = [
+    ['deliver stdout', delivered.stdout],
+    ['deliver stderr', delivered.stderr],
+    ['deliver --json stdout', json.stdout],
+    ['deliver --json stderr', json.stderr],
+    ['dead-letters', table.stdout],
+    ['dead-letters --json', listed.stdout],
+    ...everyFile(out).map((f): [string, string] => [f, readFileSync(f, 'latin1')]),
+  ];
+  assert.ok(texts.some(([name]) => name.endsWith('snapshot.tsv')) && texts.some(([name]) => name.endsWith('manifest.json')), 'the ledger snapshot and the manifest are checked');
+  expectEqual(texts.map(([name, text]) => [name, leaks(text)]).filter(([, found]) => found.length > 0), [], 'texts holding a secret');
 });
 
 test('a passcode or account id with a line break or a non-Latin-1 character is refused in one line before anything is journalled', async () => {
@@ -290,4 +346,88 @@ test('bad arguments exit 2 with a message naming the option', async () => {
     expectEqual(r.status, 2, args.join(' '));
     assert.match(r.stderr, message);
   }
+});
+
+/** A server that accepts TCP connections and resets each at once (RST): no request is ever read. */
+async function resettingServer(): Promise<string> {
+  const server = createNetServer((socket) => socket.resetAndDestroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+interface Ledger {
+  pending: number;
+  in_flight: number;
+  dead_letter: number;
+  held: number;
+}
+
+async function ledgerOf(out: string, date: string): Promise<Ledger> {
+  const count = async (status: 'pending' | 'in_flight' | 'dead_letter' | 'held'): Promise<number> => (await listLedgerRecords(join(out, 'state'), date, [status])).length;
+  return { pending: await count('pending'), in_flight: await count('in_flight'), dead_letter: await count('dead_letter'), held: await count('held') };
+}
+
+const outageMessage = (endpoint: string, error: string, pending: string, inFlight: string): RegExp =>
+  new RegExp(`^campaign: delivery of 2026-11-22 stopped: the endpoint ${endpoint.replace(/\./g, '\\.')} failed all 8 attempts of 1800 records \\(last: ${error}\\)\\. 0 accepted, ${pending} pending, ${inFlight} in flight; the ledger is intact — run deliver again to resume$`, 'm');
+
+test('an outage (connection refused, then reset) dead-letters nothing: deliver exits 1 naming it, the records stay pending, the next delivery sends each once', async () => {
+  const out = tempDir();
+  // The default delivery settings (8 attempts, circuit after 20 failures in a row) with a fast backoff: two batches never reach 20 failures.
+  const fx = await writeRunFixture(out, { accounts: 2000, delivery: { backoff_base_ms: 2, backoff_max_ms: 20 } });
+  const credentials = { CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE };
+  const refused = await deliver(['--out', out, '--date', fx.date], { ...credentials, CLEVERTAP_ENDPOINT: 'http://127.0.0.1:1' });
+  expectEqual(refused.status, 1, refused.stderr);
+  assert.match(refused.stderr, outageMessage('127.0.0.1:1', 'connection error \\(ECONNREFUSED\\)', '1800', '0'));
+  assert.match(refused.stdout, /accepted 0 · dead-lettered 0 · held 0 · pending 1,800 · in flight 0/);
+  expectEqual(await ledgerOf(out, fx.date), { pending: 1800, in_flight: 0, dead_letter: 0, held: 0 }, 'ledger after the refused delivery');
+
+  const reset = await resettingServer();
+  const cut = await deliver(['--out', out, '--date', fx.date], { ...credentials, CLEVERTAP_ENDPOINT: reset });
+  expectEqual(cut.status, 1, cut.stderr);
+  // Reset once the whole request was handed over, a request may have been read: its records stay in
+  // flight (an unknown outcome), and the default in_flight_policy (resend) sends them again next time.
+  const resetError = '(connection error \\(ECONNRESET\\)|connection lost after the request was sent \\(ECONNRESET\\); outcome unknown: CleverTap may have accepted it)';
+  assert.match(cut.stderr, outageMessage(new URL(reset).host, resetError, '\\d+', '\\d+'));
+  const afterReset = await ledgerOf(out, fx.date);
+  expectEqual([afterReset.pending + afterReset.in_flight, afterReset.dead_letter, afterReset.held], [1800, 0, 0], 'ledger after the resetting server');
+
+  const { sandbox, env } = await started();
+  const healthy = await deliver(['--out', out, '--date', fx.date, '--json'], env);
+  expectEqual(healthy.status, 0, healthy.stderr);
+  const summary = JSON.parse(healthy.stdout) as { accepted: number; dead_letter: { total: number }; ledger: Ledger & { accepted: number } };
+  expectEqual([summary.accepted, summary.dead_letter.total, summary.ledger], [1800, 0, { accepted: 1800, dead_letter: 0, held: 0, pending: 0, in_flight: 0 }]);
+  const counts = sandbox.acceptedCounts();
+  expectEqual(fx.sends.filter((r) => counts.get(fixtureKey(r, fx.date)) !== 1).length, 0, 'records not accepted exactly once');
+});
+
+test('https:// at an HTTP server (TLS handshake fails, EPROTO): the request never left, so nothing is held or counted as a possible duplicate', async () => {
+  const { sandbox, env } = await started();
+  const out = tempDir();
+  const fx = await writeRunFixture(out, { accounts: 2000, delivery: { backoff_base_ms: 2, backoff_max_ms: 20, in_flight_policy: 'hold' } });
+  const tls = await deliver(['--out', out, '--date', fx.date, '--json'], { ...env, CLEVERTAP_ENDPOINT: sandbox.url.replace('http:', 'https:') });
+  expectEqual(tls.status, 1, tls.stderr);
+  assert.match(tls.stderr, outageMessage(new URL(sandbox.url).host, 'connection error \\(EPROTO\\)', '1800', '0'));
+  const summary = JSON.parse(tls.stdout) as { held: { total: number }; unknown_outcomes: number; possible_duplicates: number; pending: number };
+  expectEqual([summary.held.total, summary.unknown_outcomes, summary.possible_duplicates, summary.pending], [0, 0, 0, 1800]);
+  expectEqual(await ledgerOf(out, fx.date), { pending: 1800, in_flight: 0, dead_letter: 0, held: 0 });
+  expectEqual(sandbox.stats().requests, 0, 'requests the server read');
+
+  const healthy = await deliver(['--out', out, '--date', fx.date], env);
+  expectEqual(healthy.status, 0, healthy.stderr);
+  const counts = sandbox.acceptedCounts();
+  expectEqual(fx.sends.filter((r) => counts.get(fixtureKey(r, fx.date)) !== 1).length, 0, 'records not accepted exactly once');
+});
+
+test('a delivery timeout past the bound (Node would clamp it to 1 ms) is refused before anything is sent, from the run manifest or --config', async () => {
+  const { sandbox, env } = await started();
+  const out = tempDir();
+  const fx = await writeRunFixture(out, { accounts: 100, delivery: { timeout_ms: 3_000_000_000 } });
+  const fromManifest = await deliver(['--out', out, '--date', fx.date], env);
+  expectEqual([fromManifest.status, fromManifest.stderr], [1, 'campaign: delivery.timeout_ms: must be ≤ 600000, got 3000000000\n']);
+  const config = join(out, 'delivery.yaml');
+  writeFileSync(config, 'delivery: {timeout_ms: 3000000000}\n');
+  const fromConfig = await deliver(['--out', out, '--date', fx.date, '--config', config], env);
+  expectEqual([fromConfig.status, fromConfig.stderr], [1, `campaign: config ${config}:\n  delivery.timeout_ms: must be ≤ 600000, got 3000000000\n`]);
+  expectEqual([sandbox.stats().requests, existsSync(join(out, 'state'))], [0, false], 'requests and ledger');
 });

@@ -52,7 +52,8 @@ export const CONFIG_KEY_EFFECTS: Readonly<Record<string, string>> = {
   'delivery.event_name': 'CleverTap event name (`evtName`) of every payload record.',
   'delivery.batch_size': 'Records per Upload API request (CleverTap accepts at most 1000).',
   'delivery.concurrency': 'Requests in flight at once (CleverTap allows at most 15 per account).',
-  'delivery.max_attempts': 'Tries per batch (429 answers not counted) before its records are dead-lettered as `retries_exhausted`, or the circuit opens.',
+  'delivery.max_attempts':
+    'Tries per batch (429 answers not counted). Records CleverTap kept refusing one by one (a transient `unprocessed` code) are then dead-lettered as `retries_exhausted`; a batch whose whole request kept failing (connection, TLS, timeout, 5xx) is not: its records stay pending for the next delivery, which this one ends by failing. See [delivery](operations.md#delivery).',
   'delivery.retry_budget': 'Re-sent requests allowed per delivery run, across all batches.',
   'delivery.circuit_failures':
     'Failed requests in a row (spanning at least the first four backoff rounds) after which the delivery stops with every unsent record pending. See [delivery](operations.md#delivery).',

@@ -62,7 +62,7 @@ function boundsText(rule: Rule): string {
     case 'int':
       return rule.max === undefined ? `≥ ${number(rule.min)}` : `${number(rule.min)} … ${number(rule.max)}`;
     case 'number':
-      return `≥ ${rule.min}`;
+      return rule.max === undefined ? `≥ ${rule.min}` : `${number(rule.min)} … ${number(rule.max)}`;
     case 'string':
       return rule.nonEmpty ? 'not empty' : 'may be empty';
     case 'nullable':

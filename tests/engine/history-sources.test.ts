@@ -15,34 +15,13 @@ import { generateDataset } from '../../bench/workloads/generate/generate-dataset
 import { DateLedger, readAcceptedSends } from '../../io/ledger/index.js';
 import { writeParquet } from '../../io/parquet/index.js';
 import type { ParquetField } from '../../io/parquet/index.js';
-import type { RecordInfo } from '../../io/ledger/index.js';
 import { expectEqual } from '../support/expect-equal.js';
+import { buildAcceptedLedger } from '../support/accepted-ledger.js';
 import { readRunOutputs } from '../support/read-run-outputs.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const D = '2026-11-22';
 const DAYS = 3;
-
-/** Accepts, on each of the DAYS dates before D, a send of day-1's choice (show rotated per date). */
-async function buildLedger(runDir: string, stateDir: string): Promise<void> {
-  const { selection, scenarios } = await readRunOutputs(runDir);
-  const shows = new Map<number, number[]>();
-  for (const s of SCENARIOS) for (const r of scenarios[s]) shows.set(r.profile_id, [...(shows.get(r.profile_id) ?? []), r.show_id]);
-  const sends = selection.filter((r) => r.status === 'send');
-  for (let k = 1; k <= DAYS; k++) {
-    const infos: RecordInfo[] = sends.map((r) => {
-      const list = shows.get(r.profile_id)!;
-      return { account_id: r.account_id, profile_id: r.profile_id, show_id: list[(k - 1) % list.length]!, scenario: r.scenario!, crm_id: r.crm_id };
-    });
-    const ids = infos.map((i) => i.account_id);
-    const ledger = await DateLedger.open(stateDir, formatDay(parseDay(D) - k), 'write');
-    await ledger.register(infos);
-    // Some records are dead letters: only accepted sends are history.
-    await ledger.write([{ op: 'send', ids }, { op: 'accept', ids: ids.filter((_, i) => i % 7 !== 0) }, { op: 'dead', ids: ids.filter((_, i) => i % 7 === 0), code: 512, reason: 'test' }]);
-    await ledger.compact();
-    await ledger.close();
-  }
-}
 
 test('the same history selects the same, given as ledger or as sends table; one altered accepted send changes the run id', async () => {
   const dir = tempDir();
@@ -50,7 +29,7 @@ test('the same history selects the same, given as ledger or as sends table; one 
   await generateDataset({ profiles: 3000, seed: 11, date: D, outDir: data });
   const day1 = await runCampaign({ dataDir: data, date: D, outDir: join(dir, 'day1'), workers: 2 });
   const stateDir = join(dir, 'state');
-  await buildLedger(day1.outputDir, stateDir);
+  await buildAcceptedLedger(day1.outputDir, stateDir, D, DAYS);
   const accepted = await readAcceptedSends(stateDir);
   assert.ok(accepted.length > 500, `${accepted.length} accepted sends`);
 

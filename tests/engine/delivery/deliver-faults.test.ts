@@ -119,7 +119,7 @@ test('partial unprocessed: transient codes are retried, permanent ones dead-lett
 
 test('a server crash mid-stream stops the delivery cleanly; a resume delivers the rest exactly once', async () => {
   const s = await setup({ crash: { afterRecords: 200 } });
-  const first = await stopped(deliver(s, { circuit_failures: 5 }), /stopped: the endpoint failed \d+ requests in a row.*run deliver again to resume/);
+  const first = await stopped(deliver(s, { circuit_failures: 5 }), /stopped: the endpoint 127\.0\.0\.1:\d+ failed \d+ requests in a row.*run deliver again to resume/);
   const crashed = s.sandbox.stats();
   expectEqual([crashed.crashed, first.accepted, first.dead_letter.total, first.pending + first.in_flight], [true, crashed.accepted, 0, 450 - crashed.accepted]);
   // The requests the crash cut had been sent whole: their outcome is unknown, so they stay in flight.
@@ -146,7 +146,7 @@ test('401 opens the circuit at once: nothing accepted, everything pending, the p
 
 test('an endpoint that keeps failing opens the circuit before records are dead-lettered', async () => {
   const s = await setup({ serverError: { probability: 1 } });
-  const summary = await stopped(deliver(s, { circuit_failures: 6 }), /failed \d+ requests in a row .*\(last: HTTP 503\)/);
+  const summary = await stopped(deliver(s, { circuit_failures: 6 }), /the endpoint 127\.0\.0\.1:\d+ failed \d+ requests in a row .*\(last: HTTP 503\)/);
   expectEqual([summary.accepted, summary.dead_letter.total, summary.ledger.pending], [0, 0, 450]);
 });
 
@@ -164,7 +164,7 @@ test('an outage that outlasts the backoff still opens the circuit, with every re
   const s = await setup({ serverError: { probability: 1 } });
   // It opens once the failures span 300 + 600 + 1200 + 2400 ms = 4.5 s, or earlier if a batch used
   // up its 8 attempts meanwhile: then the endpoint is down, not the batch, and nothing is dead-lettered.
-  const summary = await stopped(deliver(s, burst), /stopped: the endpoint failed \d+ requests in a row over \d+\.\d s \(last: HTTP 503\)/);
+  const summary = await stopped(deliver(s, burst), /stopped: the endpoint 127\.0\.0\.1:\d+ failed \d+ requests in a row over \d+\.\d s \(last: HTTP 503\)/);
   expectEqual([summary.accepted, summary.dead_letter.total, summary.ledger.pending, summary.ledger.in_flight], [0, 0, 450, 0]);
   assert.ok(summary.requests >= 20, `${summary.requests} requests`);
 });
@@ -175,15 +175,16 @@ test('an exhausted retry budget stops the delivery', async () => {
   expectEqual([summary.retries, summary.ledger.pending], [3, 450]);
 });
 
-test('a batch that fails max_attempts times is dead-lettered as retries_exhausted, then re-attempted on request', async () => {
+test('a batch whose requests fail max_attempts times is not dead-lettered: it stays pending, the delivery fails naming the endpoint, the next one sends it', async () => {
   const s = await setup({ serverError: { next: 2 } });
   // No backoff: the failed batch's retry is due at once and goes before the next batch.
-  const first = await deliver(s, { max_attempts: 2, concurrency: 1, backoff_base_ms: 0 });
-  expectEqual([first.accepted, first.dead_letter.by_reason], [400, { 'retries_exhausted: HTTP 503': 50 }]);
-  const dead = await listLedgerRecords(join(s.out, 'state'), s.fx.date, ['dead_letter']);
-  expectEqual([dead.length, dead[0]!.code, dead[0]!.reason, dead[0]!.attempts], [50, 503, 'retries_exhausted: HTTP 503', 2]);
-  const retried = await deliver(s, {}, { retryDeadLetters: true });
-  expectEqual([retried.retried_dead_letters, retried.accepted, retried.ledger.accepted], [50, 50, 450]);
+  const first = await stopped(
+    deliver(s, { max_attempts: 2, concurrency: 1, backoff_base_ms: 0 }),
+    new RegExp(`^delivery of 2026-11-22 stopped: the endpoint 127\\.0\\.0\\.1:${new URL(s.sandbox.url).port} failed all 2 attempts of 50 records \\(last: HTTP 503\\)\\. 400 accepted, 50 pending, 0 in flight; the ledger is intact — run deliver again to resume$`),
+  );
+  expectEqual([first.accepted, first.dead_letter.total, first.pending, first.ledger], [400, 0, 50, { accepted: 400, dead_letter: 0, held: 0, pending: 50, in_flight: 0 }]);
+  const retried = await deliver(s);
+  expectEqual([retried.to_send, retried.accepted, retried.ledger.accepted, retried.stopped], [50, 50, 450, null]);
   assertDelivered(s, s.sandbox.acceptedCounts());
   expectEqual((await readAcceptedSends(join(s.out, 'state'))).length, 450);
 });

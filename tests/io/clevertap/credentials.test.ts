@@ -56,3 +56,22 @@ test('the redactor blanks both secrets out, raw, JSON-escaped and URL-encoded', 
   expectEqual(redact(JSON.stringify({ h: 'PA"SS\\9 24', a: 'ACCT-7731' })), '{"h":"[redacted]","a":"[redacted]"}');
   expectEqual(redact(`q=${encodeURIComponent('PA"SS\\9 24')}`), 'q=[redacted]');
 });
+
+test('the redactor finds the credentials case-folded, percent-encoded in either case, as base64 of id:passcode at any alignment, and withholds a text that still hides them', () => {
+  const account = 'ACCT-7731';
+  const passcode = 'PA"SS\\9 24';
+  const redact = credentialRedactor({ accountId: account, passcode });
+  const basic = `${account}:${passcode}`;
+  const b64 = (t: string): string => Buffer.from(t).toString('base64');
+  const everyByte = (t: string): string => [...Buffer.from(t)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+  expectEqual(redact('Invalid event: the identity is missing'), 'Invalid event: the identity is missing', 'ordinary text');
+  expectEqual(redact(`auth Basic ${b64(basic)} end`), 'auth Basic [redacted] end');
+  expectEqual(redact(`auth ${b64(basic).toLowerCase()} end`), 'auth [redacted] end');
+  expectEqual(redact(`in a blob: ${b64(`xyz-${basic}-tail`)}.`), 'in a blob: [redacted].');
+  expectEqual(redact(`${basic.toLowerCase()} / ${basic.toUpperCase()}`), '[redacted] / [redacted]');
+  expectEqual(redact(`${everyByte(basic)} ${everyByte(basic).toUpperCase()} ${encodeURIComponent(passcode).toLowerCase()}`), '[redacted] [redacted] [redacted]');
+  expectEqual(redact([...passcode].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')), '[redacted]');
+  expectEqual(redact(`hex ${Buffer.from(passcode).toString('hex').toUpperCase()}`), 'hex [redacted]');
+  // Encoded twice over: no form matches, the decoded check does.
+  expectEqual(redact(`echo ${encodeURIComponent(encodeURIComponent(passcode))}`), '[withheld: the server echoed the credentials]');
+});
