@@ -8,6 +8,14 @@ import { formatMs } from './progress-reporter.js';
 export const SUMMARY_WIDTH = 100;
 const LABEL = 14;
 
+/** Rows read of each table a push needs, as the counts hold them: an empty one shows as such. */
+const INPUT_ROWS = [
+  ['catalog', 'episodes', 'episodes'],
+  ['accounts', 'rows', 'accounts'],
+  ['profiles', 'rows', 'profiles'],
+  ['plays', 'rows', 'plays'],
+] as const;
+
 /** Why a play was not counted, in words (the manifest's `plays_dropped` keys). */
 const DROPPED: Readonly<Record<string, string>> = {
   future: 'on or after the date',
@@ -67,6 +75,7 @@ export function formatRunSummary(r: RunCampaignResult): string {
   return [
     `run ${r.runId} → ${r.outputDir}`,
     `${plural(pushes, 'push', 'pushes')} for ${plural(households, 'household')}: ${households === 0 ? '–' : percent(pushes / households)}`,
+    ...labelledItems('inputs', INPUT_ROWS.map(([group, key, noun]) => `${count(at(group, key))} ${noun}${at(group, key) === 0 ? ' (empty)' : ''}`)),
     ...labelledItems('households', [`${count(households)} → ${count(at('rollup', 'reached_rollup'))} with a recommendation → ${count(pushes)} targeted`]),
     ...labelledItems('', ['not sent:', ...notSent]).map((l) => l.replace('not sent: ·', 'not sent:')),
     ...labelledItems('profiles', [`${count(at('profiles', 'rows'))} read`, `${count(at('profiles', 'tombstoned'))} deleted`, `${count(at('profiles', 'eligible'))} eligible`]),

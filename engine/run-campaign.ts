@@ -38,6 +38,8 @@ export interface RunCampaignResult {
   activeOverrides: string[];
   /** The manifest's counts: per table and reason, rollup, status and scenario (literal keys where the SPEC fixes them). */
   counts: RunCounts;
+  /** What the run said although it went on: an empty catalog, accounts, profiles or plays table (also in the manifest). */
+  warnings: string[];
   timingsMs: Record<string, number>;
   validation: ValidationReport;
   manifest: RunManifest;
@@ -90,14 +92,13 @@ export async function runCampaign(options: RunCampaignOptions): Promise<RunCampa
     const { outputDir, manifest } = await publishRun(run, staging, input, checked, written);
     if (written.drift.status === 'failed') throw runDriftError(written.drift, outputDir);
     const { runId, counts, drift } = written;
-    return { runId, date: run.date, outputDir, activeOverrides: run.effective.activeOverrides, counts, timingsMs: run.timingsMs, validation: checked.validation, manifest, drift, freshness };
+    return { runId, date: run.date, outputDir, activeOverrides: run.effective.activeOverrides, counts, warnings: manifest.warnings, timingsMs: run.timingsMs, validation: checked.validation, manifest, drift, freshness };
   } finally {
     signal.removeEventListener('abort', stopWorkers);
     run.resources.dispose();
     // A stopped run's interrupted queries unwind first (a worker thread must not be terminated
     // while DuckDB works for it: its native callback would find no JavaScript to return to), and
     // its workers' tasks end or are terminated before its staging directory goes.
-    if (signal.aborted) await runner.idle(ABORT_SETTLE_MS);
     await runner.close();
     // With the workers gone, the work awaiting them fails at once; an interrupted query on this
     // thread answers within milliseconds.

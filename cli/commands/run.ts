@@ -25,6 +25,9 @@ Computes the campaign of the date and publishes <out>/<date>/ (scenarios, select
   --delta-version TABLE=V
                     read the Delta table TABLE at version V instead of its latest (repeatable),
                     e.g. to re-run a date on the versions its manifest records (inputs.delta)
+  --allow-external-path DIR
+                    a directory whose files a Delta log may name by absolute path or file: URI
+                    (repeatable; default: the dataset directory only)
 ${STORAGE_USAGE}
   --deliver         then deliver the run's payloads to CleverTap (see 'campaign deliver --help';
                     credentials from CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE, CLEVERTAP_REGION or
@@ -60,6 +63,7 @@ export const runCommand: Command = {
         workers: { type: 'string' },
         state: { type: 'string' },
         'delta-version': { type: 'string', multiple: true },
+        'allow-external-path': { type: 'string', multiple: true },
         storage: { type: 'string', multiple: true },
         deliver: { type: 'boolean', default: false },
         'lock-lease': { type: 'string' },
@@ -92,6 +96,7 @@ export const runCommand: Command = {
         ...(workers === undefined ? {} : { workers }),
         ...(values.state === undefined ? {} : { stateDir: values.state }),
         deltaVersions,
+        allowExternalPaths: values['allow-external-path'] ?? [],
         storage,
         signal: interrupts.stop,
         onProgress: progress,

@@ -4,7 +4,7 @@ import { DeliveryError, deliveryInputError } from '../errors.js';
 import type { RecordInfo } from '../../io/ledger/ledger-types.js';
 import type { SendRowsView } from './payload-check.js';
 import { PayloadLines } from '../../io/clevertap/payload-file.js';
-import { DuckDBSession, sqlString } from '../../io/input/duckdb-session.js';
+import { DuckDBSession, sqlFilePath } from '../../io/input/duckdb-session.js';
 import type { Chunk } from '../../io/input/duckdb-session.js';
 import { PAYLOADS_FILE, SELECTION_FILE } from '../run-dir/run-layout.js';
 import { validatePayloads } from './validate-payloads.js';
@@ -30,7 +30,7 @@ async function readSendRows(path: string): Promise<SendRowsView> {
   try {
     // A plain filtered scan keeps the file's row order, which is what pairs rows with payload lines.
     await session.stream(
-      `SELECT account_id::DOUBLE, profile_id::DOUBLE, show_id::DOUBLE, crm_id::VARCHAR, scenario::VARCHAR FROM read_parquet(${sqlString(path)}) WHERE status = 'send'`,
+      `SELECT account_id::DOUBLE, profile_id::DOUBLE, show_id::DOUBLE, crm_id::VARCHAR, scenario::VARCHAR FROM read_parquet(${sqlFilePath(path)}) WHERE status = 'send'`,
       (chunk) => {
         for (let c = 0; c < 3; c++) pushIds(chunk, c, ids[c]!);
         crmIds.push(...chunk.str(3));

@@ -57,6 +57,8 @@ export interface LoadedDataset {
   purgeDates: string[];
   /** The day of the latest play before D in the history window (counted or not), null when there is none. */
   latestPlayDay: number | null;
+  /** What the run must say although it goes on: each required table that is empty. */
+  warnings: string[];
 }
 
 /** Rows of each bound table, from the Parquet footers (a Delta table: of its live files, less deleted rows). */
@@ -67,6 +69,22 @@ async function tableRows(ctx: LoadContext): Promise<Partial<Record<TableName, nu
     rows[name] = Number(n);
   }
   return rows;
+}
+
+/** The required tables without which nothing can be sent, and the count that holds their rows. */
+const SEND_TABLES = [
+  ['catalog', 'episodes'],
+  ['accounts', 'rows'],
+  ['profiles', 'rows'],
+  ['plays', 'rows'],
+] as const;
+
+/**
+ * A warning for each of catalog, accounts, profiles and plays that has no row: a run on it sends
+ * nothing, which must not pass as a quiet night.
+ */
+function emptyTableWarnings(ctx: LoadContext): string[] {
+  return SEND_TABLES.filter(([t, key]) => ctx.counts[t]?.[key] === 0).map(([t]) => `required table '${t}' is empty (0 rows in ${ctx.tables[t]!.source.label}): nothing can be sent`);
 }
 
 /**
@@ -171,6 +189,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
       tombstones: { accountIds: [...tombstones.accountIds], profileIds: [...tombstones.profileIds] },
       purgeDates: sends.purgeDates,
       latestPlayDay: ctx.latestPlayDay ?? null,
+      warnings: emptyTableWarnings(ctx),
     };
   } finally {
     session?.close();

@@ -51,6 +51,7 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
   const plan = await planRanges(ctx.session, source, readers * RANGES_PER_THREAD);
   // Row counts from the footers size every array once: no growing, no copying.
   const capacity = plan.ranges.reduce((n, r) => n + r.rows, 0);
+  count(ctx, 'plays', 'rows', capacity);
   const staging: PlaysStaging = { profile: sharedInt32(capacity), content: sharedInt32(capacity), daysAgo: sharedUint16(capacity), seconds: sharedInt32(capacity) };
   const P = people.profileIds.length;
   const select = bound.map((b) => b.sql).join(', ');

@@ -1,4 +1,4 @@
-import { sqlString } from '../../io/input/duckdb-session.js';
+import { sqlFilePath, sqlString } from '../../io/input/duckdb-session.js';
 import type { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { sourceSql } from '../../io/input/table-files.js';
 import type { TableSource } from '../../io/input/table-files.js';
@@ -22,7 +22,7 @@ export async function planRanges(session: DuckDBSession, source: TableSource, pa
   const [[total]] = (await session.rows(`SELECT count(*) FROM ${plain}`)) as [[bigint]];
   if (source.delta !== null || parts <= 1) return { from: plain, ranges: [{ where: '', rows: Number(total) }] };
   const groups = (await session.rows(
-    `SELECT DISTINCT file_name, row_group_id, row_group_num_rows FROM parquet_metadata([${source.files.map(sqlString).join(', ')}]) ORDER BY file_name, row_group_id`,
+    `SELECT DISTINCT file_name, row_group_id, row_group_num_rows FROM parquet_metadata([${source.files.map(sqlFilePath).join(', ')}]) ORDER BY file_name, row_group_id`,
   )) as [string, bigint, bigint][];
   const target = Math.max(1, Math.ceil(Number(total) / parts));
   const ranges: TableRange[] = [];

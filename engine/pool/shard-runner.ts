@@ -11,16 +11,15 @@ export interface ShardRunner {
   /** How busy the workers have been since the runner started (for the manifest's worker use). */
   usage(): WorkerUsage;
   /**
-   * Stops the work under way: the workers' DuckDB queries are interrupted and their loops stop at
-   * the next chunk; tasks that compute without a pause stop when `close` terminates the threads.
+   * Stops the work under way: the workers' DuckDB queries are interrupted (their sessions watch a
+   * flag shared with the pool) and their loops stop at the next chunk or item.
    */
   abort(): void;
   /**
-   * Resolves once no task that runs DuckDB is in flight, or after `timeoutMs`: a worker thread is
-   * not terminated while DuckDB works for it (its native callback would find no JavaScript to
-   * return to and abort the process). Tasks of plain JavaScript and file I/O may be terminated.
+   * Stops the threads: the work under way is aborted, the tasks that run DuckDB are let settle
+   * (within milliseconds, once interrupted), then the threads are terminated — plain JavaScript and
+   * file I/O stop at once. Inline, every task in flight settles first.
    */
-  idle(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,8 +32,10 @@ export interface WorkerUsage {
 
 export function createShardRunner(workers: number): ShardRunner {
   const clock = busyClock(Math.max(1, workers));
+  const tasks = inFlight();
   if (workers === 0) {
-    return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(runTask(task), usesDuckDB(task)), usage: clock.usage, abort: () => undefined, idle: clock.idle, close: async () => undefined };
+    // Inline tasks are promises on this thread: a failed run still lets them finish before it returns.
+    return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => tasks.track(clock.track(runTask(task))), usage: clock.usage, abort: () => undefined, close: tasks.settled };
   }
   const abortFlag = newAbortFlag();
   const pool = new Piscina({
@@ -47,11 +48,22 @@ export function createShardRunner(workers: number): ShardRunner {
   return {
     threads: workers,
     // Piscina's run() is untyped; the worker answers each task with runTask's reply to it.
-    run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(pool.run(task) as Promise<WorkerReply<K>>, usesDuckDB(task)),
+    run: <K extends TaskKind>(task: WorkerTask<K>) => {
+      const reply = clock.track(pool.run(task) as Promise<WorkerReply<K>>);
+      return usesDuckDB(task) ? tasks.track(reply) : reply;
+    },
     usage: clock.usage,
     abort: () => raiseAbortFlag(abortFlag),
-    idle: clock.idle,
-    close: () => pool.destroy(),
+    async close() {
+      // A run that fails or is aborted while workers still decode (a duplicate id found on this
+      // thread during the plays ingest, a SIGTERM) must not terminate a worker inside a DuckDB
+      // call: the native callback then throws into a dead environment and the process aborts
+      // (exit 134, lock left behind). Interrupted, those calls end within milliseconds; the
+      // other tasks are plain JavaScript and file I/O, which terminating stops at once.
+      raiseAbortFlag(abortFlag);
+      await tasks.settled();
+      await pool.destroy();
+    },
   };
 }
 
@@ -60,14 +72,27 @@ function usesDuckDB(task: { kind: TaskKind }): boolean {
   return task.kind === 'ingest';
 }
 
-/**
- * Integrates the number of busy workers over time; a queued task counts once a worker is free for
- * it. Also counts the tasks in flight that run DuckDB, for `idle`.
- */
-function busyClock(threads: number): { track<T>(p: Promise<T>, native: boolean): Promise<T>; usage(): WorkerUsage; idle(timeoutMs: number): Promise<void> } {
+/** The tasks not yet settled (on a pool: those that run DuckDB), and a promise that waits for all of them (whatever their outcome). */
+function inFlight(): { track<T>(p: Promise<T>): Promise<T>; settled(): Promise<void> } {
+  const pending = new Set<Promise<unknown>>();
+  return {
+    track<T>(p: Promise<T>): Promise<T> {
+      const done: Promise<unknown> = p.then(
+        () => pending.delete(done),
+        () => pending.delete(done),
+      );
+      pending.add(done);
+      return p;
+    },
+    async settled(): Promise<void> {
+      await Promise.allSettled([...pending]);
+    },
+  };
+}
+
+/** Integrates the number of busy workers over time; a queued task counts once a worker is free for it. */
+function busyClock(threads: number): { track<T>(p: Promise<T>): Promise<T>; usage(): WorkerUsage } {
   let inFlight = 0;
-  let nativeInFlight = 0;
-  const waiters = new Set<() => void>();
   let last = performance.now();
   let busyMs = 0;
   let noTaskMs = 0;
@@ -78,15 +103,12 @@ function busyClock(threads: number): { track<T>(p: Promise<T>, native: boolean):
     last = now;
   };
   return {
-    track<T>(p: Promise<T>, native: boolean): Promise<T> {
+    track<T>(p: Promise<T>): Promise<T> {
       advance();
       inFlight++;
-      if (native) nativeInFlight++;
       const done = (): void => {
         advance();
         inFlight--;
-        if (native) nativeInFlight--;
-        if (nativeInFlight === 0) for (const wake of waiters) wake();
       };
       return p.then(
         (v) => {
@@ -102,18 +124,6 @@ function busyClock(threads: number): { track<T>(p: Promise<T>, native: boolean):
     usage(): WorkerUsage {
       advance();
       return { busyMs, noTaskMs };
-    },
-    idle(timeoutMs: number): Promise<void> {
-      if (nativeInFlight === 0) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const wake = (): void => {
-          clearTimeout(timer);
-          waiters.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, timeoutMs);
-        waiters.add(wake);
-      });
     },
   };
 }

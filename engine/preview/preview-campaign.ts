@@ -59,6 +59,7 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.deltaVersions === undefined ? {} : { deltaVersions: options.deltaVersions }),
     ...(options.storage === undefined ? {} : { storage: options.storage }),
+    ...(options.allowExternalPaths === undefined ? {} : { allowExternalPaths: options.allowExternalPaths }),
     ...(stateDir === null ? {} : { stateDir }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     onProgress: tagged(options.onProgress, name),
@@ -109,6 +110,7 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
       new: previewSide(newSide, newRun, configs.new),
       configChanges: configChanges(oldRun.config, newRun.config),
       load: { shared: reload.length === 0, reloadedFor: reload },
+      inputWarnings: oldInput.loaded.warnings,
       scratchDir: scratch.keep ? scratch.dir : null,
       transitions: diff.transitions,
       sends: diff.sends,
@@ -120,8 +122,6 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
     };
   } finally {
     options.signal?.removeEventListener('abort', stopWorkers);
-    // A worker thread is not terminated while DuckDB works for it (see runCampaign).
-    if (options.signal?.aborted === true) await runner.idle(500);
     await runner.close();
     scratch.close(done);
   }

@@ -30,6 +30,8 @@ export interface PreviewCampaignOptions {
   scratchDir?: string;
   /** Delta table versions to read, by table (`{ plays: 41 }`), as for a run; others at their latest version. */
   deltaVersions?: Readonly<Record<string, number>>;
+  /** As runCampaign's: directories a Delta log may name by absolute path, besides the dataset. */
+  allowExternalPaths?: readonly string[];
   /** Worker threads; 0 runs the shard passes on the calling thread. Default: the core count. */
   workers?: number;
   /** How many changed accounts to list with a reason (default 20). */
@@ -180,6 +182,8 @@ export interface CampaignPreview {
   configChanges: ConfigChange[];
   /** Whether both runs used one load of the inputs, or which load-time keys differ and made the second run load again. */
   load: { shared: boolean; reloadedFor: string[] };
+  /** What the inputs say although the preview goes on: each empty required table (as a run's manifest `warnings`). */
+  inputWarnings: string[];
   /** The scratch directory holding both runs, or null. */
   scratchDir: string | null;
   transitions: Transitions;

@@ -32,6 +32,8 @@ export interface RunManifest {
    */
   inputs: { dataset: string; files: InputFile[]; delta: Record<string, DeltaInput>; ledger_accepted_sends: number; transfer?: TransferSummary };
   counts: RunCounts;
+  /** What the run said although it went on (an empty required table); empty when nothing. */
+  warnings: string[];
   outputs: { scenarios: Record<string, number>; [SELECTION_FILE]: number; [PAYLOADS_FILE]: number };
   validation: { passed: boolean; checks: readonly string[]; rows_checked: number; violations: string[] };
   timings_ms: Record<string, number>;
@@ -66,6 +68,7 @@ export interface ManifestParts {
   deltaInputs: Record<string, DeltaInput>;
   ledgerRows: number;
   counts: RunCounts;
+  warnings: string[];
   outputs: WrittenOutputs;
   validation: ValidationReport;
   timingsMs: Record<string, number>;
@@ -93,6 +96,7 @@ export function buildManifest(p: ManifestParts): RunManifest {
       ...(p.transfer === null ? {} : { transfer: p.transfer }),
     },
     counts: p.counts,
+    warnings: p.warnings,
     outputs: {
       scenarios: Object.fromEntries(Object.entries(p.outputs.scenarios).map(([k, v]) => [scenarioFileName(k), v])),
       [SELECTION_FILE]: p.outputs.selection,

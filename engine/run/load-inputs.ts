@@ -55,7 +55,7 @@ export async function readRunInputs(run: RunContext, runner: ShardRunner, progre
   const ledger: LedgerHistory = existsSync(stateDir) ? await ledgerHistory(stateDir, lookback) : { dates: [], accepted: 0 };
   const ledgerWindow = ledger.dates.filter((d) => d.date >= lookback.from && d.date <= lookback.to);
   const loaded = await loadDataset({
-    dataset: await openDataset(run.dataDir, { storage: run.storage, defaultCacheDir: join(stateDir, 'cache'), ...(run.signal === undefined ? {} : { signal: run.signal }) }),
+    dataset: await openDataset(run.dataDir, { storage: run.storage, defaultCacheDir: join(stateDir, 'cache'), allowExternalPaths: run.allowExternalPaths, ...(run.signal === undefined ? {} : { signal: run.signal }) }),
     day,
     config,
     ledgerWindow,

@@ -43,6 +43,12 @@ export interface RunCampaignOptions {
    */
   deltaVersions?: Readonly<Record<string, number>>;
   /**
+   * Directories whose files a Delta table's log may name by absolute path or `file:` URI (shallow
+   * clones, `p` deletion vectors), besides the dataset directory. Relative paths stay inside
+   * their table whatever this says (README "Reading Delta Lake").
+   */
+  allowExternalPaths?: readonly string[];
+  /**
    * Aborts the run: within a second whatever phase it is in (DuckDB queries interrupted, worker
    * threads stopped, the lock released), with nothing published; runCampaign then rejects with an
    * AbortedError whose `reason` is the signal's.
@@ -70,6 +76,8 @@ export interface RunContext {
   outDir: string;
   stateDir: string;
   deltaVersions: DeltaVersions;
+  /** Absolute. */
+  allowExternalPaths: string[];
   signal: AbortSignal | undefined;
   emit: ProgressListener;
   started: number;
@@ -113,6 +121,7 @@ export function startRun(options: RunCampaignOptions): RunContext {
     outDir,
     stateDir: resolve(options.stateDir ?? join(outDir, 'state')),
     deltaVersions: checkDeltaVersions(options.deltaVersions ?? {}),
+    allowExternalPaths: (options.allowExternalPaths ?? []).map((p) => resolve(p)),
     signal: options.signal,
     emit: (event) => listener(run.runId === undefined ? event : { ...event, runId: run.runId }),
     started,

@@ -21,7 +21,7 @@ export interface RunCounts {
   rollup: { accounts: number; reached_rollup: number; no_recommendation: number };
   profiles: { rows: number; eligible: number; tombstoned?: number };
   ineligible: Record<IneligibleReason, number>;
-  plays: { read_in_history_window: number; counted: number };
+  plays: { rows: number; read_in_history_window: number; counted: number };
   plays_dropped: Record<PlayDropReason, number>;
   catalog: { episodes: number; shows: number; available_shows: number };
   accounts: { rows: number; tombstoned?: number };

@@ -110,6 +110,7 @@ export async function publishRun(run: RunContext, staging: RunStaging, input: Ru
     deltaInputs: input.loaded.deltaInputs,
     ledgerRows: input.ledgerWindow.reduce((n, d) => n + d.accepted, 0),
     counts: written.counts,
+    warnings: input.loaded.warnings,
     outputs: written.outputs,
     validation: checked.validation,
     timingsMs: run.timingsMs,

@@ -1,9 +1,10 @@
-import { sqlString } from '../input/duckdb-session.js';
+import { sqlFilePath, sqlString } from '../input/duckdb-session.js';
 import type { DuckDBSession } from '../input/duckdb-session.js';
 import { DeltaError } from './delta-error.js';
 import { deletionVectorId, readDeletionVector } from './deletion-vector.js';
 import type { DeltaFile, DeltaSnapshot } from './snapshot.js';
 import type { DeltaColumn } from './table-schema.js';
+import { PartitionValueError, partitionLiteral } from './partition-values.js';
 
 /** How to read a snapshot with DuckDB: the SQL table expressions and what they read. */
 export interface DeltaScan {
@@ -44,7 +45,7 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
     try {
       const dvFile = f.deletionVectorFile;
       if (dvFile !== null && !deletionVectorFiles.includes(dvFile)) deletionVectorFiles.push(dvFile);
-      const rows = readDeletionVector(snapshot.dir, f.deletionVector, () => dvFile!);
+      const rows = readDeletionVector(dvFile, f.deletionVector);
       if (rows.length > 0) deleted.set(f, rows);
     } catch (err) {
       if (err instanceof DeltaError) throw new DeltaError(err.file, `deletion vector of data file '${f.path}': ${err.message}`);
@@ -55,7 +56,7 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
   const groups = new Map<string, { literals: string[]; clean: DeltaFile[]; deleting: DeltaFile[] }>();
   for (const f of snapshot.files) {
     const key = partitionColumns.length === 0 ? '' : JSON.stringify(partitionColumns.map((c) => f.partitionValues[c.partitionKey] ?? null));
-    const group = groups.get(key) ?? { literals: partitionColumns.map((c) => `${partitionLiteral(c, f)} AS ${ident(c.name)}`), clean: [], deleting: [] };
+    const group = groups.get(key) ?? { literals: partitionColumns.map((c) => `${literal(c, f)} AS ${ident(c.name)}`), clean: [], deleting: [] };
     (deleted.has(f) ? group.deleting : group.clean).push(f);
     groups.set(key, group);
   }
@@ -82,7 +83,7 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
   const mapped = dataColumns.some((c) => c.key !== c.name);
   const schema = `MAP {${dataColumns.map((c) => `${typeof c.key === 'number' ? c.key : sqlString(c.key)}: {name: ${sqlString(c.name)}, type: ${sqlString(c.type)}, default_value: NULL}`).join(', ')}}`;
   const scan = async (files: DeltaFile[]): Promise<{ columns: string[]; from: string }> => {
-    const list = `[${files.map((f) => sqlString(f.file)).join(', ')}]`;
+    const list = `[${files.map((f) => sqlFilePath(f.file)).join(', ')}]`;
     if (mapped) return { columns: ['*'], from: `read_parquet(${list}, schema = ${schema})` };
     // Without column mapping the files are read by name as a plain Parquet directory is, so
     // DuckDB answers count(*) and IS NULL probes from the footers (with a schema it reads the
@@ -128,10 +129,14 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
   };
 }
 
-/** A partition value (protocol "Partition Value Serialization") as a typed SQL literal; '' and null are NULL. */
-function partitionLiteral(c: DeltaColumn, f: DeltaFile): string {
-  const raw = f.partitionValues[c.partitionKey] ?? null;
-  return raw === null || raw === '' ? `CAST(NULL AS ${c.type})` : `CAST(${sqlString(raw)} AS ${c.type})`;
+/** File `f`'s value of partition column `c` as a typed SQL literal; a value its type does not admit is a DeltaError naming the file. */
+function literal(c: DeltaColumn, f: DeltaFile): string {
+  try {
+    return partitionLiteral(c, f.partitionValues[c.partitionKey] ?? null);
+  } catch (err) {
+    if (err instanceof PartitionValueError) throw new DeltaError(f.file, err.message);
+    throw err;
+  }
 }
 
 function ident(name: string): string {

@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { abortedBy } from '../errors.js';
+import { InputError } from '../errors.js';
 
 /** How a result column lands in JS: ids as float64 (exact below 2^53), small ints, booleans, strings. */
 export type ColumnKind = 'f64' | 'i32' | 'bool' | 'str';
@@ -170,4 +172,22 @@ function chunkView(raw: duckdb.DataChunk, size: number): Chunk {
 /** SQL string literal. */
 export function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** What DuckDB's file readers take as a pattern (`*`, `?`, `[`), and braces, in case a version expands them. */
+const PATTERN_CHARACTER = /[*?[{}]/;
+
+/**
+ * SQL literal naming exactly the local file `path` for DuckDB's readers (`read_parquet`,
+ * `parquet_metadata`, `parquet_schema`), which would read every file a pattern matches: a path is
+ * literal (SPEC §2). The path is made absolute (DuckDB expands a leading `~` and searches relative
+ * paths), and each pattern character becomes a one-character class (`[[]`, `[*]`, `[?]`) that
+ * matches only itself. DuckDB splits a pattern at `\` as well, so a path holding a backslash and a
+ * pattern character cannot be named: an InputError rather than a read of some other file.
+ */
+export function sqlFilePath(path: string): string {
+  const absolute = resolve(path);
+  if (!PATTERN_CHARACTER.test(absolute)) return sqlString(absolute);
+  if (absolute.includes('\\')) throw new InputError(path, 'the path holds a backslash and one of * ? [ { }, which DuckDB cannot read as one literal file name; rename the file or directory');
+  return sqlString(absolute.replace(/[*?[{}]/g, (c) => `[${c}]`));
 }

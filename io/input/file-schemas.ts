@@ -1,6 +1,6 @@
 import { join, relative, sep } from 'node:path';
 import { InputError } from '../errors.js';
-import { sqlString } from './duckdb-session.js';
+import { sqlFilePath } from './duckdb-session.js';
 import type { DuckDBSession } from './duckdb-session.js';
 import type { ContractColumn } from './input-schema.js';
 import type { TableSource } from './table-files.js';
@@ -56,7 +56,7 @@ function typeKind(duckdbType: string): string {
 async function readFileColumns(session: DuckDBSession, source: TableSource): Promise<Map<string, FileColumns>> {
   let rows: unknown[][];
   try {
-    rows = await session.rows(`SELECT file_name, name, duckdb_type, num_children FROM parquet_schema([${source.files.map(sqlString).join(', ')}])`);
+    rows = await session.rows(`SELECT file_name, name, duckdb_type, num_children FROM parquet_schema([${source.files.map(sqlFilePath).join(', ')}])`);
   } catch (err) {
     throw new InputError(source.label, `cannot read as Parquet: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
   }

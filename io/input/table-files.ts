@@ -7,7 +7,7 @@ import type { DeltaScan } from '../delta/scan-sql.js';
 import { readSnapshot } from '../delta/snapshot.js';
 import { InputError } from '../errors.js';
 import type { Dataset } from './dataset.js';
-import { sqlString } from './duckdb-session.js';
+import { sqlFilePath } from './duckdb-session.js';
 import type { DuckDBSession } from './duckdb-session.js';
 
 export interface InputFile {
@@ -42,6 +42,13 @@ export interface TableSource {
  * Every file of the returned source is readable at its path (fetched, for a remote dataset).
  */
 export async function findTable(session: DuckDBSession, dataset: Dataset, table: string, required: boolean, deltaVersion?: number): Promise<TableSource | null> {
+  const source = await locateTable(session, dataset, table, required, deltaVersion);
+  // A path DuckDB cannot name literally fails here, as the first error of the table.
+  if (source !== null) for (const file of source.files) sqlFilePath(file);
+  return source;
+}
+
+async function locateTable(session: DuckDBSession, dataset: Dataset, table: string, required: boolean, deltaVersion: number | undefined): Promise<TableSource | null> {
   const fileName = `${table}.parquet`;
   const isFile = (await dataset.entry(fileName)) === 'file';
   const isDirectory = (await dataset.entry(table)) === 'directory';
@@ -77,7 +84,7 @@ async function findDeltaTable(session: DuckDBSession, dataset: Dataset, table: s
  */
 export function sourceSql(source: TableSource, origin = false): string {
   if (source.delta !== null) return origin ? source.delta.originSql : source.delta.sql;
-  const list = `[${source.files.map(sqlString).join(', ')}]`;
+  const list = `[${source.files.map(sqlFilePath).join(', ')}]`;
   return `read_parquet(${list}, hive_partitioning = ${source.hive}, union_by_name = ${source.files.length > 1}${origin ? ', filename = true, file_row_number = true' : ''})`;
 }
 

@@ -48,6 +48,7 @@ export function campaignPreviewFixture(): CampaignPreview {
       { key: `boosts.${HOSTILE}`, old: null, new: 3 },
     ],
     load: { shared: true, reloadedFor: [] },
+    inputWarnings: [],
     scratchDir: null,
     transitions: {
       accounts: 1010,
