@@ -1,4 +1,5 @@
 import { AbortedError, DeliveryError } from '../engine/errors.js';
+import { log } from './log.js';
 import { deliverRun } from '../engine/delivery/deliver-run.js';
 import type { DeliverOptions, DeliveryProgress, DeliverySummary } from '../engine/delivery/delivery-types.js';
 
@@ -52,7 +53,7 @@ export async function deliverAndReport(options: DeliverOptions, json: boolean): 
       onProgress: (p) => {
         if (performance.now() - lastProgress < PROGRESS_EVERY_MS) return;
         lastProgress = performance.now();
-        console.error(progressLine(p));
+        log('info', 'delivery_progress', progressLine(p), { ...p });
       },
     });
     print(summary);

@@ -1,3 +1,5 @@
+import { log } from './log.js';
+
 /** The two steps of an interrupt: stop starting work, then cut what is under way. */
 export interface Interrupts {
   /** Fires on the first SIGINT or SIGTERM. */
@@ -6,6 +8,13 @@ export interface Interrupts {
   cut: AbortSignal;
   /** Gives the signals back to their default handlers. */
   dispose(): void;
+}
+
+let received: NodeJS.Signals | null = null;
+
+/** The signal that stopped this process's command, if one did: its exit status is 128 + its number. */
+export function receivedSignal(): NodeJS.Signals | null {
+  return received;
 }
 
 /** What a delivery does on the first interrupt. */
@@ -25,8 +34,10 @@ export function catchInterrupts(onStop: (signal: NodeJS.Signals) => string): Int
       dispose();
       return;
     }
-    stop.abort();
-    console.error(`campaign: ${signal}: ${onStop(signal)}`);
+    received = signal;
+    // The reason reaches AbortedError.reason: the library's callers see which signal stopped it.
+    stop.abort(signal);
+    log('info', 'signal', `${signal}: ${onStop(signal)}`, { signal });
   };
   const dispose = (): void => {
     process.off('SIGINT', onSignal);

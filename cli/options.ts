@@ -1,9 +1,12 @@
+import { EXIT_STATUSES } from '../io/exit-codes.js';
+import { log, logBlock } from './log.js';
 import { STORAGE_OPTIONS } from '../io/storage/storage-options.js';
 
 /** A usage error: the message and the command's usage on stderr, exit code 2. */
 export function optionError(message: string, usage: string): number {
-  console.error(`campaign: ${message}\n\n${usage}`);
-  return 2;
+  log('error', 'usage', message);
+  logBlock('info', 'usage', `\n${usage}`);
+  return EXIT_STATUSES.USAGE.code;
 }
 
 /**
@@ -26,6 +29,12 @@ export function deltaVersionsOption(pins: readonly string[]): Record<string, num
   return versions;
 }
 
+/** `--lock-lease SECONDS` in milliseconds; undefined when not given, null when not a whole number ≥ 1. */
+export function leaseOption(text: string | undefined): number | undefined | null {
+  if (text === undefined) return undefined;
+  const seconds = wholeNumberOption(text);
+  return seconds === null || seconds < 1 ? null : seconds * 1000;
+}
 /** Parses repeated `--storage KEY=VALUE` (object storage options, either case); a string is the usage error. */
 export function storageOption(pairs: readonly string[]): Record<string, string> | string {
   const options: Record<string, string> = {};

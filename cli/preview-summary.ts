@@ -1,6 +1,7 @@
 import { dimensionLabel, scenarioLabel, statusLabel, wordsOf } from '../engine/labels/human-labels.js';
 import { configValueText, driftText, selectionText, sourceText } from '../engine/preview/preview-labels.js';
 import type { CampaignPreview, CountChange, SendDimension, ShowMove, TransitionMatrix } from '../engine/preview/preview-types.js';
+import type { FreshnessResult } from '../engine/freshness/check-freshness.js';
 import { formatMs } from './progress-reporter.js';
 
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -36,8 +37,16 @@ export function formatPreview(p: CampaignPreview): string {
     for (const c of p.sample) lines.push(`  ${c.accountId}  ${selectionText(c.old)}  →  ${selectionText(c.new)}`, `      ${c.reason}`);
   }
   lines.push('', `drift guard with the new config: ${driftText(p.drift.new)}`, ...p.drift.new.reasons.map((r) => `  ${r}`), `  (with the old config: ${driftText(p.drift.old)})`);
+  lines.push(`freshness guard with the new config: ${freshnessText(p.new.freshness)}`, ...p.new.freshness.reasons.map((r) => `  ${r}`), `  (with the old config: ${freshnessText(p.old.freshness)})`);
   lines.push(`timings: ${Object.entries(p.timingsMs).map(([k, v]) => `${k} ${formatMs(v)}`).join(', ')}`);
   return lines.join('\n');
+}
+
+/** `failed (mode fail: a run would stop, exit 4) · plays end 2026-10-25, 28 days before the date` */
+function freshnessText(f: FreshnessResult): string {
+  const plays = f.latest_play === null ? 'no play in the history window' : `plays end ${f.latest_play}, ${f.lag_days} day${f.lag_days === 1 ? '' : 's'} before the date (at most ${f.max_lag_days})`;
+  const verdict = f.status === 'failed' ? 'failed — a run would stop before publishing (exit 4)' : f.status === 'warned' ? 'failed checks, reported as warnings (mode warn)' : f.status;
+  return `${verdict} · ${plays} · ${n(f.eligible_profiles)} eligible profiles · ${f.sends === null ? '?' : n(f.sends)} sends`;
 }
 
 function countTable(label: string, rows: readonly CountChange[], name: (key: string) => string): string[] {

@@ -1,4 +1,3 @@
-import type { DriftResult } from '../engine/drift/drift-types.js';
 import { ineligibleLabel, scenarioLabel } from '../engine/labels/human-labels.js';
 import { count, percent, plural } from '../engine/labels/plain-numbers.js';
 import { driftText } from '../engine/preview/preview-labels.js';
@@ -9,6 +8,14 @@ import { formatMs } from './progress-reporter.js';
 /** Terminal width the summary fits (a 100-column terminal, or a CI log). */
 export const SUMMARY_WIDTH = 100;
 const LABEL = 14;
+
+/** Rows read of each table a push needs, as the counts hold them: an empty one shows as such. */
+const INPUT_ROWS = [
+  ['catalog', 'episodes', 'episodes'],
+  ['accounts', 'rows', 'accounts'],
+  ['profiles', 'rows', 'profiles'],
+  ['plays', 'rows', 'plays'],
+] as const;
 
 /** Why a play was not counted, in words (the manifest's `plays_dropped` keys). */
 const DROPPED: Readonly<Record<string, string>> = {
@@ -69,6 +76,7 @@ export function formatRunSummary(r: RunCampaignResult): string {
   return [
     `run ${r.runId} → ${r.outputDir}`,
     `${plural(pushes, 'push', 'pushes')} for ${plural(households, 'household')}: ${households === 0 ? '–' : percent(pushes / households)}`,
+    ...labelledItems('inputs', INPUT_ROWS.map(([group, key, noun]) => `${count(at(group, key))} ${noun}${at(group, key) === 0 ? ' (empty)' : ''}`)),
     ...labelledItems('households', [`${count(households)} → ${count(at('rollup', 'reached_rollup'))} with a recommendation → ${count(pushes)} targeted`]),
     ...labelledItems('', ['not sent:', ...notSent]).map((l) => l.replace('not sent: ·', 'not sent:')),
     ...labelledItems('profiles', [`${count(at('profiles', 'rows'))} read`, `${count(at('profiles', 'tombstoned'))} deleted`, `${count(at('profiles', 'eligible'))} eligible`]),
@@ -91,9 +99,4 @@ function cacheLines(cache: PlaysCacheReport | undefined): string[] {
   const decoded = Object.entries(cache.decoded).map(([reason, files]) => `${plural(files.length, 'file')} decoded: ${reason}`);
   const written = cache.written ? `cache written: ${plural(cache.files, 'file')}, ${count(Math.ceil(cache.bytes / 2 ** 20))} MB` : `cache not written: ${cache.not_written ?? 'no reason'}`;
   return labelledItems('plays cache', [`${plural(cache.reused.length, 'file')} reused (${count(cache.reused_rows)} plays)`, ...decoded, written]);
-}
-
-/** The drift guard's warnings for stderr: each exceeded bound, and each earlier run that could not be the baseline. */
-export function driftWarnings(drift: DriftResult): string[] {
-  return [...drift.reasons, ...drift.ignored_baselines].map((r) => `campaign: warning: drift: ${r}`);
 }

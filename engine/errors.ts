@@ -2,7 +2,7 @@ import { CampaignError } from '../io/errors.js';
 import type { DriftResult } from './drift/drift-types.js';
 
 /** The adapters' errors are the engine's too: one import for every error a run can throw. */
-export { CampaignError, DeliveryError, InputError, LockError, StorageError } from '../io/errors.js';
+export { abortedBy, AbortedError, CampaignError, DeliveryError, deliveryInputError, InputError, LockError, StorageError } from '../io/errors.js';
 
 /** A configuration file or value that breaks SPEC §9; the message names the key. */
 export class ConfigError extends CampaignError {
@@ -33,18 +33,6 @@ export class RunDirError extends CampaignError {
     super(code, message);
     this.path = path;
     this.reason = reason;
-  }
-}
-
-/**
- * The caller's AbortSignal fired; nothing was published. From a delivery, `summary` is the
- * delivery summary once the requests out were recorded (the message says what is left).
- */
-export class AbortedError extends CampaignError {
-  readonly summary: unknown;
-  constructor(message = 'run aborted', summary?: unknown) {
-    super('ABORTED', message);
-    this.summary = summary;
   }
 }
 

@@ -3,13 +3,26 @@
  * never imports the engine; the engine's own errors (engine/errors.ts) extend CampaignError.
  */
 
-/** Base of every error the engine throws on purpose; `code` is stable for job runners to branch on. */
+import { EXIT_STATUSES, exitNameOf } from './exit-codes.js';
+import type { ExitName } from './exit-codes.js';
+
+/**
+ * Base of every error the engine throws on purpose. `code` is stable and says what went wrong;
+ * `exit` names its row of the exit-status table (io/exit-codes.ts), what a job runner does about
+ * it, and `exitCode` is the status the CLI exits with for it.
+ */
 export class CampaignError extends Error {
   readonly code: string;
+  readonly exit: ExitName;
   constructor(code: string, message: string) {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    this.exit = exitNameOf(code);
+  }
+
+  get exitCode(): number {
+    return EXIT_STATUSES[this.exit].code;
   }
 }
 
@@ -30,16 +43,49 @@ export class LockError extends CampaignError {
 }
 
 /**
- * Delivery to CleverTap stopped before every record had an outcome (circuit open, bad credentials,
- * unusable endpoint) or its inputs are unusable. The ledger is intact; re-running `deliver` resumes.
- * `summary` (when present) is the delivery summary at the moment it stopped.
+ * Delivery to CleverTap stopped before every record had an outcome (`DELIVERY`: circuit open,
+ * endpoint failing, retry budget spent — retry later) or cannot start (`DELIVERY_INPUT`: missing or
+ * refused credentials, an unusable endpoint or run — a person must fix it). The ledger is intact;
+ * re-running `deliver` resumes. `summary` (when present) is the delivery summary when it stopped.
  */
 export class DeliveryError extends CampaignError {
   readonly summary: unknown;
-  constructor(message: string, summary?: unknown) {
-    super('DELIVERY', message);
+  constructor(message: string, summary?: unknown, code: 'DELIVERY' | 'DELIVERY_INPUT' = 'DELIVERY') {
+    super(code, message);
     this.summary = summary;
   }
+}
+
+/** A DeliveryError a person must fix before any delivery can succeed (credentials, endpoint, the run's files). */
+export function deliveryInputError(message: string): DeliveryError {
+  return new DeliveryError(message, undefined, 'DELIVERY_INPUT');
+}
+
+/**
+ * The caller's AbortSignal fired (the CLI: SIGINT or SIGTERM); nothing was published. `reason` is
+ * what was passed to `abort(reason)` (the CLI passes the signal's name). From a delivery, `summary`
+ * is the delivery summary once the requests out were recorded (the message says what is left).
+ */
+export class AbortedError extends CampaignError {
+  readonly summary: unknown;
+  readonly reason: unknown;
+  constructor(message = 'run aborted', summary?: unknown, reason?: unknown) {
+    super('ABORTED', message);
+    this.summary = summary;
+    this.reason = reason;
+  }
+}
+
+/** The AbortedError for `signal`, keeping its reason and naming it in the message: `run aborted (SIGTERM)`. */
+export function abortedBy(signal: AbortSignal, what = 'run'): AbortedError {
+  return new AbortedError(`${what} aborted${reasonText(signal.reason)}`, undefined, signal.reason);
+}
+
+function reasonText(reason: unknown): string {
+  // abort() without a reason gives a DOMException 'AbortError': nothing to add.
+  if (reason === undefined || (reason instanceof Error && reason.name === 'AbortError')) return '';
+  const text = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : JSON.stringify(reason);
+  return text === undefined || text === '' ? '' : ` (${text})`;
 }
 
 /**

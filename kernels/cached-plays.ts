@@ -17,7 +17,9 @@ export const COUNT_TOMBSTONED = 2;
 export const COUNT_UNKNOWN_PROFILE = 3;
 export const COUNT_UNKNOWN_CONTENT = 4;
 export const COUNT_SHORT = 5;
-export const COUNT_SLOTS = 6;
+/** Not a count: the latest day (absolute) of a read row before D, as a maximum; start it at -Infinity. */
+export const LATEST_DAY = 6;
+export const COUNT_SLOTS = 7;
 
 /** Largest day offset a cache row can hold (uint16). */
 export const MAX_DAY_OFFSET = 65535;
@@ -89,7 +91,8 @@ export function encodeCachedPlays(
  * Reads cache rows [start, end) of a piece with base day `baseDay` as the lake's decode would for
  * campaign day `D` (SPEC §3): a row before the window start `from` is not read; a read row is
  * `future` (day ≥ D), else dropped for its profile (TOMBSTONED_ID / UNKNOWN_ID), its content, or
- * as short (watch_seconds < minSeconds), else counted. Codes lead to dense indexes through
+ * as short (watch_seconds < minSeconds), else counted; counts[LATEST_DAY] keeps the latest day of
+ * a read row before D (the freshness guard's). Codes lead to dense indexes through
  * `profileMap` (cache code → dense) and `localProfileMap` (code −(k+1) → dense of the piece's k-th
  * unknown id); likewise content. Counted rows are appended to `out` from 0; returns how many.
  */
@@ -118,6 +121,7 @@ export function classifyCachedPlays(
   let unknownProfile = 0;
   let unknownContent = 0;
   let short = 0;
+  let latest = -1;
   let n = 0;
   for (let i = start; i < end; i++) {
     const d = day[i]!;
@@ -127,6 +131,7 @@ export function classifyCachedPlays(
       future++;
       continue;
     }
+    if (d > latest) latest = d;
     const pc = profile[i]!;
     const p = pc >= 0 ? profileMap[pc]! : localProfileMap[-pc - 1]!;
     if (p < 0) {
@@ -157,6 +162,7 @@ export function classifyCachedPlays(
   counts[COUNT_UNKNOWN_PROFILE]! += unknownProfile;
   counts[COUNT_UNKNOWN_CONTENT]! += unknownContent;
   counts[COUNT_SHORT]! += short;
+  if (latest >= 0) counts[LATEST_DAY] = Math.max(counts[LATEST_DAY]!, baseDay + latest);
   return n;
 }
 

@@ -20,6 +20,9 @@ from its inputs and the ledger as they were on the date, and checked against the
   --crm-id ID       or the account's CleverTap identity (accounts.crm_id, the payload's identity)
   --data DIR|URL    dataset, a directory or a URL (default: the one the run's manifest names)
   --state DIR       delivery state / ledger (default: <out>/state)
+  --allow-external-path DIR
+                    a directory whose files a Delta log may name by absolute path
+                    (repeatable), as 'campaign run' does
 ${STORAGE_USAGE}
   --json            print the explanation as JSON`;
 
@@ -37,6 +40,7 @@ export const explainCommand: Command = {
         'crm-id': { type: 'string' },
         data: { type: 'string' },
         state: { type: 'string' },
+        'allow-external-path': { type: 'string', multiple: true },
         storage: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
       },
@@ -65,6 +69,7 @@ export const explainCommand: Command = {
       ...target,
       ...(values.data === undefined ? {} : { dataDir: values.data }),
       ...(values.state === undefined ? {} : { stateDir: values.state }),
+      allowExternalPaths: values['allow-external-path'] ?? [],
     });
     console.log(values.json ? JSON.stringify(explanation, null, 2) : formatExplanation(explanation));
     return 0;

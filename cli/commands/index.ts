@@ -13,6 +13,7 @@ export const commands: CommandEntry[] = [
   { name: 'explain', summary: "why this title: one account's eligibility, scores, exclusions and choices in a run", load: async () => (await import('./explain.js')).explainCommand },
   { name: 'preview', summary: 'what a config change would do: the date run under two configs, compared (text, JSON, HTML)', load: async () => (await import('./preview.js')).previewCommand },
   { name: 'report', summary: 'measure campaigns over a date range against their holdouts (JSON + HTML report)', load: async () => (await import('./report.js')).reportCommand },
+  { name: 'unlock', summary: 'remove the lock of an output date or a ledger whose holder is gone, after showing it', load: async () => (await import('./unlock.js')).unlockCommand },
 ];
 
 /** The workloads' commands (bench/workloads/cli), named here only to point users there. */

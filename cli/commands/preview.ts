@@ -8,6 +8,7 @@ import type { Command } from '../command.js';
 import { catchInterrupts } from '../interrupts.js';
 import { deltaVersionsOption, optionError, STORAGE_USAGE, storageOption, wholeNumberOption } from '../options.js';
 import { formatPreview } from '../preview-summary.js';
+import { logInputWarnings } from '../guard-warnings.js';
 import { progressReporter } from '../progress-reporter.js';
 
 const usage = `usage: campaign preview --date YYYY-MM-DD [--data DIR|URL] [--config FILE [--override NAME]] [options]
@@ -36,6 +37,9 @@ the ledger are only read (no lock is taken).
                       directory, removed
   --delta-version TABLE=V
                       read a Delta table at version V (repeatable), as 'campaign run' does
+  --allow-external-path DIR
+                      a directory whose files a Delta log may name by absolute path
+                      (repeatable), as 'campaign run' does
 ${STORAGE_USAGE}
   --html FILE         also write the comparison as a self-contained HTML page
   --sample N          changed accounts listed with their reason (default 20)
@@ -64,6 +68,7 @@ export const previewCommand: Command = {
         scratch: { type: 'string' },
         html: { type: 'string' },
         'delta-version': { type: 'string', multiple: true },
+        'allow-external-path': { type: 'string', multiple: true },
         storage: { type: 'string', multiple: true },
         sample: { type: 'string' },
         'max-title-share': { type: 'string' },
@@ -95,6 +100,7 @@ export const previewCommand: Command = {
     const reads: PreviewReads = { outDirs, stateDirs: [values.state ?? (values.out === undefined ? undefined : join(values.out, 'state'))].filter((d) => d !== undefined) };
     if (values.html !== undefined) checkPreviewHtmlTarget(values.html, { ...reads, scratchDir: values.scratch ?? null });
     const interrupts = catchInterrupts(() => 'aborting the preview');
+    const progress = progressReporter(process.stderr, !values.quiet);
     try {
       const preview = await previewCampaign({
         date: values.date,
@@ -108,18 +114,22 @@ export const previewCommand: Command = {
         ...(values.scratch === undefined ? {} : { scratchDir: values.scratch }),
         ...(workers === undefined ? {} : { workers }),
         deltaVersions,
+        allowExternalPaths: values['allow-external-path'] ?? [],
         storage,
         ...(sampleSize === undefined ? {} : { sampleSize }),
         ...(maxTitleShare === undefined ? {} : { maxTitleShare }),
         signal: interrupts.stop,
-        onProgress: progressReporter(process.stderr, !values.quiet && !values.json),
+        onProgress: progress,
       });
+      progress.close();
+      logInputWarnings(preview.inputWarnings);
       const html = values.html === undefined ? null : await writePreviewHtml(preview, values.html, reads);
       for (const w of preview.warnings) console.error(`campaign: warning: preview: ${w.message}`);
       console.log(values.json ? JSON.stringify(preview, null, 2) : formatPreview(preview));
       if (html !== null && !values.json) console.log(`html: ${html}`);
       return 0;
     } finally {
+      progress.close();
       interrupts.dispose();
     }
   },

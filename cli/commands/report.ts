@@ -24,6 +24,9 @@ self-contained report.html.
   --window-days N     conversion window in days, [D, D + N) (default ${DEFAULT_WINDOW_DAYS})
   --min-accounts N    a lift with fewer accounts in either group is marked "too few accounts" (default ${DEFAULT_MIN_ACCOUNTS})
   --state DIR         delivery ledger for the delivered counts (default <out>/state)
+  --allow-external-path DIR
+                      a directory whose files a Delta log may name by absolute path
+                      (repeatable), as 'campaign run' does
 ${STORAGE_USAGE}
   --json              print report.json instead of the text summary`;
 
@@ -42,6 +45,7 @@ export const reportCommand: Command = {
         'window-days': { type: 'string' },
         'min-accounts': { type: 'string' },
         state: { type: 'string' },
+        'allow-external-path': { type: 'string', multiple: true },
         storage: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
       },
@@ -67,6 +71,7 @@ export const reportCommand: Command = {
       windowDays,
       minAccounts,
       ...(values.state === undefined ? {} : { stateDir: values.state }),
+      allowExternalPaths: values['allow-external-path'] ?? [],
     });
     const written = await writeCampaignReport(report, reportDir, roots);
     if (values.json) console.log(JSON.stringify(report, null, 2));

@@ -1,5 +1,5 @@
 import { STORAGE_OPTIONS } from '../../io/storage/storage-options.js';
-import { DRIFT_MODES, IN_FLIGHT_POLICIES, ROLLUP_METHODS, SCENARIOS, SELECTION_MODES } from './config-types.js';
+import { DRIFT_MODES, FRESHNESS_MODES, IN_FLIGHT_POLICIES, ROLLUP_METHODS, SCENARIOS, SELECTION_MODES } from './config-types.js';
 
 /** The shape of every config key (SPEC §9); the validator walks values against it. */
 export type Rule =
@@ -99,6 +99,10 @@ const configFields: Record<string, Rule> = {
     max_eligible_change: number(0),
     max_share_change: number(0),
     min_count: int(0),
+  }),
+  freshness: object({
+    mode: { kind: 'enum', values: FRESHNESS_MODES },
+    max_lag_days: int(0, 36500),
   }),
   storage: object(
     Object.fromEntries(STORAGE_OPTIONS.map((o) => [o.name.toLowerCase(), o.kind === 'bool' ? bool : o.kind === 'int' ? int(0, o.max) : str])),

@@ -13,6 +13,9 @@ export type InFlightPolicy = (typeof IN_FLIGHT_POLICIES)[number];
 export const DRIFT_MODES = ['warn', 'fail', 'off'] as const;
 export type DriftMode = (typeof DRIFT_MODES)[number];
 
+export const FRESHNESS_MODES = ['fail', 'warn', 'off'] as const;
+export type FreshnessMode = (typeof FRESHNESS_MODES)[number];
+
 export interface CategoryFilter {
   include_categories: string[];
   exclude_categories: string[];
@@ -92,6 +95,16 @@ export interface DriftConfig {
   min_count: number;
 }
 
+/**
+ * The freshness and empty-campaign guard (SPEC §9, engine/freshness): plays ending more than
+ * `max_lag_days` before D, no play in the history window, no eligible profile or no send stop the
+ * run before anything is published (`fail`), are warnings (`warn`), or are not checked (`off`).
+ */
+export interface FreshnessConfig {
+  mode: FreshnessMode;
+  max_lag_days: number;
+}
+
 export interface Override {
   name: string;
   from: string;
@@ -112,6 +125,7 @@ export interface CampaignConfig {
   holdout: { bps: number; salt: string };
   delivery: DeliveryConfig;
   drift: DriftConfig;
+  freshness: FreshnessConfig;
   /**
    * Object storage options (io/storage/storage-options.ts), by their lower-case delta-rs /
    * object_store names; absent when the file has no `storage:` section. Changes no output: not
@@ -120,6 +134,15 @@ export interface CampaignConfig {
   storage?: Record<string, string | number | boolean>;
   overrides: Override[];
 }
+
+/** A value with every object key optional, at any depth; lists stay whole (a list replaces, SPEC §9). */
+export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/**
+ * What a library caller may pass as a config: any part of it (`{ boosts: { holiday: 2 } }`),
+ * merged over the defaults exactly as a YAML file is, and validated the same way.
+ */
+export type PartialConfig = DeepPartial<CampaignConfig>;
 
 /** The configuration in force for one campaign date. */
 export interface EffectiveConfig {

@@ -53,6 +53,7 @@ export function defaultConfig(): CampaignConfig {
       in_flight_policy: 'resend',
     },
     drift: { mode: 'warn', max_send_change: 0.5, max_eligible_change: 0.25, max_share_change: 0.15, min_count: 100 },
+    freshness: { max_lag_days: 2, mode: 'fail' },
     overrides: [],
   };
 }

@@ -53,7 +53,8 @@ export function loadConfigFile(path: string): CampaignConfig {
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    throw fail(`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw fail(code === 'ENOENT' ? 'no such file' : `cannot read: ${code ?? (err as Error).message}`);
   }
   let text: string;
   try {

@@ -1,3 +1,4 @@
+import { closestMatch } from '../../kernels/edit-distance.js';
 import { tryParseDay } from '../dates.js';
 import type { Rule } from './config-schema.js';
 
@@ -50,7 +51,7 @@ export function validateValue(value: unknown, rule: Rule, path: string, partial:
       const keysOptional = partial || rule.alwaysPartial === true;
       for (const key of Object.keys(value)) {
         // Own fields only: `in` would also find constructor, toString, __proto__ … on Object.prototype.
-        if (!Object.hasOwn(rule.fields, key)) problems.push(`${join(path, key)}: unknown config key`);
+        if (!Object.hasOwn(rule.fields, key)) problems.push(`${join(path, key)}: unknown config key${didYouMean(path, key, Object.keys(rule.fields))}`);
       }
       for (const [key, fieldRule] of Object.entries(rule.fields)) {
         const present = Object.hasOwn(value, key) && value[key] !== undefined;
@@ -60,6 +61,12 @@ export function validateValue(value: unknown, rule: Rule, path: string, partial:
       return problems;
     }
   }
+}
+
+/** ` (did you mean 'scenarios.trending'?)` when `key` is a likely typo of a known key, else ''. */
+function didYouMean(path: string, key: string, known: readonly string[]): string {
+  const match = closestMatch(key, known);
+  return match === null ? '' : ` (did you mean '${join(path, match)}'?)`;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -6,7 +6,7 @@ import { validateValue } from '../config/validate-config.js';
 import { parseDay } from '../dates.js';
 import { driftGate } from '../drift/drift-gate.js';
 import type { DriftResult } from '../drift/drift-types.js';
-import { AbortedError, DeliveryError, RunDirError } from '../errors.js';
+import { AbortedError, DeliveryError, deliveryInputError, RunDirError } from '../errors.js';
 import { acquireRunLock } from '../output/run-lock.js';
 import { recoverRunDir } from '../output/staging-dir.js';
 import { runDirOf } from '../run-dir/run-layout.js';
@@ -35,7 +35,7 @@ function deliveryConfigOf(manifest: StoredManifest, given: DeliveryConfig | unde
   const fromManifest = (manifest.effective_config as { delivery?: Partial<DeliveryConfig> } | undefined)?.delivery;
   const config: DeliveryConfig = { ...defaultConfig().delivery, ...(given ?? fromManifest ?? {}) };
   const problems = validateValue(config, deliverySchema, 'delivery', false);
-  if (problems.length > 0) throw new DeliveryError(problems.join('; '));
+  if (problems.length > 0) throw deliveryInputError(problems.join('; '));
   return config;
 }
 
@@ -45,7 +45,7 @@ function manifestToDeliver(runDir: string): StoredManifest {
     return readManifest(runDir);
   } catch (err) {
     if (!(err instanceof RunDirError)) throw err;
-    throw new DeliveryError(err.code === 'NO_RUN' ? `${err.message}; is ${runDir} the output of a run?` : err.message);
+    throw deliveryInputError(err.code === 'NO_RUN' ? `${err.message}; is ${runDir} the output of a run?` : err.message);
   }
 }
 
@@ -127,10 +127,12 @@ export async function deliverRun(options: DeliverOptions): Promise<DeliverySumma
   if (options.dryRun === true) return deliverPublishedRun(options);
   // The date's run lock: no re-run of the date publishes while this delivery reads and sends.
   const outDir = resolve(options.outDir);
-  const lock = await acquireRunLock(outDir, options.date, `deliver ${options.date}`);
+  const lease = options.lockLeaseMs === undefined ? {} : { leaseMs: options.lockLeaseMs };
+  const lock = await acquireRunLock(outDir, options.date, `deliver ${options.date}`, lease);
   try {
     await recoverRunDir(outDir, options.date);
-    return await deliverPublishedRun(options);
+    // A lock taken over from under this delivery (its lease lapsed) stops it as an interrupt does.
+    return await deliverPublishedRun({ ...options, signal: options.signal === undefined ? lock.lost : AbortSignal.any([options.signal, lock.lost]) });
   } finally {
     await lock.release();
   }
@@ -171,7 +173,7 @@ async function deliverPublishedRun(options: DeliverOptions): Promise<DeliverySum
   const client = new UploadClient(credentials, config.concurrency, config.timeout_ms);
   let lock;
   try {
-    lock = await acquireStateLock(stateDir, `deliver ${date}`);
+    lock = await acquireStateLock(stateDir, `deliver ${date}`, options.lockLeaseMs === undefined ? {} : { leaseMs: options.lockLeaseMs });
   } catch (err) {
     client.close();
     throw err;
@@ -212,6 +214,7 @@ async function deliverPublishedRun(options: DeliverOptions): Promise<DeliverySum
       throw new DeliveryError(
         `delivery of ${date} stopped: ${stats.stopped}. ${summary.accepted} accepted, ${summary.pending} pending, ${summary.in_flight} in flight; the ledger is intact — run deliver again to resume`,
         summary,
+        stats.refused ? 'DELIVERY_INPUT' : 'DELIVERY',
       );
     }
     return summary;

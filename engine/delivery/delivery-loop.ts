@@ -52,6 +52,8 @@ export interface LoopStats {
   /** Once run() returns: records of `toSend` left pending. */
   pending: number;
   stopped: string | null;
+  /** The endpoint refused the credentials or the request itself: a person must fix it, retrying later will not help. */
+  refused: boolean;
   aborted: boolean;
 }
 
@@ -116,6 +118,7 @@ export class DeliveryLoop {
     inFlight: 0,
     pending: 0,
     stopped: null,
+    refused: false,
     aborted: false,
   };
   private readonly retryQueue: Unit[] = [];
@@ -196,7 +199,8 @@ export class DeliveryLoop {
     }
   }
 
-  private stop(reason: string): void {
+  private stop(reason: string, refused = false): void {
+    if (this.stats.stopped === null) this.stats.refused = refused;
     this.stats.stopped ??= reason;
     this.wakeup.wake();
   }
@@ -315,11 +319,11 @@ export class DeliveryLoop {
     if (status === 429) return this.throttled(unit, outcome.retryAfterMs);
     if (status >= 500) return this.failed(unit, status, `HTTP ${status}`);
     if (status === 401 || status === 403) {
-      this.stop(`CleverTap refused the credentials (HTTP ${status}): check CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE and the region/endpoint`);
+      this.stop(`CleverTap refused the credentials (HTTP ${status}): check CLEVERTAP_ACCOUNT_ID, CLEVERTAP_PASSCODE and the region/endpoint`, true);
       return this.letGo(unit);
     }
     if (status === 400 || status === 413) return this.rejected(unit, status, outcome.body);
-    this.stop(`the endpoint answered HTTP ${status}: check CLEVERTAP_ENDPOINT / CLEVERTAP_REGION`);
+    this.stop(`the endpoint answered HTTP ${status}: check CLEVERTAP_ENDPOINT / CLEVERTAP_REGION`, true);
     return this.letGo(unit);
   }
 

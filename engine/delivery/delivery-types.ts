@@ -29,6 +29,8 @@ export interface DeliverOptions {
   /** Cuts the requests still out at once (e.g. a second Ctrl-C): their records get the unknown-outcome treatment above. */
   cutSignal?: AbortSignal;
   onProgress?: (progress: DeliveryProgress) => void;
+  /** The lease of the date's and the ledger's locks (ms, default 2 minutes; see RunCampaignOptions.lockLeaseMs). */
+  lockLeaseMs?: number;
 }
 
 export interface DeliveryProgress {

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { dayToUnixSeconds, parseDay } from '../dates.js';
-import { DeliveryError } from '../errors.js';
+import { DeliveryError, deliveryInputError } from '../errors.js';
 import type { RecordInfo } from '../../io/ledger/ledger-types.js';
 import type { SendRowsView } from './payload-check.js';
 import { PayloadLines } from '../../io/clevertap/payload-file.js';
-import { DuckDBSession, sqlString } from '../../io/input/duckdb-session.js';
+import { DuckDBSession, sqlFilePath } from '../../io/input/duckdb-session.js';
 import type { Chunk } from '../../io/input/duckdb-session.js';
 import { PAYLOADS_FILE, SELECTION_FILE } from '../run-dir/run-layout.js';
 import { validatePayloads } from './validate-payloads.js';
@@ -30,7 +30,7 @@ async function readSendRows(path: string): Promise<SendRowsView> {
   try {
     // A plain filtered scan keeps the file's row order, which is what pairs rows with payload lines.
     await session.stream(
-      `SELECT account_id::DOUBLE, profile_id::DOUBLE, show_id::DOUBLE, crm_id::VARCHAR, scenario::VARCHAR FROM read_parquet(${sqlString(path)}) WHERE status = 'send'`,
+      `SELECT account_id::DOUBLE, profile_id::DOUBLE, show_id::DOUBLE, crm_id::VARCHAR, scenario::VARCHAR FROM read_parquet(${sqlFilePath(path)}) WHERE status = 'send'`,
       (chunk) => {
         for (let c = 0; c < 3; c++) pushIds(chunk, c, ids[c]!);
         crmIds.push(...chunk.str(3));
@@ -39,17 +39,17 @@ async function readSendRows(path: string): Promise<SendRowsView> {
       },
     );
   } catch (err) {
-    throw new DeliveryError(`${path}: cannot read the selection: ${(err as Error).message.split('\n')[0]}`);
+    throw deliveryInputError(`${path}: cannot read the selection: ${(err as Error).message.split('\n')[0]}`);
   } finally {
     session.close();
   }
   const [accounts, profiles, shows] = ids as [(number | null)[], (number | null)[], (number | null)[]];
   for (let i = 0; i < accounts.length; i++) {
     const row = `${path}: send row ${i + 1} (account_id ${accounts[i]})`;
-    if (accounts[i] === null || profiles[i] === null) throw new DeliveryError(`${row}: null account_id or profile_id`);
-    if (crmIds[i] === null || crmIds[i] === '') throw new DeliveryError(`${row}: no crm_id`);
-    if (shows[i] === null || scenarios[i] === null) throw new DeliveryError(`${row}: a send row without show_id or scenario`);
-    if (i > 0 && accounts[i]! <= accounts[i - 1]!) throw new DeliveryError(`${row}: not sorted by account_id (or a duplicate account)`);
+    if (accounts[i] === null || profiles[i] === null) throw deliveryInputError(`${row}: null account_id or profile_id`);
+    if (crmIds[i] === null || crmIds[i] === '') throw deliveryInputError(`${row}: no crm_id`);
+    if (shows[i] === null || scenarios[i] === null) throw deliveryInputError(`${row}: a send row without show_id or scenario`);
+    if (i > 0 && accounts[i]! <= accounts[i - 1]!) throw deliveryInputError(`${row}: not sorted by account_id (or a duplicate account)`);
   }
   return {
     count: accounts.length,
@@ -80,7 +80,7 @@ export async function loadRunRecords(runDir: string, date: string, eventName: st
   const payloadPath = join(runDir, PAYLOADS_FILE);
   const readPayloads = PayloadLines.read(payloadPath).catch((err: unknown) => {
     if (err instanceof DeliveryError) throw err;
-    throw new DeliveryError(`${payloadPath}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw deliveryInputError(`${payloadPath}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   });
   // DuckDB decodes the selection on its own thread meanwhile; a selection problem is reported first.
   const [selection, lines] = await Promise.allSettled([readSendRows(selectionPath), readPayloads]);
@@ -89,9 +89,9 @@ export async function loadRunRecords(runDir: string, date: string, eventName: st
   const rows = selection.value;
   const payloads = lines.value;
   const problem = await validatePayloads(payloads, rows, { date, ts: dayToUnixSeconds(parseDay(date, 'campaign date')), eventName });
-  if (problem !== null) throw new DeliveryError(`${payloadPath}: line ${problem.line}: ${problem.message}; nothing was sent`);
+  if (problem !== null) throw deliveryInputError(`${payloadPath}: line ${problem.line}: ${problem.message}; nothing was sent`);
   if (payloads.count < rows.count) {
-    throw new DeliveryError(`${payloadPath}: ${payloads.count} lines but ${selectionPath} has ${rows.count} send rows (line ${payloads.count + 1} missing); nothing was sent`);
+    throw deliveryInputError(`${payloadPath}: ${payloads.count} lines but ${selectionPath} has ${rows.count} send rows (line ${payloads.count + 1} missing); nothing was sent`);
   }
   return { ...rows, payloads };
 }

@@ -1,4 +1,5 @@
 import type { CampaignConfig } from '../config/config-types.js';
+import type { RunCounts } from '../run/run-counts.js';
 import { compareCounts } from './compare-counts.js';
 import { driftCounts } from './drift-counts.js';
 import type { DriftCheck, DriftResult } from './drift-types.js';
@@ -9,7 +10,7 @@ import { findBaseline } from './find-baseline.js';
  * scenario shares of the `send` accounts with the latest earlier run under the same output root,
  * against `config.drift`. It only judges; runCampaign publishes the verdict and acts on it.
  */
-export async function checkDrift(outDir: string, date: string, config: CampaignConfig, counts: Record<string, Record<string, number>>): Promise<DriftResult> {
+export async function checkDrift(outDir: string, date: string, config: CampaignConfig, counts: RunCounts): Promise<DriftResult> {
   const mode = config.drift.mode;
   if (mode === 'off') return { mode, status: 'off', baseline: null, checks: [], reasons: [], notes: [], ignored_baselines: [] };
   const current = driftCounts(counts);

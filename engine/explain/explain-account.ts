@@ -42,6 +42,8 @@ export interface ExplainOptions {
   storage?: Readonly<Record<string, string>>;
   /** Delivery state (ledger); default `<outDir>/state`. */
   stateDir?: string;
+  /** As runCampaign's: directories a Delta log may name by absolute path, besides the dataset. */
+  allowExternalPaths?: readonly string[];
 }
 
 /** Pool misses listed per pool and reason, and re-engagement exclusions per profile. */
@@ -63,7 +65,7 @@ export async function explainAccount(options: ExplainOptions): Promise<Explanati
   const sc = config.scenarios;
   const stateDir = resolve(options.stateDir ?? join(options.outDir, 'state'));
   const location = options.dataDir ?? manifest.dataset;
-  const dataset = await openDataset(isStorageUrl(location) ? location : resolve(location), { storage: resolveStorage(config, options.storage), defaultCacheDir: join(stateDir, 'cache') });
+  const dataset = await openDataset(isStorageUrl(location) ? location : resolve(location), { storage: resolveStorage(config, options.storage), defaultCacheDir: join(stateDir, 'cache'), allowExternalPaths: options.allowExternalPaths ?? [] });
   const dataDir = dataset.location;
   const views = await openInputViews(dataset, availableParallelism(), manifest.deltaVersions);
   const { session, tables, files } = views;

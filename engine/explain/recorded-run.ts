@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { sqlString } from '../../io/input/duckdb-session.js';
+import { sqlFilePath } from '../../io/input/duckdb-session.js';
 import type { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { SCENARIOS } from '../config/config-types.js';
 import type { ScenarioName } from '../config/config-types.js';
@@ -8,7 +8,7 @@ import type { RecordedRow, RecordedRun, RecordedSelection } from './explanation.
 
 /** The account's selection row and its profiles' scenario rows, read from the run's Parquet files. */
 export async function readRecordedRun(session: DuckDBSession, runDir: string, accountId: number, profileIds: readonly number[]): Promise<RecordedRun> {
-  const file = (name: string): string => `read_parquet(${sqlString(join(runDir, name))})`;
+  const file = (name: string): string => `read_parquet(${sqlFilePath(join(runDir, name))})`;
   const selectionRows = await session.rows(`SELECT CAST(profile_id AS DOUBLE), crm_id, rfm_segment, treatment, scenario, CAST(show_id AS DOUBLE), status
     FROM ${file(SELECTION_FILE)} WHERE account_id = ${accountId}`);
   let selection: RecordedSelection | null = null;

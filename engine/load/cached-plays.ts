@@ -1,6 +1,6 @@
 import { readPiece } from '../../io/plays-cache/piece-file.js';
 import type { PieceRecord } from '../../io/plays-cache/piece-file.js';
-import { classifyCachedPlays, COUNT_SLOTS, TOMBSTONED_ID, UNKNOWN_ID } from '../../kernels/cached-plays.js';
+import { classifyCachedPlays, COUNT_SLOTS, LATEST_DAY, TOMBSTONED_ID, UNKNOWN_ID } from '../../kernels/cached-plays.js';
 import type { PlaysOut } from '../../kernels/cached-plays.js';
 import { lookupIds } from '../../kernels/id-index.js';
 import type { IdIndex } from '../../kernels/id-index.js';
@@ -34,7 +34,7 @@ export interface CachedPiecesTask {
 }
 
 export interface CachedPiecesReport {
-  /** Rows by the COUNT_* slots of kernels/cached-plays.ts, and the counted rows. */
+  /** Rows by the COUNT_* slots of kernels/cached-plays.ts (and its LATEST_DAY), and the counted rows. */
   counts: number[];
   counted: number;
   /** Per piece, the damage found (nothing of it was used: its files are decoded from the lake), or null. */
@@ -49,6 +49,7 @@ export function ingestCachedPieces(task: CachedPiecesTask): CachedPiecesReport {
   const { staging, profileMap, contentMap } = task;
   const writer = new BucketWriter(task.buckets);
   const counts = new Float64Array(COUNT_SLOTS);
+  counts[LATEST_DAY] = Number.NEGATIVE_INFINITY;
   const out: PlaysOut = { profile: new Int32Array(BLOCK), content: new Int32Array(BLOCK), daysAgo: new Uint16Array(BLOCK), seconds: new Int32Array(BLOCK) };
   const damage: (string | null)[] = [];
   let counted = 0;

@@ -1,4 +1,5 @@
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
+import { currentTaskSignal } from '../pool/task-abort.js';
 import type { Chunk } from '../../io/input/duckdb-session.js';
 import { lookupIds } from '../../kernels/id-index.js';
 import type { IdIndex } from '../../kernels/id-index.js';
@@ -208,7 +209,7 @@ export class HistorySink {
 
 /** Decodes one slice with its own DuckDB, closed when done so no decoder memory outlives the ingest. */
 export function ingestHistorySlice(task: HistorySliceTask): Promise<HistorySliceReport> {
-  return DuckDBSession.scoped(task.duckdbThreads, (db) => ingestHistoryWith(db, task));
+  return DuckDBSession.scoped(task.duckdbThreads, (db) => ingestHistoryWith(db, task), currentTaskSignal());
 }
 
 async function ingestHistoryWith(db: DuckDBSession, task: HistorySliceTask): Promise<HistorySliceReport> {

@@ -1,4 +1,5 @@
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
+import { currentTaskSignal } from '../pool/task-abort.js';
 import { lookupIds } from '../../kernels/id-index.js';
 import type { IdIndex } from '../../kernels/id-index.js';
 import { containsSorted } from '../../kernels/sorted-search.js';
@@ -26,6 +27,8 @@ export interface PlaysRangeTask {
   removedProfileIds: Float64Array;
   day: number;
   minSeconds: number;
+  /** The slice's rows in the footers: what it adds to the load's progress once done. */
+  rows: number;
   staging: PlaysStaging;
   buckets: ProfileBuckets;
   /** A Delta slice's deleted rows (the table DELTA_SLICE_KEYS its SQL reads), or null. */
@@ -47,6 +50,8 @@ export interface PlaysStaging {
 export interface PlaysRangeReport {
   counted: number;
   read: number;
+  /** The latest day (day number) of a play before D in this range, counted or not; -Infinity when none. */
+  latest: number;
   future: number;
   unknownProfile: number;
   tombstoned: number;
@@ -65,23 +70,28 @@ export interface PlaysRangeReport {
 const CHUNK = 2048;
 
 /** Decodes one range with its own DuckDB, closed when done so no decoder memory outlives the ingest. */
-export function ingestPlaysRange(task: PlaysRangeTask): Promise<PlaysRangeReport> {
-  return DuckDBSession.scoped(task.duckdbThreads, async (db) => {
-    if (task.deletionKeys !== null) await db.createInt64Table(DELTA_SLICE_KEYS, 'k', task.deletionKeys);
-    return ingestWith(db, task);
-  });
+export function ingestPlaysRange(task: PlaysRangeTask, progress?: BigInt64Array): Promise<PlaysRangeReport> {
+  return DuckDBSession.scoped(
+    task.duckdbThreads,
+    async (db) => {
+      if (task.deletionKeys !== null) await db.createInt64Table(DELTA_SLICE_KEYS, 'k', task.deletionKeys);
+      return ingestWith(db, task, progress);
+    },
+    currentTaskSignal(),
+  );
 }
 
-async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promise<PlaysRangeReport> {
+async function ingestWith(db: DuckDBSession, task: PlaysRangeTask, progress?: BigInt64Array): Promise<PlaysRangeReport> {
   const { day: D, minSeconds, staging, removedProfileIds } = task;
   const { profile, content, daysAgo, seconds } = staging;
   const writer = new BucketWriter(task.buckets);
   const pBuf = new Int32Array(CHUNK);
   const cBuf = new Int32Array(CHUNK);
-  const r: PlaysRangeReport = { counted: 0, read: 0, future: 0, unknownProfile: 0, tombstoned: 0, unknownContent: 0, short: 0, badSeconds: -1, nullColumn: -1, written: [], cache: null };
+  const r: PlaysRangeReport = { counted: 0, read: 0, latest: Number.NEGATIVE_INFINITY, future: 0, unknownProfile: 0, tombstoned: 0, unknownContent: 0, short: 0, badSeconds: -1, nullColumn: -1, written: [], cache: null };
   const sink = task.cache === undefined ? null : new PlaysCacheSink(task.cache);
   let n = 0;
   const rows = await db.stream(task.sql, (chunk) => {
+    if (progress !== undefined) Atomics.add(progress, 0, BigInt(chunk.size));
     if (r.nullColumn >= 0) return;
     for (let c = 0; c < 4; c++) {
       if (chunk.firstNull(c) >= 0) {
@@ -103,6 +113,7 @@ async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promise<Play
         r.future++;
         continue;
       }
+      if (d > r.latest) r.latest = d;
       const p = pBuf[i]!;
       if (p < 0) {
         if (containsSorted(removedProfileIds, pid[i]!)) r.tombstoned++;
@@ -132,6 +143,8 @@ async function ingestWith(db: DuckDBSession, task: PlaysRangeTask): Promise<Play
   r.read = rows;
   r.written = writer.written();
   if (sink !== null && r.nullColumn < 0) r.cache = await sink.finish();
+  // The row groups DuckDB skipped (outside the window) count as read too: the range is done.
+  if (progress !== undefined) Atomics.add(progress, 0, BigInt(Math.max(0, task.rows - rows)));
   return r;
 }
 

@@ -1,5 +1,6 @@
 import { ingestCachedPieces } from './cached-plays.js';
 import type { CachedPiecesReport, CachedPiecesTask } from './cached-plays.js';
+import { currentTaskSignal } from '../pool/task-abort.js';
 import { ingestHistorySlice } from './ingest-history.js';
 import type { HistorySliceReport, HistorySliceTask } from './ingest-history.js';
 import { ingestPlaysRange } from './ingest-plays.js';
@@ -19,6 +20,8 @@ export interface IngestQueueTask {
   /** Pieces of the plays cache to read (cached-plays.ts). */
   cached: CachedPiecesTask[];
   history: HistorySliceTask[];
+  /** Shared: input rows read (the load's progress). */
+  progress?: BigInt64Array;
 }
 
 /** The reports of the items this worker took, by item index, and the first item that failed. */
@@ -34,11 +37,12 @@ export async function drainIngestQueue(task: IngestQueueTask): Promise<IngestQue
   const playsCount = task.plays.length;
   const cachedEnd = playsCount + task.cached.length;
   const total = cachedEnd + task.history.length;
-  for (let item = Atomics.add(task.next, 0, 1); item < total; item = Atomics.add(task.next, 0, 1)) {
+  const aborted = currentTaskSignal();
+  for (let item = Atomics.add(task.next, 0, 1); item < total && aborted?.aborted !== true; item = Atomics.add(task.next, 0, 1)) {
     const kind = item < playsCount ? 'plays' : item < cachedEnd ? 'cached' : 'history';
     const at = kind === 'plays' ? item : kind === 'cached' ? item - playsCount : item - cachedEnd;
     try {
-      if (kind === 'plays') reply.plays.push({ at, report: await ingestPlaysRange(task.plays[at]!) });
+      if (kind === 'plays') reply.plays.push({ at, report: await ingestPlaysRange(task.plays[at]!, task.progress) });
       else if (kind === 'cached') reply.cached.push({ at, report: ingestCachedPieces(task.cached[at]!) });
       else reply.history.push({ at, report: await ingestHistorySlice(task.history[at]!) });
     } catch (err) {

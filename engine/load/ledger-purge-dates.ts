@@ -1,4 +1,4 @@
-import { sqlString } from '../../io/input/duckdb-session.js';
+import { sqlFilePath } from '../../io/input/duckdb-session.js';
 import { sourceSql } from '../../io/input/table-files.js';
 import type { LedgerHistoryDate } from '../../io/ledger/index.js';
 import type { LoadContext } from './load-context.js';
@@ -16,7 +16,7 @@ export async function ledgerPurgeDates(ctx: LoadContext, ledger: readonly Ledger
   const files = ledger.filter((d) => d.file !== null);
   if (files.length === 0) return unchecked;
   const src = sourceSql(t.source);
-  const scans = files.map((d, k) => `SELECT ${k} AS k, CAST(account_id AS DOUBLE) AS a, CAST(profile_id AS DOUBLE) AS p FROM read_parquet(${sqlString(d.file!)})`);
+  const scans = files.map((d, k) => `SELECT ${k} AS k, CAST(account_id AS DOUBLE) AS a, CAST(profile_id AS DOUBLE) AS p FROM read_parquet(${sqlFilePath(d.file!)})`);
   const rows = await ctx.session.rows(
     `SELECT DISTINCT k FROM (${scans.join(' UNION ALL ')}) h
      WHERE a IN (SELECT CAST("account_id" AS DOUBLE) FROM ${src} WHERE "account_id" IS NOT NULL)

@@ -14,6 +14,8 @@ export interface LoadContext {
   counts: Record<string, Record<string, number>>;
   /** The plays cache of this load: its options, the plays' data files as the manifest describes them, and its report once the plays are read. */
   playsCache?: { options: PlaysCacheOptions; files: Promise<InputFile[]>; step(detail: string): void; report?: PlaysCacheReport };
+  /** The day of the latest play before D in the history window, counted or not (the freshness guard); null when none. */
+  latestPlayDay?: number | null;
 }
 
 export function count(ctx: LoadContext, group: string, key: string, n: number): void {

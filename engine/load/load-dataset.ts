@@ -2,8 +2,12 @@ import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { bindTables } from '../../io/input/bind-tables.js';
 import type { DeltaVersions } from '../../io/input/bind-tables.js';
 import { statSync } from 'node:fs';
+import type { BoundTable } from '../../io/input/bind-tables.js';
+import { sourceRows } from '../../io/input/footer-stats.js';
+import type { TableName } from '../../io/input/input-schema.js';
 import { describeDeltaInputs, sourceFiles } from '../../io/input/table-files.js';
 import type { DeltaInput, InputFile, TableSource } from '../../io/input/table-files.js';
+import type { PhaseCounter } from '../progress.js';
 import type { Dataset, TransferSummary } from '../../io/input/dataset.js';
 import type { LedgerHistoryDate } from '../../io/ledger/index.js';
 import type { CampaignConfig } from '../config/config-types.js';
@@ -34,7 +38,11 @@ export interface LoadOptions {
   deltaVersions?: DeltaVersions;
   /** The plays cache to use (plays-cache.ts); none when absent. */
   playsCache?: PlaysCacheOptions;
-  onStep?: (step: string, rows?: number) => void;
+  onStep?: (step: string) => void;
+  /** Counts the input rows read, of the total the footers give (the load phase's progress). */
+  progress?: PhaseCounter;
+  /** Interrupts this thread's DuckDB queries (the workers' are stopped through the runner). */
+  signal?: AbortSignal;
 }
 
 export interface LoadedDataset {
@@ -54,6 +62,33 @@ export interface LoadedDataset {
   purgeDates: string[];
   /** What the plays cache did, or null when the load used none. */
   playsCache: PlaysCacheReport | null;
+  /** The day of the latest play before D in the history window (counted or not), null when there is none. */
+  latestPlayDay: number | null;
+  /** What the run must say although it goes on: each required table that is empty. */
+  warnings: string[];
+}
+
+/** Rows of each bound table (io/input sourceRows: footers, or a Delta table's live rows). */
+async function tableRows(ctx: LoadContext): Promise<Partial<Record<TableName, number>>> {
+  const rows: Partial<Record<TableName, number>> = {};
+  for (const [name, bound] of Object.entries(ctx.tables) as [TableName, BoundTable][]) rows[name] = await sourceRows(ctx.session, bound.source);
+  return rows;
+}
+
+/** The required tables without which nothing can be sent, and the count that holds their rows. */
+const SEND_TABLES = [
+  ['catalog', 'episodes'],
+  ['accounts', 'rows'],
+  ['profiles', 'rows'],
+  ['plays', 'rows'],
+] as const;
+
+/**
+ * A warning for each of catalog, accounts, profiles and plays that has no row: a run on it sends
+ * nothing, which must not pass as a quiet night.
+ */
+function emptyTableWarnings(ctx: LoadContext): string[] {
+  return SEND_TABLES.filter(([t, key]) => ctx.counts[t]?.[key] === 0).map(([t]) => `required table '${t}' is empty (0 rows in ${ctx.tables[t]!.source.label}): nothing can be sent`);
 }
 
 /**
@@ -64,9 +99,16 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
   const { dataset } = options;
   let session: DuckDBSession | null = null;
   try {
-    session = await DuckDBSession.open(options.duckdbThreads);
+    session = await DuckDBSession.open(options.duckdbThreads, options.signal);
     const ctx: LoadContext = { session, day: options.day, config: options.config, tables: await bindTables(session, dataset, undefined, options.deltaVersions), counts: {} };
     const sources = Object.values(ctx.tables).map((t) => t.source);
+    // Every table's row count (Parquet footers): the load's progress is rows read of all of them.
+    const rows = await tableRows(ctx);
+    const progress = options.progress;
+    if (progress !== undefined) progress.total = Object.values(rows).reduce((n, r) => n + r, 0);
+    const loaded = (...names: TableName[]): void => {
+      for (const name of names) progress?.add(rows[name] ?? 0);
+    };
     // The files are hashed (for the manifest and the run id) on a worker: the workers are idle
     // until the plays start, and the main thread is the critical path until then. The plays'
     // files first, spread over the workers: the plays cache is keyed by their hashes.
@@ -95,8 +137,10 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
 
     step('tombstones');
     const tombstones = await loadTombstones(ctx);
+    loaded('tombstones');
     step('catalog');
     const catalog = await loadCatalog(ctx);
+    loaded('catalog');
     step('accounts and profiles');
     // The workers decode the plays and the send history (they need the profile and content
     // indexes) while this thread plans the history and loads the accounts.
@@ -105,13 +149,15 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     try {
       people = await loadPeople(ctx, tombstones, async (keys) => {
         step('plays');
-        ingest = await startIngest(ctx, keys, catalog, tombstones, { window: options.ledgerWindow, all: options.ledgerAll }, options.runner, step);
+        ingest = await startIngest(ctx, keys, catalog, tombstones, { window: options.ledgerWindow, all: options.ledgerAll }, options.runner, step, progress?.shared);
       });
     } catch (err) {
       await (ingest as IngestJob | null)?.abandon();
       throw err;
     }
+    loaded('accounts', 'profiles', 'regions');
     const { plays, sends } = await (ingest as IngestJob | null)!.finish(people);
+    loaded('sends');
     const inputFiles = await hashing;
 
     const model: CampaignModel = {
@@ -163,6 +209,8 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
       tombstones: { accountIds: [...tombstones.accountIds], profileIds: [...tombstones.profileIds] },
       purgeDates: sends.purgeDates,
       playsCache: ctx.playsCache?.report ?? null,
+      latestPlayDay: ctx.latestPlayDay ?? null,
+      warnings: emptyTableWarnings(ctx),
     };
   } finally {
     session?.close();

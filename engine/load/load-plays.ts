@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { sourceFooters } from '../../io/input/footer-stats.js';
+import { sourceFooters, sourceRows } from '../../io/input/footer-stats.js';
 import { DuckDBSession } from '../../io/input/duckdb-session.js';
 import type { TableSource } from '../../io/input/table-files.js';
-import { COUNT_FUTURE, COUNT_READ, COUNT_SHORT, COUNT_TOMBSTONED, COUNT_UNKNOWN_CONTENT, COUNT_UNKNOWN_PROFILE } from '../../kernels/cached-plays.js';
+import { COUNT_FUTURE, COUNT_READ, COUNT_SHORT, COUNT_TOMBSTONED, COUNT_UNKNOWN_CONTENT, COUNT_UNKNOWN_PROFILE, LATEST_DAY } from '../../kernels/cached-plays.js';
 import { firstLine, nullError, probeNulls } from '../../io/input/read-table.js';
 import { rawTimestampLiteral } from '../../io/input/raw-timestamp.js';
 import { InputError } from '../errors.js';
@@ -55,7 +55,7 @@ export interface PlaysPlan {
  * With the plays cache (plays-cache.ts), the files it holds unchanged are read from it instead
  * (cached-plays.ts) into the same staging, and the decoded slices keep their rows for it.
  */
-export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: LoadedCatalog, removedProfileIds: Float64Array, readers: number): Promise<PlaysPlan> {
+export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: LoadedCatalog, removedProfileIds: Float64Array, readers: number, progress?: BigInt64Array): Promise<PlaysPlan> {
   const { source, columns: bound } = table(ctx, 'plays');
   const D = ctx.day;
   const from = D - ctx.config.history_days;
@@ -63,6 +63,7 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
   // Compare the raw column so DuckDB can skip row groups by their min/max statistics.
   const window = `"ts" >= ${rawTimestampLiteral(ts.sourceType, from)}`;
   await probeNulls(ctx.session, source, bound);
+  count(ctx, 'plays', 'rows', await sourceRows(ctx.session, source));
   const P = people.profileIds.length;
   const duckdbThreads = Math.max(1, Math.floor(availableParallelism() / readers));
   // Ids and seconds stored in at most 32 bits cross as INTEGER: 20 bytes a row instead of 28.
@@ -94,6 +95,7 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
           removedProfileIds,
           day: D,
           minSeconds: ctx.config.min_play_seconds,
+          rows: range.rows,
           staging,
           buckets,
           deletionKeys: range.keys,
@@ -125,7 +127,13 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
   const made =
     ctx.playsCache === undefined
       ? Promise.resolve(await planSlices(null, ctx.session))
-      : planCache(ctx, source, from, people, catalog, removedProfileIds, await cacheReadOnly(ctx, source)).then((cache) => DuckDBSession.scoped(1, (session) => planSlices(cache, session)));
+      : planCache(ctx, source, from, people, catalog, removedProfileIds, await cacheReadOnly(ctx, source))
+          .then((cache) => DuckDBSession.scoped(1, (session) => planSlices(cache, session)))
+          .then(async (pass) => {
+            // The rows of the files the cache holds are not decoded: they count as read at once.
+            if (progress !== undefined) Atomics.add(progress, 0, BigInt(Math.max(0, (await footerRows(ctx, source)) - pass.plan.reduce((n, r) => n + r.rows, 0))));
+            return pass;
+          });
   made.catch(() => undefined);
 
   return {
@@ -151,6 +159,11 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
       const n = sum('counted') + cachedReports.reduce((k, r) => k + r.counted, 0);
       count(ctx, 'plays', 'read_in_history_window', sum('read') + fromCache(COUNT_READ));
       count(ctx, 'plays', 'counted', n);
+      const latest = Math.max(
+        reports.reduce((m, r) => Math.max(m, r.latest), Number.NEGATIVE_INFINITY),
+        cachedReports.reduce((m, r) => Math.max(m, r.counts[LATEST_DAY]!), Number.NEGATIVE_INFINITY),
+      );
+      ctx.latestPlayDay = Number.isFinite(latest) ? latest : null;
       const dropped = {
         future: sum('future') + fromCache(COUNT_FUTURE),
         unknown_profile: sum('unknownProfile') + fromCache(COUNT_UNKNOWN_PROFILE),
@@ -179,6 +192,11 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
       return { playOffsets: offsets, playContent: out.content, playDaysAgo: out.daysAgo, playSeconds: out.seconds };
     },
   };
+}
+
+/** The plays' rows as their footers give them (a Delta table's deleted rows included). */
+async function footerRows(ctx: LoadContext, source: TableSource): Promise<number> {
+  return (await sourceFooters(ctx.session, source)).rowGroups.reduce((n, g) => n + g.rows, 0);
 }
 
 /** Why the plays cache may be read but not written tonight, or null: a slice numbers its rows' files in a column `file_index`, which a plays column of that name would hide. */

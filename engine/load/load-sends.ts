@@ -1,7 +1,7 @@
 import { buildIdIndex, lookupIds } from '../../kernels/id-index.js';
 import type { IdIndex } from '../../kernels/id-index.js';
 import { countDistinctSends } from '../../kernels/distinct-sends.js';
-import { sqlString } from '../../io/input/duckdb-session.js';
+import { sqlFilePath, sqlString } from '../../io/input/duckdb-session.js';
 import { firstLine, nullError, probeNulls } from '../../io/input/read-table.js';
 import { sourceSql } from '../../io/input/table-files.js';
 import type { LedgerHistoryDate } from '../../io/ledger/index.js';
@@ -92,7 +92,7 @@ export class HistoryIngest {
     const distinct = [
       ...(t === undefined ? [] : [`SELECT DISTINCT "scenario" AS scenario FROM ${sourceSql(t.source)} WHERE ${dayOf} >= ${capFrom} AND ${dayOf} < ${D}`]),
       // Ledger dates compacted before headers named their scenarios.
-      ...unnamed.map((d) => `SELECT DISTINCT scenario FROM read_parquet(${sqlString(d.file!)}) WHERE accepted`),
+      ...unnamed.map((d) => `SELECT DISTINCT scenario FROM read_parquet(${sqlFilePath(d.file!)}) WHERE accepted`),
     ];
     if (distinct.length > 0) {
       try {
@@ -128,7 +128,7 @@ export class HistoryIngest {
     for (const d of files) {
       slice ??= { parts: [], dates: [], pairCapacity: 0, capCapacity: 0, source: 'ledger' };
       const code = inCap(d.day) ? codeSql('scenario') : 'CAST(-1 AS INTEGER)';
-      const sql = `SELECT CAST(${d.day} AS INTEGER), CAST(account_id AS DOUBLE), CAST(profile_id AS DOUBLE), CAST(show_id AS DOUBLE), ${code}, accepted FROM read_parquet(${sqlString(d.file!)})${checkPurge ? '' : ' WHERE accepted'}`;
+      const sql = `SELECT CAST(${d.day} AS INTEGER), CAST(account_id AS DOUBLE), CAST(profile_id AS DOUBLE), CAST(show_id AS DOUBLE), ${code}, accepted FROM read_parquet(${sqlFilePath(d.file!)})${checkPurge ? '' : ' WHERE accepted'}`;
       slice.parts.push({ sql, purgeCheck: checkPurge, deletionKeys: null });
       slice.dates.push(d.date);
       slice.pairCapacity += d.accepted;

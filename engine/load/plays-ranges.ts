@@ -1,6 +1,6 @@
 import { deltaSliceSql } from '../../io/delta/scan-sql.js';
 import type { DeltaSlicePart } from '../../io/delta/scan-sql.js';
-import { sqlString } from '../../io/input/duckdb-session.js';
+import { sqlFilePath } from '../../io/input/duckdb-session.js';
 import type { DuckDBSession } from '../../io/input/duckdb-session.js';
 import { sourceSchema } from '../../io/input/file-schemas.js';
 import { sourceFooters } from '../../io/input/footer-stats.js';
@@ -96,7 +96,7 @@ export async function planRanges(
     // Every slice reads its files with the options of the whole source, so a column a file lacks
     // reads as null in a slice as it would in the whole table.
     const sliced = sliceParts[0]?.rows;
-    const files = sliceParts.map((p) => sqlString(source.files[p.file]!));
+    const files = sliceParts.map((p) => sqlFilePath(source.files[p.file]!));
     const from = `read_parquet([${files.join(', ')}], hive_partitioning = ${source.hive}, union_by_name = ${byName})`;
     return { from, where: sliced === undefined ? '' : `file_row_number >= ${sliced[0]} AND file_row_number < ${sliced[1]}`, rows, keys: null, files: sliceParts.map((p) => source.files[p.file]!) };
   });

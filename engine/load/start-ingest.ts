@@ -42,12 +42,13 @@ export async function startIngest(
   ledger: { window: readonly LedgerHistoryDate[]; all: readonly LedgerHistoryDate[] },
   runner: ShardRunner,
   step: (name: string) => void,
+  progress?: BigInt64Array,
 ): Promise<IngestJob> {
   const readers = Math.max(1, runner.threads);
   const removed = sortedRemoved(keys.removedProfileIds);
-  const plays = await planPlays(ctx, keys, catalog, removed, readers);
+  const plays = await planPlays(ctx, keys, catalog, removed, readers, progress);
   // With the plays cache, the plays' plan settles once their hashes are known: their queue starts then.
-  const playsQueue = { kind: 'ingest' as const, next: sharedInt32(1), plays: [], cached: [], history: [] } as IngestQueueTask & { kind: 'ingest' };
+  const playsQueue = { kind: 'ingest' as const, next: sharedInt32(1), plays: [], cached: [], history: [], ...(progress === undefined ? {} : { progress }) } as IngestQueueTask & { kind: 'ingest' };
   const playsDrains = plays.tasks.then(({ ranges, cached }) => drain(runner, Object.assign(playsQueue, { plays: ranges, cached }), readers));
   playsDrains.catch(() => undefined);
   step('sends');

@@ -8,6 +8,7 @@ import { AVOD, CLUSTER, RE_ENGAGEMENT, RECS_PER_PROFILE, TRENDING } from './phas
 import type { PhaseParams } from './phase-params.js';
 import { nextAccountGen, nextGen, scratchFor } from './scratch.js';
 import type { Scratch } from './scratch.js';
+import { accountDone, shardDone } from './shard.js';
 import type { PoolCounts, Shard } from './shard.js';
 
 /**
@@ -39,8 +40,10 @@ export function profilePass(model: CampaignModel, params: PhaseParams, results: 
       if (model.profileIneligible[p] === 0 && params.enabled[RE_ENGAGEMENT]) reEngagement(model, results, scratch, top, p);
     }
     scoreAccount(model, params, results, a, lastDaysAgo, activeDays30, seconds);
+    accountDone(shard, a);
   }
   for (let k = shard.orphanFrom; k < shard.orphanTo; k++) profileActivity(model, params, results, scratch, counts, orphanProfiles[k]!, nextAccountGen(scratch));
+  shardDone(shard);
   return counts;
 }
 

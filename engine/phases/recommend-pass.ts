@@ -7,6 +7,7 @@ import type { PhaseParams } from './phase-params.js';
 import type { Pool, ScenarioPools } from './pools.js';
 import { writeRecs } from './profile-pass.js';
 import { nextGen, scratchFor } from './scratch.js';
+import { accountDone, shardDone } from './shard.js';
 import type { Shard } from './shard.js';
 
 /**
@@ -44,7 +45,9 @@ export function recommendPass(model: CampaignModel, params: PhaseParams, results
     const chosen = rollup(model, params, results, a);
     results.accountProfile[a] = chosen;
     if (chosen >= 0) select(model, params, results, a, chosen, accountIds[a]!);
+    accountDone(shard, a);
   }
+  shardDone(shard);
 }
 
 function hasRecs(results: CampaignResults, profiles: number, p: number): boolean {

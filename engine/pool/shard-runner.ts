@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { newAbortFlag, raiseAbortFlag } from './task-abort.js';
 import { runTask } from './worker-protocol.js';
 import type { TaskKind, WorkerReply, WorkerTask } from './worker-protocol.js';
 
@@ -9,6 +10,16 @@ export interface ShardRunner {
   run<K extends TaskKind>(task: WorkerTask<K>): Promise<WorkerReply<K>>;
   /** How busy the workers have been since the runner started (for the manifest's worker use). */
   usage(): WorkerUsage;
+  /**
+   * Stops the work under way: the workers' DuckDB queries are interrupted (their sessions watch a
+   * flag shared with the pool) and their loops stop at the next chunk or item.
+   */
+  abort(): void;
+  /**
+   * Stops the threads: the work under way is aborted, the tasks that run DuckDB are let settle
+   * (within milliseconds, once interrupted), then the threads are terminated — plain JavaScript and
+   * file I/O stop at once. Inline, every task in flight settles first.
+   */
   close(): Promise<void>;
 }
 
@@ -21,21 +32,61 @@ export interface WorkerUsage {
 
 export function createShardRunner(workers: number): ShardRunner {
   const clock = busyClock(Math.max(1, workers));
+  const tasks = inFlight();
   if (workers === 0) {
-    return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(runTask(task)), usage: clock.usage, close: async () => undefined };
+    // Inline tasks are promises on this thread: a failed run still lets them finish before it returns.
+    return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => tasks.track(clock.track(runTask(task))), usage: clock.usage, abort: () => undefined, close: tasks.settled };
   }
+  const abortFlag = newAbortFlag();
   const pool = new Piscina({
     filename: new URL('./shard-worker.js', import.meta.url).href,
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 60_000,
+    workerData: { abortFlag },
   });
   return {
     threads: workers,
     // Piscina's run() is untyped; the worker answers each task with runTask's reply to it.
-    run: <K extends TaskKind>(task: WorkerTask<K>) => clock.track(pool.run(task) as Promise<WorkerReply<K>>),
+    run: <K extends TaskKind>(task: WorkerTask<K>) => {
+      const reply = clock.track(pool.run(task) as Promise<WorkerReply<K>>);
+      return usesDuckDB(task) ? tasks.track(reply) : reply;
+    },
     usage: clock.usage,
-    close: () => pool.destroy(),
+    abort: () => raiseAbortFlag(abortFlag),
+    async close() {
+      // A run that fails or is aborted while workers still decode (a duplicate id found on this
+      // thread during the plays ingest, a SIGTERM) must not terminate a worker inside a DuckDB
+      // call: the native callback then throws into a dead environment and the process aborts
+      // (exit 134, lock left behind). Interrupted, those calls end within milliseconds; the
+      // other tasks are plain JavaScript and file I/O, which terminating stops at once.
+      raiseAbortFlag(abortFlag);
+      await tasks.settled();
+      await pool.destroy();
+    },
+  };
+}
+
+/** The task kinds that open DuckDB sessions on the worker (the plays' and the history's decoding). */
+function usesDuckDB(task: { kind: TaskKind }): boolean {
+  return task.kind === 'ingest';
+}
+
+/** The tasks not yet settled (on a pool: those that run DuckDB), and a promise that waits for all of them (whatever their outcome). */
+function inFlight(): { track<T>(p: Promise<T>): Promise<T>; settled(): Promise<void> } {
+  const pending = new Set<Promise<unknown>>();
+  return {
+    track<T>(p: Promise<T>): Promise<T> {
+      const done: Promise<unknown> = p.then(
+        () => pending.delete(done),
+        () => pending.delete(done),
+      );
+      pending.add(done);
+      return p;
+    },
+    async settled(): Promise<void> {
+      await Promise.allSettled([...pending]);
+    },
   };
 }
 

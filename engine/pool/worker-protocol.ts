@@ -19,6 +19,7 @@ import type { CampaignResults } from '../phases/campaign-results.js';
 import type { PhaseParams } from '../phases/phase-params.js';
 import type { ScenarioPools } from '../phases/pools.js';
 import { profilePass } from '../phases/profile-pass.js';
+import { currentTaskSignal } from './task-abort.js';
 import { recommendPass } from '../phases/recommend-pass.js';
 import type { PoolCounts, Shard } from '../phases/shard.js';
 
@@ -71,7 +72,7 @@ const handlers: Handlers = {
   'write-scenario': async (task) => ({ kind: 'write-scenario', ...(await writeScenarioFile(task)) }),
   'write-selection': async (task) => ({ kind: 'write-selection', ...(await writeSelectionFile(task)) }),
   'payload-lines': async (task) => ({ kind: 'payload-lines', ...payloadLines(task) }),
-  'describe-inputs': async (task) => ({ kind: 'describe-inputs', files: await describeInputFiles(task.dataDir, task.sources) }),
+  'describe-inputs': async (task) => ({ kind: 'describe-inputs', files: await describeInputFiles(task.dataDir, task.sources, currentTaskSignal()) }),
   ingest: async (task) => ({ kind: 'ingest', ...(await drainIngestQueue(task)) }),
   'group-plays': async (task) => {
     groupPlays(task);

@@ -59,6 +59,7 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.deltaVersions === undefined ? {} : { deltaVersions: options.deltaVersions }),
     ...(options.storage === undefined ? {} : { storage: options.storage }),
+    ...(options.allowExternalPaths === undefined ? {} : { allowExternalPaths: options.allowExternalPaths }),
     ...(stateDir === null ? {} : { stateDir }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     onProgress: tagged(options.onProgress, name),
@@ -75,15 +76,17 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
   scratch.create();
   const timingsMs: Record<string, number> = {};
   const runner = createShardRunner(oldRun.workers);
+  const stopWorkers = (): void => runner.abort();
+  options.signal?.addEventListener('abort', stopWorkers, { once: true });
   let done = false;
   try {
     const reload = reloadKeys(oldRun.config, newRun.config);
     // One load serves both runs unless the configs differ in a key the load reads.
     const loadRun: RunContext = reload.length === 0 ? { ...oldRun, emit: tagged(options.onProgress, 'shared') } : oldRun;
-    const oldInput = await phase(loadRun, 'load', () => readRunInputs(loadRun, runner));
+    const oldInput = await phase(loadRun, 'load', (counter) => readRunInputs(loadRun, runner, counter), 'rows', 0);
     timingsMs['load'] = oldRun.timingsMs['load']!;
     const oldSide = await timed(timingsMs, 'old', () => runSide(oldRun, runner, oldInput));
-    const newInput = reload.length === 0 ? inputsFor(oldInput, newRun.config) : await phase(newRun, 'load', () => readRunInputs(newRun, runner));
+    const newInput = reload.length === 0 ? inputsFor(oldInput, newRun.config) : await phase(newRun, 'load', (counter) => readRunInputs(newRun, runner, counter), 'rows', 0);
     if (reload.length > 0) timingsMs['reload'] = newRun.timingsMs['load']!;
     const newSide = await timed(timingsMs, 'new', () => runSide(newRun, runner, newInput));
 
@@ -107,6 +110,7 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
       new: previewSide(newSide, newRun, configs.new),
       configChanges: configChanges(oldRun.config, newRun.config),
       load: { shared: reload.length === 0, reloadedFor: reload },
+      inputWarnings: oldInput.loaded.warnings,
       scratchDir: scratch.keep ? scratch.dir : null,
       transitions: diff.transitions,
       sends: diff.sends,
@@ -117,6 +121,7 @@ export async function previewCampaign(options: PreviewCampaignOptions): Promise<
       timingsMs,
     };
   } finally {
+    options.signal?.removeEventListener('abort', stopWorkers);
     await runner.close();
     scratch.close(done);
   }
@@ -130,6 +135,7 @@ function previewSide(side: SideRun, run: RunContext, config: SideConfig): Previe
     runId: side.runId,
     runDir: side.outputDir,
     counts: side.counts,
+    freshness: side.freshness,
     timingsMs: run.timingsMs,
   };
 }

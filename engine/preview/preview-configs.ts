@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { CampaignConfig, EffectiveConfig } from '../config/config-types.js';
+import type { CampaignConfig, EffectiveConfig, PartialConfig } from '../config/config-types.js';
 import { defaultConfig } from '../config/default-config.js';
 import { configFromObject, effectiveConfig, loadConfigFile } from '../config/resolve-config.js';
 import { isPlainObject } from '../config/validate-config.js';
@@ -68,7 +68,7 @@ function side(base: CampaignConfig, date: string, source: ConfigSource): SideCon
   return { base, effective: effectiveConfig(base, date), source };
 }
 
-function configOf(value: CampaignConfig | string | undefined, option: string): { config: CampaignConfig; source: ConfigSource; label: string } {
+function configOf(value: PartialConfig | string | undefined, option: string): { config: CampaignConfig; source: ConfigSource; label: string } {
   if (value === undefined) return { config: defaultConfig(), source: { kind: 'defaults' }, label: 'defaults' };
   if (typeof value === 'string') return { config: loadConfigFile(value), source: { kind: 'file', path: resolve(value) }, label: value };
   // An object from a library caller is checked like a file: unknown keys and wrong types name the key.

@@ -1,4 +1,6 @@
 import type { CampaignConfig } from '../config/config-types.js';
+import type { RunCounts } from '../run/run-counts.js';
+import type { FreshnessResult } from '../freshness/check-freshness.js';
 import type { DriftResult } from '../drift/drift-types.js';
 import type { CampaignModel, ModelLabels } from '../model/campaign-model.js';
 import type { CampaignResults } from '../phases/campaign-results.js';
@@ -25,7 +27,8 @@ export interface SideRun {
   pools: ScenarioPools;
   viewers: PoolCounts;
   runId: string;
-  counts: Record<string, Record<string, number>>;
+  counts: RunCounts;
+  freshness: FreshnessResult;
   drift: DriftResult;
   /** The published scratch run, or null when the run keeps no files. */
   outputDir: string | null;
@@ -39,7 +42,7 @@ export interface SideRun {
 export async function runSide(run: RunContext, runner: ShardRunner, input: RunInputs): Promise<SideRun> {
   const staging = new RunStaging(run.outDir, run.date);
   try {
-    const { plan, merged, checked, written } = await computeRun(run, runner, staging, input);
+    const { plan, merged, checked, written, freshness } = await computeRun(run, runner, staging, input);
     const outputDir = run.scratch?.writeFiles !== false ? (await publishRun(run, staging, input, checked, written)).outputDir : null;
     return {
       config: run.config,
@@ -53,6 +56,7 @@ export async function runSide(run: RunContext, runner: ShardRunner, input: RunIn
       viewers: merged.viewers,
       runId: written.runId,
       counts: written.counts,
+      freshness,
       drift: written.drift,
       outputDir,
     };

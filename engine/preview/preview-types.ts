@@ -1,4 +1,6 @@
-import type { CampaignConfig } from '../config/config-types.js';
+import type { CampaignConfig, PartialConfig } from '../config/config-types.js';
+import type { RunCounts } from '../run/run-counts.js';
+import type { FreshnessResult } from '../freshness/check-freshness.js';
 import type { DriftResult } from '../drift/drift-types.js';
 import type { ProgressListener } from '../progress.js';
 
@@ -10,11 +12,11 @@ export interface PreviewCampaignOptions {
   /** Object storage options over the config's `storage:` section and the environment. */
   storage?: Readonly<Record<string, string>>;
   /** The candidate config: an object or a YAML/JSON file path; default the SPEC defaults. With `override`, the config whose override is previewed. */
-  config?: CampaignConfig | string;
+  config?: PartialConfig | string;
   /** The name of one of `config`'s overrides, applied as if its date range contained `date`. */
   override?: string;
   /** The config to compare against (object or file). */
-  against?: CampaignConfig | string;
+  against?: PartialConfig | string;
   /** A published run directory `<out>/<D>` whose effective config is compared against; `outDir` defaults to its parent. */
   againstRun?: string;
   /**
@@ -28,6 +30,8 @@ export interface PreviewCampaignOptions {
   scratchDir?: string;
   /** Delta table versions to read, by table (`{ plays: 41 }`), as for a run; others at their latest version. */
   deltaVersions?: Readonly<Record<string, number>>;
+  /** As runCampaign's: directories a Delta log may name by absolute path, besides the dataset. */
+  allowExternalPaths?: readonly string[];
   /** Worker threads; 0 runs the shard passes on the calling thread. Default: the core count. */
   workers?: number;
   /** How many changed accounts to list with a reason (default 20). */
@@ -57,7 +61,9 @@ export interface PreviewSide {
   /** The run written in the scratch directory; null when no scratch directory was asked for. */
   runDir: string | null;
   /** The manifest's counts (SPEC §10): loader rows and drops, rollup, status, chosen and sent scenario. */
-  counts: Record<string, Record<string, number>>;
+  counts: RunCounts;
+  /** The freshness guard's verdict for this side: a nightly run with `mode: fail` would stop when it is `failed`. */
+  freshness: FreshnessResult;
   timingsMs: Record<string, number>;
 }
 
@@ -176,6 +182,8 @@ export interface CampaignPreview {
   configChanges: ConfigChange[];
   /** Whether both runs used one load of the inputs, or which load-time keys differ and made the second run load again. */
   load: { shared: boolean; reloadedFor: string[] };
+  /** What the inputs say although the preview goes on: each empty required table (as a run's manifest `warnings`). */
+  inputWarnings: string[];
   /** The scratch directory holding both runs, or null. */
   scratchDir: string | null;
   transitions: Transitions;

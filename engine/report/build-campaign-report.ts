@@ -32,6 +32,8 @@ export interface CampaignReportOptions {
   minAccounts?: number;
   /** Delivery state (the ledger) for the delivered counts. Default `<outDir>/state`; absent → null. */
   stateDir?: string;
+  /** As runCampaign's: directories a Delta log may name by absolute path, besides the dataset. */
+  allowExternalPaths?: readonly string[];
   /** The report's `generated_at`; default now. */
   now?: Date;
 }
@@ -58,7 +60,7 @@ export async function buildCampaignReport(options: CampaignReportOptions): Promi
   if (runs.length === 0) throw reportError(`no published run under ${outDir} for any date from ${options.from} to ${options.to} (expected <out>/<date>/ directories written by 'campaign run')`);
 
   const stateDir = resolve(options.stateDir ?? join(outDir, 'state'));
-  const dataset = await openDataset(options.dataDir, { storage: resolveStorage(defaultConfig(), options.storage), defaultCacheDir: join(stateDir, 'cache') });
+  const dataset = await openDataset(options.dataDir, { storage: resolveStorage(defaultConfig(), options.storage), defaultCacheDir: join(stateDir, 'cache'), allowExternalPaths: options.allowExternalPaths ?? [] });
   const session = await ReportSession.open(dataset, reportDeltaVersions(runs));
   let cube: CubeRow[];
   let overlaps: OverlapRow[][];

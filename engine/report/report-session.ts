@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { DuckDBSession, sqlString } from '../../io/input/duckdb-session.js';
+import { DuckDBSession, sqlFilePath, sqlString } from '../../io/input/duckdb-session.js';
 import type { Dataset } from '../../io/input/dataset.js';
 import { bindTables, boundColumn } from '../../io/input/bind-tables.js';
 import type { BoundTable, DeltaVersions } from '../../io/input/bind-tables.js';
@@ -123,7 +123,7 @@ export class ReportSession {
     const parts = runs.map(
       (r) => `SELECT ${r.day} AS day, CAST(account_id AS DOUBLE) AS account_id, CAST(profile_id AS DOUBLE) AS profile_id, rfm_segment, treatment,
         scenario, CAST(show_id AS DOUBLE) AS show_id, status, ${r.minPlaySeconds} AS min_play, ${sqlString(r.defaultRegion)} AS default_region
-        FROM read_parquet(${sqlString(r.selectionFile)})`,
+        FROM read_parquet(${sqlFilePath(r.selectionFile)})`,
     );
     const union = parts.length === 0 ? 'SELECT NULL WHERE false' : parts.join('\nUNION ALL\n');
     try {
@@ -198,7 +198,7 @@ export class ReportSession {
   async overlap(run: PublishedRun): Promise<{ mask: number; profiles: number }[]> {
     if (run.scenarioFiles.length === 0) return [];
     const union = run.scenarioFiles
-      .map((f, k) => `SELECT CAST(profile_id AS DOUBLE) AS profile_id, ${2 ** k} AS bit FROM read_parquet(${sqlString(f.file)}) WHERE rank = 1`)
+      .map((f, k) => `SELECT CAST(profile_id AS DOUBLE) AS profile_id, ${2 ** k} AS bit FROM read_parquet(${sqlFilePath(f.file)}) WHERE rank = 1`)
       .join('\nUNION ALL\n');
     let rows: unknown[][];
     try {

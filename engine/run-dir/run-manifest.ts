@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
+import type { RunCounts } from '../run/run-counts.js';
+import type { RunResources } from '../run/resource-meter.js';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../io/ledger/durable-files.js';
 import type { CampaignConfig, EffectiveConfig } from '../config/config-types.js';
 import type { DeliverySummary } from '../delivery/delivery-types.js';
 import type { DriftResult } from '../drift/drift-types.js';
+import type { FreshnessResult } from '../freshness/check-freshness.js';
 import type { WorkerUseReport } from '../pool/worker-use.js';
 import { RunDirError } from '../errors.js';
 import type { DeltaInput, InputFile } from '../../io/input/table-files.js';
@@ -29,12 +32,18 @@ export interface RunManifest {
    * live files (describeDeltaInputs); `transfer`: what was fetched from object storage.
    */
   inputs: { dataset: string; files: InputFile[]; delta: Record<string, DeltaInput>; ledger_accepted_sends: number; transfer?: TransferSummary };
-  counts: Record<string, Record<string, number>>;
+  counts: RunCounts;
+  /** What the run said although it went on (an empty required table); empty when nothing. */
+  warnings: string[];
   outputs: { scenarios: Record<string, number>; [SELECTION_FILE]: number; [PAYLOADS_FILE]: number };
   validation: { passed: boolean; checks: readonly string[]; rows_checked: number; violations: string[] };
   timings_ms: Record<string, number>;
+  /** CPU time and peak RSS per phase and for the run (engine/run/resource-meter.ts). */
+  resources?: RunResources;
   workers: number;
   drift: DriftResult;
+  /** The freshness and empty-campaign guard's verdict (config `freshness`). */
+  freshness?: FreshnessResult;
   /** How busy the worker threads were, per phase (engine/pool/worker-use.ts). */
   worker_use?: WorkerUseReport;
   /** What the plays cache did: files reused, decoded and why (engine/load/plays-cache.ts); absent without a cache. */
@@ -61,12 +70,15 @@ export interface ManifestParts {
   inputFiles: InputFile[];
   deltaInputs: Record<string, DeltaInput>;
   ledgerRows: number;
-  counts: Record<string, Record<string, number>>;
+  counts: RunCounts;
+  warnings: string[];
   outputs: WrittenOutputs;
   validation: ValidationReport;
   timingsMs: Record<string, number>;
+  resources?: RunResources;
   workers: number;
   drift: DriftResult;
+  freshness?: FreshnessResult;
   workerUse?: WorkerUseReport;
   playsCache?: PlaysCacheReport | null;
   /** Kept from the published manifest when the same run is published again after a delivery. */
@@ -88,6 +100,7 @@ export function buildManifest(p: ManifestParts): RunManifest {
       ...(p.transfer === null ? {} : { transfer: p.transfer }),
     },
     counts: p.counts,
+    warnings: p.warnings,
     outputs: {
       scenarios: Object.fromEntries(Object.entries(p.outputs.scenarios).map(([k, v]) => [scenarioFileName(k), v])),
       [SELECTION_FILE]: p.outputs.selection,
@@ -95,8 +108,10 @@ export function buildManifest(p: ManifestParts): RunManifest {
     },
     validation: { passed: p.validation.violations.length === 0, checks: p.validation.checks, rows_checked: p.validation.rowsChecked, violations: p.validation.violations },
     timings_ms: p.timingsMs,
+    ...(p.resources === undefined ? {} : { resources: p.resources }),
     workers: p.workers,
     drift: p.drift,
+    ...(p.freshness === undefined ? {} : { freshness: p.freshness }),
     ...(p.workerUse === undefined ? {} : { worker_use: p.workerUse }),
     ...(p.playsCache == null ? {} : { plays_cache: p.playsCache }),
     ...(p.delivery === undefined ? {} : { delivery: p.delivery }),

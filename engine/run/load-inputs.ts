@@ -7,11 +7,14 @@ import { ledgerHistory, purgeLedger, upgradeOldLayout } from '../../io/ledger/in
 import type { DateRange, LedgerHistory, LedgerHistoryDate } from '../../io/ledger/index.js';
 import { pauseForTest } from '../output/test-pause.js';
 import { formatDay } from '../dates.js';
+import { judgeFreshness } from '../freshness/check-freshness.js';
+import type { FreshnessResult } from '../freshness/check-freshness.js';
 import { loadDataset } from '../load/load-dataset.js';
 import type { LoadedDataset } from '../load/load-dataset.js';
 import { removePlaysCache } from '../load/plays-cache.js';
 import type { PlaysCacheOptions } from '../load/plays-cache.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
+import type { PhaseCounter } from '../progress.js';
 import type { RunContext } from './run-context.js';
 
 export interface RunInputs {
@@ -31,12 +34,12 @@ function lookbackOf(run: RunContext): Required<DateRange> {
  * into the model (the plays decoded on the workers), then the ledger rows of tombstoned accounts
  * and profiles purged, on the dates that hold one (counted under `ledger`).
  */
-export async function loadRunInputs(run: RunContext, runner: ShardRunner): Promise<RunInputs> {
+export async function loadRunInputs(run: RunContext, runner: ShardRunner, progress?: PhaseCounter): Promise<RunInputs> {
   const { stateDir } = run;
   // Before the load, which may create the state directory for the plays cache.
   const hadState = existsSync(stateDir);
   if (hadState) await upgradeOldLayout(stateDir, lookbackOf(run), { afterHistoryFile: () => pauseForTest('ledger-upgrade-history-written') });
-  const input = await readRunInputs(run, runner);
+  const input = await readRunInputs(run, runner, progress);
   const { loaded } = input;
   if (hadState && (loaded.tombstones.accountIds.length > 0 || loaded.tombstones.profileIds.length > 0)) {
     const tombstones = { accountIds: new Set(loaded.tombstones.accountIds), profileIds: new Set(loaded.tombstones.profileIds) };
@@ -51,13 +54,13 @@ export async function loadRunInputs(run: RunContext, runner: ShardRunner): Promi
  * (read without its lock) and the dataset into the model. The selection does not depend on the
  * purge, which only removes rows the model already leaves out, so a preview stops here.
  */
-export async function readRunInputs(run: RunContext, runner: ShardRunner): Promise<RunInputs> {
+export async function readRunInputs(run: RunContext, runner: ShardRunner, progress?: PhaseCounter): Promise<RunInputs> {
   const { config, day, stateDir } = run;
   const lookback = lookbackOf(run);
   const ledger: LedgerHistory = existsSync(stateDir) ? await ledgerHistory(stateDir, lookback) : { dates: [], accepted: 0 };
   const ledgerWindow = ledger.dates.filter((d) => d.date >= lookback.from && d.date <= lookback.to);
   const loaded = await loadDataset({
-    dataset: await openDataset(run.dataDir, { storage: run.storage, defaultCacheDir: join(stateDir, 'cache'), ...(run.signal === undefined ? {} : { signal: run.signal }) }),
+    dataset: await openDataset(run.dataDir, { storage: run.storage, defaultCacheDir: join(stateDir, 'cache'), allowExternalPaths: run.allowExternalPaths, ...(run.signal === undefined ? {} : { signal: run.signal }) }),
     day,
     config,
     ledgerWindow,
@@ -68,7 +71,9 @@ export async function readRunInputs(run: RunContext, runner: ShardRunner): Promi
     runner,
     deltaVersions: run.deltaVersions,
     ...playsCacheOf(run),
-    onStep: (detail, rows) => run.emit({ phase: 'load', state: 'progress', detail, ...(rows === undefined ? {} : { done: rows }) }),
+    onStep: (detail) => run.emit({ phase: 'load', state: 'progress', detail, ...(progress === undefined ? {} : { done: progress.done(), total: progress.total, unit: progress.unit }) }),
+    ...(progress === undefined ? {} : { progress }),
+    ...(run.signal === undefined ? {} : { signal: run.signal }),
   });
   return { loaded, ledgerWindow };
 }
@@ -85,4 +90,14 @@ function playsCacheOf(run: RunContext): { playsCache?: PlaysCacheOptions } {
     return {};
   }
   return { playsCache: { dir, mode: run.scratch !== undefined ? 'read' : cold ? 'cold' : 'warm', maxBytes } };
+}
+
+/**
+ * The freshness guard's verdict on the loaded inputs (SPEC §9): the plays' latest day and count in
+ * the history window and the eligible profiles; with `sends` (once selected) the sends too.
+ */
+export function loadFreshness(run: RunContext, input: RunInputs, sends: number | null): FreshnessResult {
+  const { counts, latestPlayDay } = input.loaded;
+  const playsInWindow = (counts['plays']?.['read_in_history_window'] ?? 0) - (counts['plays_dropped']?.['future'] ?? 0);
+  return judgeFreshness(run.config.freshness, run.day, run.config.history_days, { latestPlayDay, playsInWindow, eligibleProfiles: counts['profiles']?.['eligible'] ?? 0, sends });
 }

@@ -8,6 +8,8 @@ import { createStaging, discardStaging, publishStaging } from '../output/staging
 export class RunStaging {
   private dirPath: string | null = null;
   private pending: Promise<unknown> = Promise.resolve();
+  /** Set by close: an aborted run's work still winding down must neither create nor publish anything. */
+  private closed = false;
 
   constructor(
     private readonly outDir: string,
@@ -23,6 +25,7 @@ export class RunStaging {
   }
 
   create(): string {
+    if (this.closed) throw new Error('the run was stopped: no staging directory');
     try {
       this.dirPath = createStaging(this.outDir, this.date);
     } catch (err) {
@@ -38,6 +41,7 @@ export class RunStaging {
 
   /** Publishes the staged run as `<out>/<D>/` (publishStaging, which owns the directory from here on). */
   async publish(): Promise<void> {
+    if (this.closed) throw new Error('the run was stopped: nothing is published');
     const dir = this.dir;
     this.dirPath = null;
     await writingTo(dir, publishStaging(dir, this.outDir, this.date));
@@ -45,6 +49,7 @@ export class RunStaging {
 
   /** Waits for tracked work, then removes an unpublished staging directory. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.pending;
     if (this.dirPath !== null) discardStaging(this.dirPath);
   }

@@ -9,8 +9,7 @@ import type { PoolCounts, Shard } from '../phases/shard.js';
 import type { ShardRunner } from '../pool/shard-runner.js';
 import { unpackCounts } from '../pool/worker-protocol.js';
 import { planShards } from '../sharding/plan-shards.js';
-import type { RunContext } from './run-context.js';
-import { shardDone } from './run-context.js';
+import type { PhaseCounter, RunContext } from './run-context.js';
 
 /** What both shard passes work on: the flattened config, the shared result arrays, the shards. */
 export interface ShardPlan {
@@ -24,14 +23,12 @@ export function planPasses(run: RunContext, model: CampaignModel): ShardPlan {
   return { model, params: phaseParams(run.config), results: createResults(model.profileCount, model.accountCount), shards: planShards(model, Math.max(1, run.workers)) };
 }
 
-/** Phase `profiles`: pass 1 on every shard (SPEC §3–§5 per profile and account); returns each shard's partial pool counts. */
-export async function runProfilePass(run: RunContext, runner: ShardRunner, plan: ShardPlan): Promise<PoolCounts[]> {
+/** Phase `profiles`: pass 1 on every shard (SPEC §3–§5 per profile and account); returns each shard's partial pool counts. Progress: accounts. */
+export async function runProfilePass(runner: ShardRunner, plan: ShardPlan, counter: PhaseCounter): Promise<PoolCounts[]> {
   const { model, params, results, shards } = plan;
-  let done = 0;
   return Promise.all(
     shards.map(async (shard) => {
-      const reply = await runner.run({ kind: 'profile-pass', model, params, results, shard });
-      shardDone(run, 'profiles', ++done, shards.length);
+      const reply = await runner.run({ kind: 'profile-pass', model, params, results, shard: { ...shard, progress: counter.shared } });
       return unpackCounts(model, reply.packed);
     }),
   );
@@ -49,14 +46,8 @@ export function mergeShardPools(plan: ShardPlan, partials: PoolCounts[]): Merged
   return { pools: mergePools(plan.model, plan.params, viewers), viewers };
 }
 
-/** Phase `recommend`: pass 2 on every shard — pooled scenarios, rollup, selection (SPEC §5–§7). */
-export async function runRecommendPass(run: RunContext, runner: ShardRunner, plan: ShardPlan, pools: ScenarioPools, accountIds: Float64Array): Promise<void> {
+/** Phase `recommend`: pass 2 on every shard — pooled scenarios, rollup, selection (SPEC §5–§7). Progress: accounts. */
+export async function runRecommendPass(runner: ShardRunner, plan: ShardPlan, pools: ScenarioPools, accountIds: Float64Array, counter: PhaseCounter): Promise<void> {
   const { model, params, results, shards } = plan;
-  let done = 0;
-  await Promise.all(
-    shards.map(async (shard) => {
-      await runner.run({ kind: 'recommend-pass', model, params, results, pools, accountIds, shard });
-      shardDone(run, 'recommend', ++done, shards.length);
-    }),
-  );
+  await Promise.all(shards.map((shard) => runner.run({ kind: 'recommend-pass', model, params, results, pools, accountIds, shard: { ...shard, progress: counter.shared } })));
 }

@@ -18,7 +18,7 @@ export interface CheckedSelection {
  * selection's rows (from the model: its strings are only built where it is written); every check
  * re-derives from the model, not from the passes.
  */
-export async function validateRun(runner: ShardRunner, plan: ShardPlan, labels: ModelLabels, staging: RunStaging): Promise<CheckedSelection> {
+export async function validateRun(runner: ShardRunner, plan: ShardPlan, labels: ModelLabels, staging: RunStaging, breathe: () => Promise<void> = async () => undefined): Promise<CheckedSelection> {
   const { model, results } = plan;
   const P = model.profileCount;
   const parts = Math.max(1, runner.threads);
@@ -27,7 +27,10 @@ export async function validateRun(runner: ShardRunner, plan: ShardPlan, labels: 
   );
   const profileChecks = Promise.all(profileTasks);
   staging.track(profileChecks, ...profileTasks);
+  // The selection's checks are this thread's one long step: a signal is handled before and after it.
+  await breathe();
   const selection = validateSelection(model, labels, results);
+  await breathe();
   const validation: ValidationReport = { checks: VALIDATION_CHECKS, rowsChecked: selection.rows, violations: selection.violations };
   for (const reply of await profileChecks) {
     validation.rowsChecked += reply.rowsChecked;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RunCounts } from './run-counts.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { historyDigest } from '../../io/ledger/index.js';
@@ -6,8 +7,9 @@ import { SCENARIOS } from '../config/config-types.js';
 import type { CampaignConfig } from '../config/config-types.js';
 import { checkDrift } from '../drift/check-drift.js';
 import type { DriftResult } from '../drift/drift-types.js';
-import { ValidationError } from '../errors.js';
+import { abortedBy, ValidationError } from '../errors.js';
 import type { DeliverySummary } from '../delivery/delivery-types.js';
+import type { FreshnessResult } from '../freshness/check-freshness.js';
 import { checkDeliveredRerun } from '../output/delivered-rerun.js';
 import { writingTo } from '../output/output-error.js';
 import { openSync, closeSync, writeSync } from 'node:fs';
@@ -18,8 +20,8 @@ import type { RunManifest, WrittenOutputs } from '../run-dir/run-manifest.js';
 import { ENGINE_VERSION } from '../version.js';
 import type { RunInputs } from './load-inputs.js';
 import { runCounts } from './run-counts.js';
-import type { RunContext } from './run-context.js';
-import { checkAbort } from './run-context.js';
+import type { PhaseCounter, RunContext } from './run-context.js';
+import { breathe, checkAbort } from './run-context.js';
 import type { RunStaging } from './run-staging.js';
 import type { ShardPlan } from './shard-passes.js';
 import type { CheckedSelection } from './validate-run.js';
@@ -28,10 +30,12 @@ import { selectionLabels } from './validate-run.js';
 export interface WrittenRun {
   runId: string;
   outputs: WrittenOutputs;
-  counts: Record<string, Record<string, number>>;
+  counts: RunCounts;
   drift: DriftResult;
   /** The delivery summary of this same run, published before and (partly) delivered: kept in the manifest. */
   priorDelivery?: DeliverySummary;
+  /** The freshness guard's verdict (computeRun adds it). */
+  freshness?: FreshnessResult;
 }
 
 /**
@@ -41,7 +45,15 @@ export interface WrittenRun {
  * verdict against the previous run. A preview's run that keeps no files (`scratch.writeFiles`
  * off) still builds and checks every scenario table.
  */
-export async function writeRun(run: RunContext, runner: ShardRunner, staging: RunStaging, plan: ShardPlan, input: RunInputs, checked: CheckedSelection): Promise<WrittenRun> {
+/** The files the write phase counts its progress in: the selection, the four scenario files, the payloads. */
+export const WRITTEN_FILES = 2 + SCENARIOS.length;
+
+export async function writeRun(run: RunContext, runner: ShardRunner, staging: RunStaging, plan: ShardPlan, input: RunInputs, checked: CheckedSelection, counter?: PhaseCounter): Promise<WrittenRun> {
+  const fileDone = <T>(p: Promise<T>): Promise<T> =>
+    p.then((v) => {
+      counter?.add(1);
+      return v;
+    });
   const { model, params, results } = plan;
   const { labels } = input.loaded;
   const { validation } = checked;
@@ -49,20 +61,23 @@ export async function writeRun(run: RunContext, runner: ShardRunner, staging: Ru
   let selectionWrite: Promise<unknown> = Promise.resolve();
   if (stagingDir !== null) {
     await writingTo(join(stagingDir, SCENARIOS_DIR), mkdir(join(stagingDir, SCENARIOS_DIR)));
+    // Posting the selection's strings to a worker copies them: a signal is handled first.
+    await breathe(run);
     const selectionPath = join(stagingDir, SELECTION_FILE);
     const task = { kind: 'write-selection' as const, model, labels: selectionLabels(labels), results, segmentNames: params.segmentNames, path: selectionPath };
-    selectionWrite = writingTo(selectionPath, runner.run(task));
+    selectionWrite = fileDone(writingTo(selectionPath, runner.run(task)));
     staging.track(selectionWrite);
   }
   const scenarioTasks = SCENARIOS.map((name, k) => {
     const path = stagingDir === null ? null : scenarioPath(stagingDir, name);
     const task = runner.run({ kind: 'write-scenario', scenario: k, path, profileIds: labels.profileIds, showIds: labels.showIds, results });
-    return path === null ? task : writingTo(path, task);
+    return fileDone(path === null ? task : writingTo(path, task));
   });
   const scenarioWrites = Promise.all(scenarioTasks);
   staging.track(scenarioWrites, ...scenarioTasks);
 
   const runId = runIdOf(run.date, run.config, input);
+  run.runId = runId;
   // A preview's run is never published as the date's run: a delivered date does not constrain it.
   const priorDelivery = run.scratch === undefined ? await checkDeliveredRerun(run.stateDir, run.outDir, run.date, runId) : undefined;
   let payloads: number | null = null;
@@ -73,7 +88,7 @@ export async function writeRun(run: RunContext, runner: ShardRunner, staging: Ru
       runner.run({ kind: 'payload-lines', model, labels: payloadLabels, results, segmentNames: params.segmentNames, eventName: run.config.delivery.event_name, runId, from, to }),
     );
     staging.track(...parts);
-    payloads = await writingTo(payloadsPath, writeParts(payloadsPath, parts));
+    payloads = await fileDone(writingTo(payloadsPath, writeParts(payloadsPath, parts, run.signal)));
   }
   await selectionWrite;
   const scenarioRows: Record<string, number> = {};
@@ -101,11 +116,14 @@ export async function publishRun(run: RunContext, staging: RunStaging, input: Ru
     deltaInputs: input.loaded.deltaInputs,
     ledgerRows: input.ledgerWindow.reduce((n, d) => n + d.accepted, 0),
     counts: written.counts,
+    warnings: input.loaded.warnings,
     outputs: written.outputs,
     validation: checked.validation,
     timingsMs: run.timingsMs,
+    resources: run.resources.report(),
     workers: run.workers,
     drift: written.drift,
+    ...(written.freshness === undefined ? {} : { freshness: written.freshness }),
     ...(run.phaseMeter === undefined ? {} : { workerUse: run.phaseMeter.report() }),
     playsCache: input.loaded.playsCache,
     ...(written.priorDelivery === undefined ? {} : { delivery: written.priorDelivery }),
@@ -119,7 +137,7 @@ export async function publishRun(run: RunContext, staging: RunStaging, input: Ru
 
 /**
  * `<D>-` + 16 hex digits of SHA-256 over the engine version, the date, the effective config (minus
- * `drift` and `storage`, which change no output byte: the same bytes read locally or from object
+ * `drift`, `freshness` and `storage`, which change no output byte: the same bytes read locally or from object
  * storage give the same id), every input file's hash, the digests of the ledger's
  * accepted sends of the lookback window (one per date, recorded when the date was compacted) and
  * the Delta versions and deletion vectors read (an inline deletion vector changes no file).
@@ -129,7 +147,7 @@ function runIdOf(date: string, config: CampaignConfig, input: RunInputs): string
   // Datasets without Delta tables keep the run ids they always had.
   const deltaPart = Object.keys(delta).length === 0 ? {} : { delta };
   const inputDigest = createHash('sha256')
-    .update(JSON.stringify({ engine: ENGINE_VERSION, date, config: { ...config, drift: undefined, storage: undefined }, files: input.loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: historyDigest(input.ledgerWindow), ...deltaPart }))
+    .update(JSON.stringify({ engine: ENGINE_VERSION, date, config: { ...config, drift: undefined, freshness: undefined, storage: undefined }, files: input.loaded.inputFiles.map((f) => [f.path, f.sha256]), ledger: historyDigest(input.ledgerWindow), ...deltaPart }))
     .digest('hex');
   return `${date}-${inputDigest.slice(0, 16)}`;
 }
@@ -143,13 +161,14 @@ function payloadParts(accounts: number, threads: number): [number, number][] {
   return Array.from({ length: parts }, (_, k): [number, number] => [Math.floor((accounts * k) / parts), Math.floor((accounts * (k + 1)) / parts)]);
 }
 
-/** Writes the payload parts to `path` in order as they arrive; returns the number of lines. */
-async function writeParts(path: string, parts: Promise<{ bytes: Uint8Array; lines: number }>[]): Promise<number> {
+/** Writes the payload parts to `path` in order as they arrive; returns the number of lines. An abort stops it between two parts. */
+async function writeParts(path: string, parts: Promise<{ bytes: Uint8Array; lines: number }>[], signal?: AbortSignal): Promise<number> {
   const fd = openSync(path, 'w');
   let lines = 0;
   try {
     for (const part of parts) {
       const { bytes, lines: n } = await part;
+      if (signal?.aborted === true) throw abortedBy(signal);
       for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
       lines += n;
     }

@@ -1,4 +1,4 @@
-import { DeliveryError } from '../errors.js';
+import { deliveryInputError } from '../errors.js';
 import { secretScrubber } from './secret-scrubber.js';
 
 /** Where and as whom to upload. Secret: never logged, written or put in an error message. */
@@ -13,7 +13,7 @@ const REGION = /^[a-z0-9-]*$/i;
 
 /** The upload endpoint's base URL for a CleverTap region (`in1`, `us1`, `eu1`, …; empty = global). */
 export function regionEndpoint(region: string): string {
-  if (!REGION.test(region)) throw new DeliveryError(`CLEVERTAP_REGION must be a region code like in1, us1 or eu1`);
+  if (!REGION.test(region)) throw deliveryInputError(`CLEVERTAP_REGION must be a region code like in1, us1 or eu1`);
   return region === '' ? 'https://api.clevertap.com' : `https://${region.toLowerCase()}.api.clevertap.com`;
 }
 
@@ -25,7 +25,7 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Delive
   const accountId = env['CLEVERTAP_ACCOUNT_ID'] ?? '';
   const passcode = env['CLEVERTAP_PASSCODE'] ?? '';
   const missing = [accountId === '' ? 'CLEVERTAP_ACCOUNT_ID' : null, passcode === '' ? 'CLEVERTAP_PASSCODE' : null].filter((v) => v !== null);
-  if (missing.length > 0) throw new DeliveryError(`CleverTap credentials missing: set ${missing.join(' and ')}`);
+  if (missing.length > 0) throw deliveryInputError(`CleverTap credentials missing: set ${missing.join(' and ')}`);
   const endpoint = env['CLEVERTAP_ENDPOINT'] ?? '';
   const credentials = { accountId, passcode, endpoint: endpoint !== '' ? endpoint : regionEndpoint(env['CLEVERTAP_REGION'] ?? '') };
   checkCredentials(credentials);
@@ -50,11 +50,11 @@ export function checkCredentials(credentials: DeliveryCredentials): void {
     ['CLEVERTAP_ACCOUNT_ID', credentials.accountId],
     ['CLEVERTAP_PASSCODE', credentials.passcode],
   ] as const) {
-    if (value === '') throw new DeliveryError(`CleverTap credentials missing: set ${name}`);
+    if (value === '') throw deliveryInputError(`CleverTap credentials missing: set ${name}`);
     const chars = [...value];
     const bad = chars.findIndex((c) => c < ' ' || c > '~');
-    if (bad >= 0) throw new DeliveryError(`${name} contains ${describeChar(chars[bad]!)} (character ${bad + 1} of ${chars.length}); CleverTap credentials are printable ASCII`);
-    if (value.trim() !== value) throw new DeliveryError(`${name} starts or ends with a space; CleverTap credentials have none`);
+    if (bad >= 0) throw deliveryInputError(`${name} contains ${describeChar(chars[bad]!)} (character ${bad + 1} of ${chars.length}); CleverTap credentials are printable ASCII`);
+    if (value.trim() !== value) throw deliveryInputError(`${name} starts or ends with a space; CleverTap credentials have none`);
   }
   uploadUrl(credentials.endpoint);
 }
@@ -74,10 +74,10 @@ export function uploadUrl(endpoint: string): URL {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new DeliveryError('CLEVERTAP_ENDPOINT is not a valid URL');
+    throw deliveryInputError('CLEVERTAP_ENDPOINT is not a valid URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DeliveryError('CLEVERTAP_ENDPOINT must be an http(s) URL');
-  if (url.username !== '' || url.password !== '') throw new DeliveryError('CLEVERTAP_ENDPOINT must not embed credentials; use CLEVERTAP_ACCOUNT_ID and CLEVERTAP_PASSCODE');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw deliveryInputError('CLEVERTAP_ENDPOINT must be an http(s) URL');
+  if (url.username !== '' || url.password !== '') throw deliveryInputError('CLEVERTAP_ENDPOINT must not embed credentials; use CLEVERTAP_ACCOUNT_ID and CLEVERTAP_PASSCODE');
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/1/upload`;
   url.search = '';
   url.hash = '';

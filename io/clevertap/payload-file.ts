@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { DeliveryError } from '../errors.js';
+import { deliveryInputError } from '../errors.js';
 
 const CHUNK_BYTES = 64 << 20;
 
@@ -86,7 +86,7 @@ export class PayloadLines {
           break;
         }
         if (filled === CHUNK_BYTES) {
-          if (lineStart === 0) throw new DeliveryError(`${path}: line ${count + 1} is longer than ${CHUNK_BYTES} bytes`);
+          if (lineStart === 0) throw deliveryInputError(`${path}: line ${count + 1} is longer than ${CHUNK_BYTES} bytes`);
           const next = sharedBuffer(CHUNK_BYTES);
           filled = buf.copy(next, 0, lineStart, filled);
           chunks.push(buf);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DuckDBSession } from '../input/duckdb-session.js';
-import { sqlString } from '../input/duckdb-session.js';
+import { sqlFilePath } from '../input/duckdb-session.js';
 import { DeltaError } from './delta-error.js';
 import { ActionError, parseAction } from './log-actions.js';
 import type { LogAction } from './log-actions.js';
@@ -13,6 +13,9 @@ export function readJsonActions(file: string): LogAction[] {
   } catch (err) {
     throw new DeltaError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
+  // An empty file is no commit (a crashed or truncated write), not an empty one: a commit holds at
+  // least its commitInfo, a checkpoint its protocol and metadata.
+  if (text.trim() === '') throw new DeltaError(file, text === '' ? 'is empty (0 bytes); a Delta log file holds at least one action' : 'holds only blank lines; a Delta log file holds at least one action');
   const actions: LogAction[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -45,7 +48,7 @@ const STRUCT_COLUMNS = ['protocol', 'metaData', 'sidecar'] as const;
  * `remove` rows are tombstones for VACUUM and never make a file live, so they are not read.
  */
 export async function readParquetActions(session: DuckDBSession, files: readonly string[]): Promise<LogAction[]> {
-  const list = `[${files.map(sqlString).join(', ')}]`;
+  const list = `[${files.map(sqlFilePath).join(', ')}]`;
   const source = `read_parquet(${list}, union_by_name = true)`;
   let described: unknown[][];
   try {
@@ -81,7 +84,8 @@ export async function readParquetActions(session: DuckDBSession, files: readonly
       const action = parseAction(JSON.parse(json));
       if (action !== null) actions.push(action);
     } catch (err) {
-      if (err instanceof ActionError) throw new DeltaError(files[0]!, err.message);
+      // DuckDB's JSON is valid JSON; a SyntaxError would be a decoding fault, still one line.
+      if (err instanceof ActionError || err instanceof SyntaxError) throw new DeltaError(files[0]!, err.message);
       throw err;
     }
   }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import roaring from 'roaring';
 import { DeltaError } from './delta-error.js';
+import { pathFromUri } from './table-paths.js';
 import { decodeZ85 } from './z85.js';
 
 /** Protocol "Deletion Vector Descriptor": where the bitmap of a data file's deleted rows is. */
@@ -23,7 +23,9 @@ export function deletionVectorId(dv: DeletionVectorDescriptor | null): string | 
 
 /**
  * The DV file a `u` or `p` descriptor points to (protocol "absolutePath"), or null for an inline
- * one; `resolve` turns a `p` descriptor's URI into a path (the table's store decides which it reads).
+ * one. `resolve` turns the path into a file (the table's store decides which it reads, and where it
+ * may be): a `p` descriptor's URI, or a `u` descriptor's path relative to the table — an optional
+ * random prefix (a sub-directory) and the file name made from a Z85-encoded UUID.
  */
 export function deletionVectorFile(tableDir: string, dv: DeletionVectorDescriptor, resolve: (uri: string, base: string) => string = pathFromUri): string | null {
   switch (dv.storageType) {
@@ -39,7 +41,8 @@ export function deletionVectorFile(tableDir: string, dv: DeletionVectorDescripto
       const hex = Buffer.from(uuid).toString('hex');
       const name = `deletion_vector_${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}.bin`;
       const prefix = text.slice(0, -20);
-      return prefix === '' ? join(tableDir, name) : join(tableDir, prefix, name);
+      // The prefix is written as is, not percent-encoded: encoded here, the path reads back unchanged.
+      return resolve(prefix === '' ? name : `${encodeURIComponent(prefix).replaceAll('%2F', '/')}/${name}`, tableDir);
     }
     default:
       throw new DeltaError(null, `deletion vector storage type '${dv.storageType}' is not one of u, i, p`);
@@ -47,12 +50,11 @@ export function deletionVectorFile(tableDir: string, dv: DeletionVectorDescripto
 }
 
 /**
- * The row indexes (0-based, ascending) a deletion vector removes from its data file. Checks the
- * file format's version byte, size and CRC-32, the bitmap's magic number and the cardinality the
- * log recorded.
+ * The row indexes (0-based, ascending) a deletion vector removes from its data file, read from
+ * `file` (its deletionVectorFile; null for an inline vector). Checks the file format's version
+ * byte, size and CRC-32, the bitmap's magic number and the cardinality the log recorded.
  */
-export function readDeletionVector(tableDir: string, dv: DeletionVectorDescriptor, resolve: (uri: string, base: string) => string = pathFromUri): Float64Array {
-  const file = deletionVectorFile(tableDir, dv, resolve);
+export function readDeletionVector(file: string | null, dv: DeletionVectorDescriptor): Float64Array {
   let bitmap: Uint8Array;
   if (file === null) {
     const bytes = decodeZ85(dv.pathOrInlineDv);
@@ -130,21 +132,4 @@ function decodeBitmapArray(bytes: Uint8Array, file: string | null): Float64Array
     for (let i = 0; i < low.length; i++) rows[n++] = base + low[i]!;
   }
   return rows;
-}
-
-/**
- * A file path from a path or URI in the log (protocol: "a URI … which needs to be decoded"):
- * relative paths are under the table directory; `file:` URIs and absolute paths are local files.
- */
-export function pathFromUri(uri: string, tableDir: string): string {
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(uri);
-  if (scheme !== null) {
-    if (scheme[1]!.toLowerCase() !== 'file') throw new DeltaError(uri, `'${scheme[1]}:' paths are not supported (only files on this machine)`);
-    return decodeURIComponent(uri.replace(/^file:(\/\/[^/]*)?/i, ''));
-  }
-  const path = uri.includes('%') ? decodeURIComponent(uri) : uri;
-  if (path.startsWith('/')) return path;
-  // Plain concatenation for the usual `dir/part-….parquet`: path.join normalises, and costs
-  // ~90 ms over 10,000 files.
-  return /(^|\/)\.\.?(\/|$)|\/\//.test(path) ? join(tableDir, path) : `${tableDir}/${path}`;
 }

@@ -112,11 +112,18 @@ function metadataAction(value: unknown): MetadataAction {
 
 function protocolAction(value: unknown): ProtocolAction {
   if (!isObject(value) || typeof value['minReaderVersion'] !== 'number') throw new ActionError('protocol action without minReaderVersion');
-  const features = value['readerFeatures'];
+  const version = value['minReaderVersion'];
+  if (!Number.isInteger(version) || version < 1) throw new ActionError(`protocol minReaderVersion ${version} is not a version number (1, 2, 3, …)`);
+  // A feature list that is not a list of names must not pass as "no features": the features it
+  // hides are mandatory for readers.
+  const features = value['readerFeatures'] ?? null;
+  if (features !== null && !(Array.isArray(features) && features.every((f) => typeof f === 'string'))) {
+    throw new ActionError(`protocol readerFeatures is ${JSON.stringify(features)}, not a list of feature names`);
+  }
   return {
-    minReaderVersion: value['minReaderVersion'],
+    minReaderVersion: version,
     minWriterVersion: typeof value['minWriterVersion'] === 'number' ? value['minWriterVersion'] : 0,
-    readerFeatures: Array.isArray(features) ? features.filter((f): f is string => typeof f === 'string') : null,
+    readerFeatures: features as string[] | null,
   };
 }
 

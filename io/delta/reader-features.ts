@@ -32,7 +32,10 @@ export function unsupportedProtocol(protocol: ProtocolAction): string | null {
     return `needs Delta reader version ${protocol.minReaderVersion}; this engine implements reader versions up to ${MAX_READER_VERSION}`;
   }
   if (protocol.minReaderVersion < 3) return null;
-  for (const feature of protocol.readerFeatures ?? []) {
+  // Reader version 3 means "the features listed are required": a protocol without the list does
+  // not say what this reader must implement.
+  if (protocol.readerFeatures === null) return 'has reader version 3 but no readerFeatures list; the protocol requires one at reader version 3';
+  for (const feature of protocol.readerFeatures) {
     if (SUPPORTED_READER_FEATURES.includes(feature)) continue;
     const why = REFUSED_READER_FEATURES[feature];
     return `uses the Delta reader feature '${feature}', which this engine does not implement${why === undefined ? '' : ` (${why})`}`;

@@ -1,10 +1,11 @@
-import { sqlString } from '../input/duckdb-session.js';
+import { sqlFilePath, sqlString } from '../input/duckdb-session.js';
 import type { DuckDBSession } from '../input/duckdb-session.js';
 import { DeltaError } from './delta-error.js';
 import { deletionVectorId, readDeletionVector } from './deletion-vector.js';
 import type { DeltaFile, DeltaSnapshot } from './snapshot.js';
 import type { DeltaColumn } from './table-schema.js';
 import { readFileColumns } from '../input/file-schemas.js';
+import { PartitionValueError, partitionLiteral } from './partition-values.js';
 
 /** How to read a snapshot with DuckDB: the SQL table expressions and what they read. */
 export interface DeltaScan {
@@ -74,7 +75,7 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
     try {
       const dvFile = f.deletionVectorFile;
       if (dvFile !== null && !deletionVectorFiles.includes(dvFile)) deletionVectorFiles.push(dvFile);
-      const rows = readDeletionVector(snapshot.dir, f.deletionVector, () => dvFile!);
+      const rows = readDeletionVector(dvFile, f.deletionVector);
       if (rows.length > 0) deleted.set(f, rows);
     } catch (err) {
       if (err instanceof DeltaError) throw new DeltaError(err.file, `deletion vector of data file '${f.path}': ${err.message}`);
@@ -109,7 +110,7 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
     originSql: '',
     mapped,
     fileScans: snapshot.files.map((f) => ({
-      literals: partitionColumns.map((c) => `${partitionLiteral(c, f)} AS ${ident(c.name)}`),
+      literals: partitionColumns.map((c) => `${literal(c, f)} AS ${ident(c.name)}`),
       present: present === null ? null : (present.get(f.file) ?? []),
       deleted: deleted.get(f) ?? null,
     })),
@@ -165,7 +166,7 @@ export function deltaSliceSql(
   for (const { parts: files, deleting, rows } of branches.values()) {
     const numbered = fileIndex ? [`CAST(file_index AS INTEGER) + ${order.length} AS file_index`] : [];
     order.push(...files.map((p) => p.file));
-    const list = `[${files.map((p) => sqlString(scan.files[p.file]!)).join(', ')}]`;
+    const list = `[${files.map((p) => sqlFilePath(scan.files[p.file]!)).join(', ')}]`;
     const first = scan.fileScans[files[0]!.file]!;
     let columns: string[];
     let from: string;
@@ -194,10 +195,14 @@ export function deltaSliceSql(
   return { sql: `(${selects.join('\nUNION ALL\n')})`, keys, order };
 }
 
-/** A partition value (protocol "Partition Value Serialization") as a typed SQL literal; '' and null are NULL. */
-function partitionLiteral(c: DeltaColumn, f: DeltaFile): string {
-  const raw = f.partitionValues[c.partitionKey] ?? null;
-  return raw === null || raw === '' ? `CAST(NULL AS ${c.type})` : `CAST(${sqlString(raw)} AS ${c.type})`;
+/** File `f`'s value of partition column `c` as a typed SQL literal; a value its type does not admit is a DeltaError naming the file. */
+function literal(c: DeltaColumn, f: DeltaFile): string {
+  try {
+    return partitionLiteral(c, f.partitionValues[c.partitionKey] ?? null);
+  } catch (err) {
+    if (err instanceof PartitionValueError) throw new DeltaError(f.file, err.message);
+    throw err;
+  }
 }
 
 function ident(name: string): string {

@@ -9,13 +9,14 @@ import type { Checkpoint } from './log-files.js';
 import type { FileAction, LogAction, MetadataAction, ProtocolAction } from './log-actions.js';
 import { unsupportedProtocol } from './reader-features.js';
 import { SchemaError, tableColumns } from './table-schema.js';
+import { resolveLogPath } from './table-paths.js';
 import type { DeltaColumn } from './table-schema.js';
 import { localTableStore } from './table-store.js';
 import type { DeltaTableStore } from './table-store.js';
 
 /** A live data file of a snapshot (protocol: a logical file, the newest `add` of its path). */
 export interface DeltaFile {
-  /** The `add.path` of the log, URI-decoded. */
+  /** The `add.path` of the log, as written. */
   path: string;
   /** Where it is on disk. */
   file: string;
@@ -44,7 +45,8 @@ export interface DeltaSnapshot {
  * checkpoints are decoded by DuckDB), then applies each JSON commit after it in order. Checks the
  * protocol (reader version and features) and that every live data file exists; on return every
  * live file and deletion-vector file is readable at its path. Any problem is a DeltaError naming
- * the file it is in.
+ * the file it is in. Where the log's paths may lead is the store's rule (a local table:
+ * table-paths.ts, by default with the directory holding the table as the only external root).
  */
 export async function readSnapshot(session: DuckDBSession, table: string | DeltaTableStore, version?: number): Promise<DeltaSnapshot> {
   const store = typeof table === 'string' ? localTableStore(table) : table;
@@ -62,7 +64,7 @@ export async function readSnapshot(session: DuckDBSession, table: string | Delta
   const logFiles = [...(start === null ? [] : start.files.map((f) => join(logDir, f))), ...commits];
   const gone = await store.fetch(logFiles.map((file) => ({ file, size: null })));
   if (gone.length > 0) throw new DeltaError(gone[0]!, `is missing ${store.medium}: it was listed, then removed while the log was read (a VACUUM or log cleanup racing this read)`);
-  const replay = new Replay();
+  const replay = new Replay(store);
   if (start !== null) await readCheckpoint(session, store, logDir, start, replay);
   for (const file of commits) replay.apply(readJsonActions(file), file, false);
 
@@ -88,17 +90,22 @@ export async function readSnapshot(session: DuckDBSession, table: string | Delta
     try {
       file = store.resolve(add.path, dir);
     } catch (err) {
-      throw new DeltaError(null, `data file '${add.path}': ${(err as Error).message}`);
+      throw new DeltaError(null, about(`data file '${add.path}'`, err));
     }
     try {
-      dvFile = add.deletionVector === null ? null : deletionVectorFile(dir, add.deletionVector, store.resolve);
+      dvFile = add.deletionVector === null ? null : deletionVectorFile(dir, add.deletionVector, (uri, base) => store.resolve(uri, base));
     } catch (err) {
-      throw new DeltaError(null, `deletion vector of data file '${add.path}': ${(err as Error).message}`);
+      throw new DeltaError(null, about(`deletion vector '${add.deletionVector!.pathOrInlineDv}' of data file '${add.path}'`, err));
     }
     files.push({ path: add.path, file, partitionValues: add.partitionValues, deletionVector: add.deletionVector, deletionVectorFile: dvFile });
     sizes.push({ file, size: add.size });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // A partition column missing from partitionValues is a broken log, not a null (which is written as null).
+  for (const c of columns.filter((column) => column.partition)) {
+    const lacking = files.find((f) => !Object.hasOwn(f.partitionValues, c.partitionKey));
+    if (lacking !== undefined) throw new DeltaError(lacking.file, `the log gives this data file no value for the partition column '${c.name}'${c.partitionKey === c.name ? '' : ` (key '${c.partitionKey}')`} (partitionValues ${JSON.stringify(lacking.partitionValues)})`);
+  }
   sizes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const missing = await store.fetch(sizes);
   if (missing.length > 0) throw new DeltaError(files.find((f) => f.file === missing[0])?.file ?? missing[0]!, `is a live data file of version ${target} but is missing ${store.medium}`);
@@ -142,7 +149,7 @@ async function readCheckpoint(session: DuckDBSession, store: DeltaTableStore, lo
   const sidecars = replay.apply(actions, paths[0]!, true);
   if (sidecars.length === 0) return;
   const files = sidecars.map((s) => ({
-    file: s.path.includes('/') ? store.resolve(s.path, join(logDir, '_sidecars')) : join(logDir, '_sidecars', decodeURIComponent(s.path)),
+    file: inLogFile(paths[0]!, 'sidecar', s.path, () => store.resolve(s.path, join(logDir, '_sidecars'))),
     size: s.size,
   }));
   const missing = await store.fetch(files);
@@ -157,11 +164,23 @@ async function readCheckpoint(session: DuckDBSession, store: DeltaTableStore, lo
   );
 }
 
-/** Log replay state: the latest protocol and metadata, and the live logical files by path. */
+/**
+ * Log replay state: the latest protocol and metadata, and the live logical files by path. Paths
+ * are reconciled by the file they name (percent-decoded, normalised): `./part-0.parquet` and
+ * `part%2D0.parquet` are `part-0.parquet`, so a second add of one file replaces the first.
+ * Object-storage URLs (`s3://…`) are keyed as written.
+ */
 class Replay {
   protocol: { action: ProtocolAction; file: string } | null = null;
   metadata: { action: MetadataAction; file: string } | null = null;
   readonly live = new Map<string, FileAction>();
+
+  constructor(private readonly store: DeltaTableStore) {}
+
+  private key(kind: string, path: string, file: string): string {
+    if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path) && !/^file:/i.test(path)) return path;
+    return inLogFile(file, kind, path, () => resolveLogPath(path, this.store.dir).file);
+  }
 
   /** Applies one file's actions in order; returns the sidecars a checkpoint names. */
   apply(actions: readonly LogAction[], file: string, checkpoint: boolean): { path: string; size: number | null }[] {
@@ -176,13 +195,14 @@ class Replay {
           break;
         case 'add':
           // The newest (path, dvId) of a path replaces any older one.
-          this.live.set(a.file.path, a.file);
+          this.live.set(this.key('add', a.file.path, file), a.file);
           break;
         case 'remove': {
           // A remove ends the logical file (path, dvId) it names; in one commit a file may be
           // removed with its old deletion vector and added with a new one, in either order.
-          const current = this.live.get(a.file.path);
-          if (current !== undefined && deletionVectorId(current.deletionVector) === deletionVectorId(a.file.deletionVector)) this.live.delete(a.file.path);
+          const key = this.key('remove', a.file.path, file);
+          const current = this.live.get(key);
+          if (current !== undefined && deletionVectorId(current.deletionVector) === deletionVectorId(a.file.deletionVector)) this.live.delete(key);
           break;
         }
         case 'sidecar':
@@ -193,4 +213,23 @@ class Replay {
     }
     return sidecars;
   }
+}
+
+/**
+ * `work()` resolving the `kind` path `path` named in the log file `file`; its failure (a path that
+ * does not decode, or leads where the table's files may not be) is a DeltaError in that file.
+ */
+function inLogFile<T>(file: string, kind: string, path: string, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (!(err instanceof Error)) throw err;
+    throw new DeltaError(file, err.message.startsWith(`path '${path}'`) ? `${kind} ${err.message}` : about(`${kind} '${path}'`, err));
+  }
+}
+
+/** `what` and why it cannot be read, as one sentence ("data file 'x' resolves to …") or `what: problem`. */
+function about(what: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return /^(is|resolves) /.test(message) ? `${what} ${message}` : `${what}: ${message}`;
 }

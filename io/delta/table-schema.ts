@@ -7,6 +7,8 @@ export interface DeltaColumn {
   name: string;
   /** DuckDB type the column is read as (the Delta type's counterpart). */
   type: string;
+  /** The Delta type name (`integer`, `decimal(10,2)`, …): how its partition values are serialised. */
+  deltaType: string;
   /** Where the column is in the data files: its physical name, or its Parquet field id (`id` mode). */
   key: string | number;
   /** Name of the column in `add.partitionValues` (the physical name under column mapping). */
@@ -46,8 +48,9 @@ export function tableColumns(metadata: MetadataAction, protocol: ProtocolAction)
   } catch (err) {
     throw new SchemaError(`schemaString is not valid JSON (${(err as Error).message})`);
   }
-  const fields = (schema as { fields?: unknown }).fields;
+  const fields = typeof schema === 'object' && schema !== null ? (schema as { fields?: unknown }).fields : undefined;
   if (!Array.isArray(fields)) throw new SchemaError('schemaString has no fields');
+  if (!fields.every((f) => typeof f === 'object' && f !== null)) throw new SchemaError('a schema field is not an object');
   const mode = columnMappingAllowed(protocol) ? (metadata.configuration['delta.columnMapping.mode'] ?? 'none') : 'none';
   if (mode !== 'none' && mode !== 'name' && mode !== 'id') throw new SchemaError(`column mapping mode '${mode}' is not none, name or id`);
   const partitions = new Set(metadata.partitionColumns);
@@ -64,7 +67,7 @@ export function tableColumns(metadata: MetadataAction, protocol: ProtocolAction)
       if (partitions.has(field.name)) throw new SchemaError(`partition column '${field.name}' has type ${JSON.stringify(field.type)}, not a primitive type`);
       continue;
     }
-    columns.push({ name: field.name, type, key: mode === 'id' ? (id as number) : physical, partitionKey: physical, partition: partitions.has(field.name) });
+    columns.push({ name: field.name, type, deltaType: field.type as string, key: mode === 'id' ? (id as number) : physical, partitionKey: physical, partition: partitions.has(field.name) });
   }
   for (const p of partitions) if (!columns.some((c) => c.name === p)) throw new SchemaError(`partition column '${p}' is not in the schema`);
   return columns;

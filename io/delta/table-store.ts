@@ -1,8 +1,7 @@
-import { readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { pathFromUri } from './deletion-vector.js';
+import { dirname, join, resolve } from 'node:path';
 import { listLog } from './log-files.js';
 import type { LogListing } from './log-files.js';
+import { TablePaths, resolveLogPath } from './table-paths.js';
 
 /** A file of the table to make readable, with its size when the log says it. */
 export interface TableFile {
@@ -28,37 +27,24 @@ export interface DeltaTableStore {
   fetch(files: readonly TableFile[]): Promise<string[]>;
 }
 
-/** A table on this machine: the directory is listed and its files checked in place. */
-export function localTableStore(dir: string): DeltaTableStore {
+/**
+ * A table on this machine, its files checked in place against the path rule of table-paths.ts:
+ * relative paths inside the table, absolute ones under `allowedRoots` (default: the directory
+ * holding the table, the dataset), symbolic links followed and held to the same rule.
+ */
+export function localTableStore(tableDir: string, allowedRoots: readonly string[] = [dirname(resolve(tableDir))]): DeltaTableStore {
+  // Absolute: every path the table's files get is then absolute and normalised, as TablePaths compares them.
+  const dir = resolve(tableDir);
+  const paths = new TablePaths(dir, allowedRoots);
   return {
     dir,
     medium: 'on disk',
-    listLog: async () => listLog(join(dir, '_delta_log')),
-    resolve: pathFromUri,
-    fetch: async (files) => {
-      const onDisk = directoryIndex();
-      return files.filter((f) => !onDisk(f.file)).map((f) => f.file);
+    listLog: async () => {
+      const logDir = join(dir, '_delta_log');
+      paths.present(logDir);
+      return listLog(logDir);
     },
-  };
-}
-
-/**
- * Whether a file exists, from one listing per directory: a table's files sit in a few directories,
- * and 10,000 stat calls cost ~150 ms where a dozen listings cost ~5.
- */
-function directoryIndex(): (file: string) => boolean {
-  const listings = new Map<string, Set<string>>();
-  return (file) => {
-    const dir = dirname(file);
-    let names = listings.get(dir);
-    if (names === undefined) {
-      try {
-        names = new Set(readdirSync(dir));
-      } catch {
-        names = new Set();
-      }
-      listings.set(dir, names);
-    }
-    return names.has(basename(file));
+    resolve: (uri, base) => paths.check(resolveLogPath(uri, base)),
+    fetch: async (files) => files.filter((f) => !paths.present(f.file)).map((f) => f.file),
   };
 }

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { Dataset } from './dataset.js';
 import type { DuckDBSession } from './duckdb-session.js';
@@ -35,6 +36,7 @@ export async function bindTables(
   names: readonly TableName[] = Object.keys(INPUT_TABLES) as TableName[],
   deltaVersions: DeltaVersions = {},
 ): Promise<Partial<Record<TableName, BoundTable>>> {
+  checkDatasetDirectory(dataset);
   const tables: Partial<Record<TableName, BoundTable>> = {};
   // The footers of a table of many files are summed on a second connection while this one checks
   // their schemas: two of DuckDB's threads read thousands of footers at once.
@@ -60,6 +62,21 @@ export async function bindTables(
     side?.close();
   }
   return tables;
+}
+
+/** A local dataset directory that is not there is one clear error, not "required table 'catalog' not found". */
+function checkDatasetDirectory(dataset: Dataset): void {
+  // A remote dataset (object storage) is checked by its own adapter.
+  if (dataset.dir !== dataset.location) return;
+  const dataDir = dataset.dir;
+  let stats;
+  try {
+    stats = statSync(dataDir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(dataDir, code === 'ENOENT' ? 'no such dataset directory' : `cannot open the dataset directory (${code ?? (err as Error).message})`);
+  }
+  if (!stats.isDirectory()) throw new InputError(dataDir, 'not a directory: the dataset is a directory of tables (catalog, accounts, profiles, plays, regions, …)');
 }
 
 /**

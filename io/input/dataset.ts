@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { localTableStore } from '../delta/table-store.js';
 import type { DeltaTableStore } from '../delta/table-store.js';
 
@@ -64,14 +64,20 @@ export function compareSegments(a: readonly string[], b: readonly string[]): num
   return a.length - b.length;
 }
 
-/** A dataset directory on this machine. */
+/**
+ * A dataset directory on this machine. A Delta table's log may name files by absolute path under
+ * the dataset directory and the directories of `allowExternalPaths` only (delta/table-paths.ts).
+ */
 export class LocalDataset implements Dataset {
   readonly location: string;
   readonly dir: string;
+  private readonly allowedRoots: string[];
 
-  constructor(dir: string) {
-    this.dir = dir;
+  constructor(dir: string, allowExternalPaths: readonly string[] = []) {
+    // Absolute, so the file names DuckDB reports back (sqlFilePath makes them absolute) are these.
+    this.dir = resolve(dir);
     this.location = dir;
+    this.allowedRoots = [this.dir, ...allowExternalPaths.map((p) => resolve(p))];
   }
 
   async entry(name: string): Promise<'file' | 'directory' | null> {
@@ -113,7 +119,7 @@ export class LocalDataset implements Dataset {
   }
 
   deltaStore(table: string): DeltaTableStore {
-    return localTableStore(join(this.dir, table));
+    return localTableStore(join(this.dir, table), this.allowedRoots);
   }
 
   origin(): FileOrigin | null {

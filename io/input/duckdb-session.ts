@@ -1,6 +1,9 @@
+import { resolve } from 'node:path';
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
+import { abortedBy } from '../errors.js';
+import { InputError } from '../errors.js';
 
 /** How a result column lands in JS: ids as float64 (exact below 2^53), small ints, booleans, strings. */
 export type ColumnKind = 'f64' | 'i32' | 'bool' | 'str';
@@ -18,23 +21,35 @@ export interface Chunk {
   firstNull(column: number): number;
 }
 
-/** A DuckDB database used only as a Parquet decoder and SQL helper; one per run. */
+/**
+ * A DuckDB database used only as a Parquet decoder and SQL helper; one per run. With a `signal`,
+ * an abort interrupts the query under way (DuckDB stops within milliseconds, between vectors) and
+ * every later query or chunk fails at once with an AbortedError.
+ */
 export class DuckDBSession {
+  private readonly onAbort: () => void;
+
   private constructor(
     private readonly database: duckdb.Database,
     private readonly connection: duckdb.Connection,
+    private readonly signal: AbortSignal | undefined,
     /** A second connection to the same database (fork): closing it leaves the database open. */
     private readonly owner = true,
-  ) {}
-
-  /** Another connection to this session's database, for a query that runs beside this one's. */
-  async fork(): Promise<DuckDBSession> {
-    const connection = await duckdb.connect(this.database);
-    await duckdb.query(connection, "SET TimeZone = 'UTC'");
-    return new DuckDBSession(this.database, connection, false);
+  ) {
+    this.onAbort = () => duckdb.interrupt(this.connection);
+    signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  static async open(threads: number): Promise<DuckDBSession> {
+  /** Another connection to this session's database, for a query that runs beside this one's (and stops with it). */
+  async fork(): Promise<DuckDBSession> {
+    this.checkAbort();
+    const connection = await duckdb.connect(this.database);
+    await duckdb.query(connection, "SET TimeZone = 'UTC'");
+    return new DuckDBSession(this.database, connection, this.signal, false);
+  }
+
+  static async open(threads: number, signal?: AbortSignal): Promise<DuckDBSession> {
+    if (signal?.aborted === true) throw abortedBy(signal);
     const config = duckdb.create_config();
     duckdb.set_config(config, 'threads', String(Math.max(1, threads)));
     const database = await duckdb.open(':memory:', config);
@@ -42,12 +57,12 @@ export class DuckDBSession {
     // SPEC §2 timestamps are UTC: any TIMESTAMP ↔ TIMESTAMPTZ cast (e.g. a directory mixing both)
     // must not depend on the host's time zone.
     await duckdb.query(connection, "SET TimeZone = 'UTC'");
-    return new DuckDBSession(database, connection);
+    return new DuckDBSession(database, connection, signal);
   }
 
   /** Runs `work` on a session of its own, closed once it settles: no decoder memory outlives it. */
-  static async scoped<T>(threads: number, work: (session: DuckDBSession) => Promise<T>): Promise<T> {
-    const session = await DuckDBSession.open(threads);
+  static async scoped<T>(threads: number, work: (session: DuckDBSession) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const session = await DuckDBSession.open(threads, signal);
     try {
       return await work(session);
     } finally {
@@ -63,7 +78,23 @@ export class DuckDBSession {
   }
 
   async run(sql: string): Promise<void> {
-    await duckdb.query(this.connection, sql);
+    this.checkAbort();
+    await this.interruptible(duckdb.query(this.connection, sql));
+  }
+
+  /** Throws the AbortedError once the session's signal fired. */
+  checkAbort(): void {
+    if (this.signal?.aborted === true) throw abortedBy(this.signal);
+  }
+
+  /** A DuckDB call's promise; an interrupt's rejection becomes the AbortedError that caused it. */
+  private async interruptible<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (err) {
+      this.checkAbort();
+      throw err;
+    }
   }
 
   /**
@@ -72,12 +103,14 @@ export class DuckDBSession {
    * the fetch latency hides behind the caller's work.
    */
   async stream(sql: string, onChunk: (chunk: Chunk, raw: duckdb.DataChunk) => void): Promise<number> {
-    const prepared = await duckdb.prepare(this.connection, sql);
-    const result = await duckdb.execute_prepared_streaming(prepared);
+    this.checkAbort();
+    const prepared = await this.interruptible(duckdb.prepare(this.connection, sql));
+    const result = await this.interruptible(duckdb.execute_prepared_streaming(prepared));
     let total = 0;
     let next = duckdb.fetch_chunk(result);
     for (;;) {
-      const raw = await next;
+      const raw = await this.interruptible(next);
+      this.checkAbort();
       if (raw === null) break;
       const size = duckdb.data_chunk_get_size(raw);
       if (size === 0) break;
@@ -115,6 +148,7 @@ export class DuckDBSession {
   }
 
   close(): void {
+    this.signal?.removeEventListener('abort', this.onAbort);
     duckdb.disconnect_sync(this.connection);
     if (this.owner) duckdb.close_sync(this.database);
   }
@@ -148,4 +182,22 @@ function chunkView(raw: duckdb.DataChunk, size: number): Chunk {
 /** SQL string literal. */
 export function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** What DuckDB's file readers take as a pattern (`*`, `?`, `[`), and braces, in case a version expands them. */
+const PATTERN_CHARACTER = /[*?[{}]/;
+
+/**
+ * SQL literal naming exactly the local file `path` for DuckDB's readers (`read_parquet`,
+ * `parquet_metadata`, `parquet_schema`), which would read every file a pattern matches: a path is
+ * literal (SPEC §2). The path is made absolute (DuckDB expands a leading `~` and searches relative
+ * paths), and each pattern character becomes a one-character class (`[[]`, `[*]`, `[?]`) that
+ * matches only itself. DuckDB splits a pattern at `\` as well, so a path holding a backslash and a
+ * pattern character cannot be named: an InputError rather than a read of some other file.
+ */
+export function sqlFilePath(path: string): string {
+  const absolute = resolve(path);
+  if (!PATTERN_CHARACTER.test(absolute)) return sqlString(absolute);
+  if (absolute.includes('\\')) throw new InputError(path, 'the path holds a backslash and one of * ? [ { }, which DuckDB cannot read as one literal file name; rename the file or directory');
+  return sqlString(absolute.replace(/[*?[{}]/g, (c) => `[${c}]`));
 }

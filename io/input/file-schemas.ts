@@ -1,6 +1,6 @@
 import { join, relative, sep } from 'node:path';
 import { InputError } from '../errors.js';
-import { sqlString } from './duckdb-session.js';
+import { sqlFilePath } from './duckdb-session.js';
 import type { DuckDBSession } from './duckdb-session.js';
 import type { ContractColumn } from './input-schema.js';
 import type { TableSource } from './table-files.js';
@@ -73,7 +73,7 @@ export function sourceSchema(session: DuckDBSession, source: TableSource): Promi
   let schema = schemas.get(source);
   if (schema === undefined) {
     schema = session
-      .rows(`SELECT name, duckdb_type, count(DISTINCT file_name) FROM parquet_schema([${source.files.map(sqlString).join(', ')}]) GROUP BY ALL`)
+      .rows(`SELECT name, duckdb_type, count(DISTINCT file_name) FROM parquet_schema([${source.files.map(sqlFilePath).join(', ')}]) GROUP BY ALL`)
       .then((rows) => {
         const fields: SourceSchema = new Map();
         for (const [name, type, files] of rows) {
@@ -108,7 +108,7 @@ async function schemasAgree(session: DuckDBSession, dataDir: string, source: Tab
 
 /** Each file's top-level columns and their DuckDB types, from one read of the footers (DuckDB's error when one is not Parquet). */
 export async function readFileColumns(session: DuckDBSession, fileList: readonly string[]): Promise<Map<string, FileColumns>> {
-  const rows = await session.rows(`SELECT file_name, name, duckdb_type, num_children FROM parquet_schema([${fileList.map(sqlString).join(', ')}])`);
+  const rows = await session.rows(`SELECT file_name, name, duckdb_type, num_children FROM parquet_schema([${fileList.map(sqlFilePath).join(', ')}])`);
   // Schema elements come depth first per file: the root, then each column with its children.
   const files = new Map<string, FileColumns>();
   const open = new Map<string, number[]>();

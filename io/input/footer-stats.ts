@@ -1,5 +1,6 @@
-import { sqlString } from './duckdb-session.js';
+import { sqlFilePath } from './duckdb-session.js';
 import type { DuckDBSession } from './duckdb-session.js';
+import { sourceSql } from './table-files.js';
 import type { TableSource } from './table-files.js';
 
 /** What the Parquet footers of a source say about one top-level column, over every row group. */
@@ -37,6 +38,24 @@ export function sourceFooters(session: DuckDBSession, source: TableSource): Prom
   return footers;
 }
 
+const rowCounts = new WeakMap<TableSource, Promise<number>>();
+
+/**
+ * A source's rows, counted once per run: a plain source's from its footers, a Delta table's by a
+ * count over its live rows (deletion vectors applied; the footers count deleted rows too).
+ */
+export function sourceRows(session: DuckDBSession, source: TableSource): Promise<number> {
+  let rows = rowCounts.get(source);
+  if (rows === undefined) {
+    rows =
+      source.delta === null
+        ? sourceFooters(session, source).then((f) => f.rowGroups.reduce((n, g) => n + g.rows, 0))
+        : session.rows(`SELECT count(*) FROM ${sourceSql(source)}`).then((r) => Number((r as [[bigint]])[0][0]));
+    rowCounts.set(source, rows);
+  }
+  return rows;
+}
+
 async function readFooters(session: DuckDBSession, source: TableSource): Promise<SourceFooters> {
   if (source.files.length === 0) return { rowGroups: [], columns: new Map() };
   const order = new Map(source.files.map((f, i) => [f, i]));
@@ -46,7 +65,7 @@ async function readFooters(session: DuckDBSession, source: TableSource): Promise
   const rows = (await session.rows(
     `SELECT file_name, row_group_id, any_value(row_group_num_rows), path_in_schema, count(DISTINCT file_name), count(*) = count(stats_null_count),
        coalesce(sum(stats_null_count), 0), CASE WHEN count(*) = count(${min}) THEN min(${min}) END, CASE WHEN count(*) = count(${max}) THEN max(${max}) END
-     FROM parquet_metadata([${source.files.map(sqlString).join(', ')}])
+     FROM parquet_metadata([${source.files.map(sqlFilePath).join(', ')}])
      GROUP BY GROUPING SETS ((file_name, row_group_id), (path_in_schema))`,
   )) as [string | null, bigint | null, bigint | null, string | null, bigint, boolean, bigint | number, number | null, number | null][];
   const rowGroups: SourceFooters['rowGroups'] = [];

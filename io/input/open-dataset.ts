@@ -12,6 +12,8 @@ export interface DatasetAccess {
   defaultCacheDir: string;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** Directories a local Delta table's log may name by absolute path, besides the dataset (delta/table-paths.ts). */
+  allowExternalPaths?: readonly string[];
 }
 
 /**
@@ -20,7 +22,7 @@ export interface DatasetAccess {
  * whose root is listed once here. Close it when done.
  */
 export async function openDataset(location: string, access: DatasetAccess): Promise<Dataset> {
-  if (!isStorageUrl(location)) return new LocalDataset(localPath(location));
+  if (!isStorageUrl(location)) return new LocalDataset(localPath(location), access.allowExternalPaths);
   const env = access.env ?? process.env;
   const storage = access.storage ?? StorageOptions.resolve({ env });
   return RemoteDataset.open(location, {

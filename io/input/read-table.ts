@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { sqlString } from './duckdb-session.js';
+import { sqlFilePath } from './duckdb-session.js';
 import type { Chunk, ColumnKind, DuckDBSession } from './duckdb-session.js';
 import type { ContractColumn, ContractType } from './input-schema.js';
 import { sourceSql } from './table-files.js';
@@ -172,7 +172,7 @@ export async function nullError(session: DuckDBSession, source: TableSource, nam
   if (source.files.length > 1 && source.delta === null) {
     // Reading several files by name fills a column one of them lacks with nulls: say so. (In a
     // Delta table the log's schema decides, and a file without a column reads it as null.)
-    const columns = await session.rows(`DESCRIBE SELECT * FROM read_parquet(${sqlString(String(file))})`);
+    const columns = await session.rows(`DESCRIBE SELECT * FROM read_parquet(${sqlFilePath(String(file))})`);
     if (!columns.some((c) => String(c[0]) === name)) return new InputError(source.label, `required column '${name}' is missing in ${String(file)}`);
   }
   const where = source.files.length > 1 ? ` in ${String(file)}` : '';

@@ -5,9 +5,9 @@ import { DeltaError } from '../delta/delta-error.js';
 import { prepareDeltaScan } from '../delta/scan-sql.js';
 import type { DeltaScan } from '../delta/scan-sql.js';
 import { readSnapshot } from '../delta/snapshot.js';
-import { InputError } from '../errors.js';
+import { abortedBy, InputError } from '../errors.js';
 import type { Dataset } from './dataset.js';
-import { sqlString } from './duckdb-session.js';
+import { sqlFilePath } from './duckdb-session.js';
 import { INPUT_TABLES } from './input-schema.js';
 import type { ContractColumn } from './input-schema.js';
 import type { DuckDBSession } from './duckdb-session.js';
@@ -44,6 +44,13 @@ export interface TableSource {
  * Every file of the returned source is readable at its path (fetched, for a remote dataset).
  */
 export async function findTable(session: DuckDBSession, dataset: Dataset, table: string, required: boolean, deltaVersion?: number): Promise<TableSource | null> {
+  const source = await locateTable(session, dataset, table, required, deltaVersion);
+  // A path DuckDB cannot name literally fails here, as the first error of the table.
+  if (source !== null) for (const file of source.files) sqlFilePath(file);
+  return source;
+}
+
+async function locateTable(session: DuckDBSession, dataset: Dataset, table: string, required: boolean, deltaVersion: number | undefined): Promise<TableSource | null> {
   const fileName = `${table}.parquet`;
   const isFile = (await dataset.entry(fileName)) === 'file';
   const isDirectory = (await dataset.entry(table)) === 'directory';
@@ -81,7 +88,7 @@ async function findDeltaTable(session: DuckDBSession, dataset: Dataset, table: s
  */
 export function sourceSql(source: TableSource, origin = false): string {
   if (source.delta !== null) return origin ? source.delta.originSql : source.delta.sql;
-  const list = `[${source.files.map(sqlString).join(', ')}]`;
+  const list = `[${source.files.map(sqlFilePath).join(', ')}]`;
   return `read_parquet(${list}, hive_partitioning = ${source.hive}, union_by_name = ${source.files.length > 1}${origin ? ', filename = true, file_row_number = true' : ''})`;
 }
 
@@ -93,18 +100,26 @@ export function sourceFiles(source: TableSource): string[] {
 /**
  * Sizes and SHA-256 of every file the sources read, one file after another through one buffer
  * (it runs on a worker thread): thousands of small files then cost their bytes, not a stream
- * and a fresh buffer each.
+ * and a fresh buffer each. `signal` stops the hashing within 32 MB of reading.
  */
-export async function describeInputFiles(dataDir: string, sources: TableSource[]): Promise<InputFile[]> {
+export async function describeInputFiles(dataDir: string, sources: TableSource[], signal?: AbortSignal): Promise<InputFile[]> {
   const buffer = Buffer.allocUnsafe(1 << 20);
-  return sources.flatMap(sourceFiles).map((file) => ({ path: relativePath(dataDir, file), bytes: statSync(file).size, sha256: sha256File(file, buffer) }));
+  const described: InputFile[] = [];
+  for (const file of sources.flatMap(sourceFiles)) described.push({ path: relativePath(dataDir, file), bytes: statSync(file).size, sha256: await sha256File(file, buffer, signal) });
+  return described;
 }
 
-function sha256File(file: string, buffer: Buffer): string {
+async function sha256File(file: string, buffer: Buffer, signal: AbortSignal | undefined): Promise<string> {
   const hash = createHash('sha256');
   const fd = openSync(file, 'r');
   try {
-    for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) hash.update(buffer.subarray(0, n));
+    let reads = 0;
+    for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) {
+      hash.update(buffer.subarray(0, n));
+      // Every 32 reads the event loop runs, so an abort (a timer polling the run's flag) is seen.
+      if (++reads % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (signal?.aborted === true) throw abortedBy(signal);
+    }
   } finally {
     closeSync(fd);
   }

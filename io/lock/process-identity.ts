@@ -33,18 +33,25 @@ export function currentProcess(): ProcessIdentity {
 }
 
 /**
- * False only when `owner` is provably gone: same host and PID namespace, and the machine was
- * rebooted since, or no such PID runs, or the PID now belongs to a process started at another
- * time (or to a zombie). A process of another host or namespace cannot be checked: it may be running.
+ * Whether `owner`'s PID can be checked from here: same host name and (where both recorded one)
+ * the same PID namespace. In Kubernetes every pod has its own of both.
  */
-export function mayBeRunning(owner: ProcessIdentity): boolean {
-  if (owner.host !== hostname()) return true;
-  if (owner.pidns !== undefined && pidNamespace !== undefined && owner.pidns !== pidNamespace) return true;
-  if (owner.boot !== undefined && bootId !== undefined && owner.boot !== bootId) return false;
+export function sameProcessSpace(owner: ProcessIdentity): boolean {
+  if (owner.host !== hostname()) return false;
+  return owner.pidns === undefined || pidNamespace === undefined || owner.pidns === pidNamespace;
+}
+
+/**
+ * For a process of this machine (sameProcessSpace): true when it is provably gone — the machine
+ * was rebooted since, or no such PID runs, or the PID now belongs to a process started at another
+ * time (or to a zombie).
+ */
+export function provablyGone(owner: ProcessIdentity): boolean {
+  if (owner.boot !== undefined && bootId !== undefined && owner.boot !== bootId) return true;
   const stat = procStat(owner.pid);
-  if (stat === undefined) return signalable(owner.pid);
-  if (stat === null || stat.state === 'Z') return false;
-  return owner.start === undefined || owner.start === stat.start;
+  if (stat === undefined) return !signalable(owner.pid);
+  if (stat === null || stat.state === 'Z') return true;
+  return owner.start !== undefined && owner.start !== stat.start;
 }
 
 /** `/proc/<pid>/stat`'s state and start time; null when no such process, undefined without procfs. */

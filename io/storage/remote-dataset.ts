@@ -1,6 +1,6 @@
 import { rmSync, unlinkSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { pathFromUri } from '../delta/deletion-vector.js';
+import { fileInTable } from '../delta/table-paths.js';
 import { LAST_CHECKPOINT, parseLogNames, versionPrefix } from '../delta/log-files.js';
 import type { LogListing } from '../delta/log-files.js';
 import type { DeltaTableStore, TableFile } from '../delta/table-store.js';
@@ -391,7 +391,7 @@ class RemoteDeltaStore implements DeltaTableStore {
   resolve(uri: string, base: string): string {
     const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(uri)?.[1]?.toLowerCase();
     let path: string;
-    if (scheme === undefined) path = pathFromUri(uri, base);
+    if (scheme === undefined) path = fileInTable(uri, base, this.dir);
     else {
       let location: StorageLocation;
       try {

@@ -1,6 +1,6 @@
 /**
  * `campaign config` (SPEC §9): the effective config for a date and the names of its active
- * overrides, as YAML or JSON; config errors name the key (exit 1); usage errors exit 2.
+ * overrides, as YAML or JSON; config errors name the key (exit 3); usage errors exit 2.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -73,9 +73,9 @@ describe('campaign config', () => {
     expectEqual(printed.active_overrides, ['holidays', 'late-december'], 'active overrides');
   });
 
-  it('an unknown key: exit 1 and a message naming the file and the key', () => {
+  it('an unknown key: exit 3 and a message naming the file and the key', () => {
     const { code, stdout, stderr } = r['unknown-key']!;
-    expectEqual({ code, stdout }, { code: 1, stdout: '' }, 'exit code and stdout');
+    expectEqual({ code, stdout }, { code: 3, stdout: "" }, "exit code and stdout");
     assert.match(stderr, /^campaign: config .*bad\.yaml:/);
     assert.match(stderr, /scenarios\.trending\.windows_days: unknown config key/);
   });

@@ -133,7 +133,7 @@ test('SIGINT mid-delivery: the requests out are answered and recorded before exi
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 2000, delivery: fixtureDelivery });
   const interrupted = await interruptMidway(out, fx, sandbox, env, 300, false);
-  expectEqual(interrupted.status, 1, interrupted.stderr);
+  expectEqual(interrupted.status, 130, interrupted.stderr);
   assert.match(interrupted.stderr, /campaign: SIGINT: finishing the requests out/);
   assert.match(interrupted.stderr, /campaign: delivery of 2026-11-22 interrupted: \d+ accepted, 0 held, \d+ pending, 0 in flight; the ledger is intact/);
   const summary = JSON.parse(interrupted.stdout) as { accepted: number; in_flight: number; stopped: string };
@@ -153,7 +153,7 @@ test('a second SIGINT cuts the requests out: under hold their records are held, 
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 1000, delivery: { ...fixtureDelivery, in_flight_policy: 'hold' } });
   const interrupted = await interruptMidway(out, fx, sandbox, env, 1, true);
-  expectEqual(interrupted.status, 1, interrupted.stderr);
+  expectEqual(interrupted.status, 130, interrupted.stderr);
   const summary = JSON.parse(interrupted.stdout) as { held: { total: number; by_reason: Record<string, number> }; in_flight: number; ledger: { in_flight: number } };
   assert.ok(summary.held.total > 0, 'requests were out at the second SIGINT');
   expectEqual([summary.in_flight, summary.ledger.in_flight, Object.keys(summary.held.by_reason)], [0, 0, ['interrupted while in flight']]);
@@ -177,13 +177,14 @@ test('credentials never appear in output, the ledger or the manifest — on fail
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 100, delivery: fixtureDelivery });
   const refused = await deliver(['--out', out, '--date', fx.date], { ...env, CLEVERTAP_PASSCODE: 'PASS-WRONG-5150' });
-  expectEqual(refused.status, 1);
+  // Refused credentials need a person: INVALID (3), not a retry.
+  expectEqual(refused.status, 3);
   assert.match(refused.stderr, /campaign: delivery of 2026-11-22 stopped: CleverTap refused the credentials \(HTTP 401\)/);
   assert.match(refused.stdout, /STOPPED/);
   const ok = await deliver(['--out', out, '--date', fx.date, '--json'], env);
   expectEqual(ok.status, 0, ok.stderr);
   const noEndpoint = await deliver(['--out', out, '--date', fx.date], { CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE, CLEVERTAP_ENDPOINT: 'ftp://x' });
-  expectEqual(noEndpoint.status, 1);
+  expectEqual(noEndpoint.status, 3);
   const texts = [refused.stdout, refused.stderr, ok.stdout, ok.stderr, noEndpoint.stderr, ...everyFile(out).map((f) => readFileSync(f, 'latin1'))];
   for (const secret of [ACCOUNT, PASSCODE, 'PASS-WRONG-5150']) assert.equal(texts.some((t) => t.includes(secret)), false, `${secret} leaked`);
   expectEqual(sandbox.stats().unique, 90);
@@ -275,10 +276,11 @@ test('credentials a server echoes back, in any encoding, never reach the ledger,
   const fx = await writeRunFixture(out, { accounts: 200, delivery: { batch_size: 5, concurrency: 1, max_attempts: 2, backoff_base_ms: 0 } });
   const env = { CLEVERTAP_ACCOUNT_ID: ECHO_ACCOUNT, CLEVERTAP_PASSCODE: ECHO_PASSCODE, CLEVERTAP_ENDPOINT: endpoint };
   const delivered = await deliver(['--out', out, '--date', fx.date], env);
-  expectEqual(delivered.status, 1, delivered.stderr);
+  // An endpoint that keeps failing is an outage: UNAVAILABLE (69), retry later.
+  expectEqual(delivered.status, 69, delivered.stderr);
   assert.match(delivered.stderr, /stopped: the endpoint 127\.0\.0\.1:\d+ failed all 2 attempts of \d+ records \(last: HTTP 200 without per-record answer: overloaded; you sent .*\)/);
   const json = await deliver(['--out', out, '--date', fx.date, '--json'], env);
-  expectEqual(json.status, 1, json.stderr);
+  expectEqual(json.status, 69, json.stderr);
   const table = await campaign(['dead-letters', '--out', out, '--date', fx.date]);
   const listed = await campaign(['dead-letters', '--out', out, '--date', fx.date, '--json']);
   // What is kept of each answer: the code and the allow-listed error text, scrubbed.
@@ -310,7 +312,7 @@ test('a passcode or account id with a line break or a non-Latin-1 character is r
   ];
   for (const [change, message] of cases) {
     const r = await deliver(['--out', out, '--date', fx.date], { ...env, ...change });
-    expectEqual(r.status, 1, r.stderr);
+    expectEqual(r.status, 3, r.stderr);
     assert.match(r.stderr, message);
     assert.equal(r.stderr.includes(PASSCODE) || r.stderr.includes(ACCOUNT), false);
   }
@@ -326,11 +328,11 @@ test('--dry-run validates and counts without sending or credentials', async () =
   assert.match(r.stdout, /would send 45/);
 });
 
-test('a malformed payload is refused with the line number and exit 1', async () => {
+test('a malformed payload is refused with the line number and exit 3', async () => {
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 50, editLine: (l, i) => (i === 4 ? '{"identity":' : l) });
   const r = await deliver(['--out', out, '--date', fx.date, '--dry-run'], {});
-  expectEqual(r.status, 1);
+  expectEqual(r.status, 3);
   assert.match(r.stderr, /payloads\.ndjson: line 5: not valid JSON/);
 });
 
@@ -339,7 +341,7 @@ test('bad arguments exit 2 with a message naming the option', async () => {
     [['--date', '2026-11-22'], /--out is required/],
     [['--out', 'x'], /--date is required/],
     [['--out', 'x', '--date', '2026-02-30'], /--date must be a calendar date/],
-    [['--out', 'x', '--date', '2026-11-22', '--bogus'], /Unknown option '--bogus'/],
+    [['--out', 'x', '--date', '2026-11-22', '--bogus'], /unknown option '--bogus'/],
   ];
   for (const [args, message] of cases) {
     const r = await deliver(args, {});
@@ -371,20 +373,20 @@ async function ledgerOf(out: string, date: string): Promise<Ledger> {
 const outageMessage = (endpoint: string, error: string, pending: string, inFlight: string): RegExp =>
   new RegExp(`^campaign: delivery of 2026-11-22 stopped: the endpoint ${endpoint.replace(/\./g, '\\.')} failed all 8 attempts of 1800 records \\(last: ${error}\\)\\. 0 accepted, ${pending} pending, ${inFlight} in flight; the ledger is intact — run deliver again to resume$`, 'm');
 
-test('an outage (connection refused, then reset) dead-letters nothing: deliver exits 1 naming it, the records stay pending, the next delivery sends each once', async () => {
+test('an outage (connection refused, then reset) dead-letters nothing: deliver exits 69 (unavailable) naming it, the records stay pending, the next delivery sends each once', async () => {
   const out = tempDir();
   // The default delivery settings (8 attempts, circuit after 20 failures in a row) with a fast backoff: two batches never reach 20 failures.
   const fx = await writeRunFixture(out, { accounts: 2000, delivery: { backoff_base_ms: 2, backoff_max_ms: 20 } });
   const credentials = { CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE };
   const refused = await deliver(['--out', out, '--date', fx.date], { ...credentials, CLEVERTAP_ENDPOINT: 'http://127.0.0.1:1' });
-  expectEqual(refused.status, 1, refused.stderr);
+  expectEqual(refused.status, 69, refused.stderr);
   assert.match(refused.stderr, outageMessage('127.0.0.1:1', 'connection error \\(ECONNREFUSED\\)', '1800', '0'));
   assert.match(refused.stdout, /accepted 0 · dead-lettered 0 · held 0 · pending 1,800 · in flight 0/);
   expectEqual(await ledgerOf(out, fx.date), { pending: 1800, in_flight: 0, dead_letter: 0, held: 0 }, 'ledger after the refused delivery');
 
   const reset = await resettingServer();
   const cut = await deliver(['--out', out, '--date', fx.date], { ...credentials, CLEVERTAP_ENDPOINT: reset });
-  expectEqual(cut.status, 1, cut.stderr);
+  expectEqual(cut.status, 69, cut.stderr);
   // Reset once the whole request was handed over, a request may have been read: its records stay in
   // flight (an unknown outcome), and the default in_flight_policy (resend) sends them again next time.
   const resetError = '(connection error \\(ECONNRESET\\)|connection lost after the request was sent \\(ECONNRESET\\); outcome unknown: CleverTap may have accepted it)';
@@ -406,7 +408,7 @@ test('https:// at an HTTP server (TLS handshake fails, EPROTO): the request neve
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 2000, delivery: { backoff_base_ms: 2, backoff_max_ms: 20, in_flight_policy: 'hold' } });
   const tls = await deliver(['--out', out, '--date', fx.date, '--json'], { ...env, CLEVERTAP_ENDPOINT: sandbox.url.replace('http:', 'https:') });
-  expectEqual(tls.status, 1, tls.stderr);
+  expectEqual(tls.status, 69, tls.stderr);
   assert.match(tls.stderr, outageMessage(new URL(sandbox.url).host, 'connection error \\(EPROTO\\)', '1800', '0'));
   const summary = JSON.parse(tls.stdout) as { held: { total: number }; unknown_outcomes: number; possible_duplicates: number; pending: number };
   expectEqual([summary.held.total, summary.unknown_outcomes, summary.possible_duplicates, summary.pending], [0, 0, 0, 1800]);
@@ -424,10 +426,10 @@ test('a delivery timeout past the bound (Node would clamp it to 1 ms) is refused
   const out = tempDir();
   const fx = await writeRunFixture(out, { accounts: 100, delivery: { timeout_ms: 3_000_000_000 } });
   const fromManifest = await deliver(['--out', out, '--date', fx.date], env);
-  expectEqual([fromManifest.status, fromManifest.stderr], [1, 'campaign: delivery.timeout_ms: must be ≤ 600000, got 3000000000\n']);
+  expectEqual([fromManifest.status, fromManifest.stderr], [3, 'campaign: delivery.timeout_ms: must be ≤ 600000, got 3000000000\n']);
   const config = join(out, 'delivery.yaml');
   writeFileSync(config, 'delivery: {timeout_ms: 3000000000}\n');
   const fromConfig = await deliver(['--out', out, '--date', fx.date, '--config', config], env);
-  expectEqual([fromConfig.status, fromConfig.stderr], [1, `campaign: config ${config}:\n  delivery.timeout_ms: must be ≤ 600000, got 3000000000\n`]);
+  expectEqual([fromConfig.status, fromConfig.stderr], [3, `campaign: config ${config}:\n  delivery.timeout_ms: must be ≤ 600000, got 3000000000\n`]);
   expectEqual([sandbox.stats().requests, existsSync(join(out, 'state'))], [0, false], 'requests and ledger');
 });

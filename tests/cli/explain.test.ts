@@ -33,16 +33,16 @@ test('campaign explain prints the explanation as text or JSON; bad ids, dates an
   expectEqual(byCrm.code, 0, byCrm.stderr);
   expectEqual(JSON.parse(byCrm.stdout), JSON.parse(JSON.stringify(library10)), '--crm-id explains the account of that identity');
   const noCrm = await cli(['explain', '--out', out, '--date', D, '--crm-id', 'crm-nobody']);
-  expectEqual([noCrm.code, noCrm.stderr], [1, `campaign: crm_id 'crm-nobody' is not in the accounts of ${data}\n`]);
+  expectEqual([noCrm.code, noCrm.stderr], [3, `campaign: crm_id 'crm-nobody' is not in the accounts of ${data}\n`]);
   const shared = await variant(data, join(dir, 'shared-crm'), { accounts: { select: "SELECT * REPLACE (CASE WHEN account_id IN (10, 30) THEN 'crm-shared' ELSE crm_id END AS crm_id) FROM {src}" } });
   const twice = await cli(['explain', '--out', out, '--date', D, '--crm-id', 'crm-shared', '--data', shared]);
-  expectEqual([twice.code, twice.stderr], [1, "campaign: crm_id 'crm-shared' belongs to 2 accounts (10, 30): explain one of them with its account id\n"]);
+  expectEqual([twice.code, twice.stderr], [3, "campaign: crm_id 'crm-shared' belongs to 2 accounts (10, 30): explain one of them with its account id\n"]);
 
   const unknown = await cli(['explain', '--out', out, '--date', D, '--account', '99']);
-  expectEqual(unknown.code, 1);
+  expectEqual(unknown.code, 3);
   assert.match(unknown.stderr, /account 99 is not in the accounts/);
   const noRun = await cli(['explain', '--out', out, '--date', '2026-11-23', '--account', '10']);
-  expectEqual(noRun.code, 1);
+  expectEqual(noRun.code, 3);
   assert.match(noRun.stderr, /no run for 2026-11-23/);
   for (const [args, message] of [
     [['--out', out, '--account', '10'], /--date is required/],

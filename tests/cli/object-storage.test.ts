@@ -47,7 +47,7 @@ function nothingWritten(out: string): void {
 describe('credentials refused or missing', () => {
   it('Azure: a wrong account key', () => {
     const r = run('az://lake/crm', { AZURE_STORAGE_ACCOUNT_NAME: 'devstoreaccount1', AZURE_STORAGE_ACCOUNT_KEY: WRONG_KEY, AZURE_STORAGE_ENDPOINT: azurite.endpoint, AZURE_ALLOW_HTTP: 'true' });
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 3);
     assert.equal(
       r.stderr,
       `campaign: az://lake/crm/: LIST of the dataset: HTTP 403 AuthorizationFailure (Server failed to authenticate the request. Make sure the value of the Authorization header is formed correctly including the signature.) (Azure Blob (${azurite.endpoint}); credentials: account key from AZURE_STORAGE_ACCOUNT_KEY (environment))\n`,
@@ -58,7 +58,7 @@ describe('credentials refused or missing', () => {
 
   it('Azure: a SAS token that does not verify (given on the command line), never echoed', () => {
     const r = run('az://lake/crm', { AZURE_STORAGE_ACCOUNT_NAME: 'devstoreaccount1', AZURE_STORAGE_ENDPOINT: azurite.endpoint, AZURE_ALLOW_HTTP: 'true' }, '--storage', `AZURE_STORAGE_SAS_TOKEN=${WRONG_SAS}`);
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 3);
     assert.match(r.stderr, new RegExp(`^campaign: az://lake/crm/: LIST of the dataset: HTTP 403 AuthorizationFailure \\(.*\\) \\(Azure Blob \\(${azurite.endpoint.replace(/[.:/]/g, '\\$&')}\\); credentials: SAS token from --storage AZURE_STORAGE_SAS_TOKEN \\(command line\\)\\)\\n$`));
     assert.ok(!r.stderr.includes('Zm9yZ2VkLXNpZ25hdHVyZQ'), r.stderr);
     nothingWritten(r.out);
@@ -66,7 +66,7 @@ describe('credentials refused or missing', () => {
 
   it('S3: no credentials anywhere the AWS SDK default chain looks', () => {
     const r = run('s3://lake/crm', { AWS_ENDPOINT_URL: s3.endpoint, AWS_ALLOW_HTTP: 'true', AWS_REGION: 'us-east-1' });
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 3);
     assert.match(
       r.stderr,
       new RegExp(
@@ -78,7 +78,7 @@ describe('credentials refused or missing', () => {
 
   it('GCS without an HMAC key', () => {
     const r = run('gs://lake/crm', {});
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 3);
     assert.equal(
       r.stderr,
       "campaign: gs://lake/crm: gs:// is read through GCS's S3-compatible XML API and needs an HMAC key: set GOOGLE_HMAC_KEY_ID and GOOGLE_HMAC_SECRET (Cloud Storage → Settings → Interoperability); service-account JSON and application default credentials are not used\n",
@@ -100,6 +100,6 @@ describe('refused before anything is read', () => {
 
   it('an unsupported scheme', () => {
     const r = run('hdfs://namenode/lake', {});
-    assert.deepEqual([r.status, r.stderr], [1, "campaign: hdfs://namenode/lake: the scheme 'hdfs://' is not supported (s3://, s3a://, gs://, az://, abfs[s]://, https://….blob.core.windows.net/, file:// or a local path)\n"]);
+    assert.deepEqual([r.status, r.stderr], [3, "campaign: hdfs://namenode/lake: the scheme 'hdfs://' is not supported (s3://, s3a://, gs://, az://, abfs[s]://, https://….blob.core.windows.net/, file:// or a local path)\n"]);
   });
 });

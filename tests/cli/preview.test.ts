@@ -37,6 +37,9 @@ test('campaign preview prints the comparison, writes the HTML page, and --json i
   assert.match(text.stdout, /^changed accounts \(5 of [\d,]+\):$/m);
   assert.match(text.stdout, /^ {6}send → holdout: holdout hash \d+ < 2000 bps \(was 1000\)$/m);
   assert.match(text.stdout, /^drift guard with the new config: nothing to compare with/m);
+  // The freshness guard a nightly run would apply, for each config.
+  assert.match(text.stdout, /^freshness guard with the new config: passed · plays end 2026-11-21, 1 day before the date \(at most 2\) · [\d,]+ eligible profiles · [\d,]+ sends$/m);
+  assert.match(text.stdout, /^ {2}\(with the old config: passed · plays end 2026-11-21/m);
   assert.match(text.stdout, new RegExp(`^html: ${html}$`, 'm'));
   assert.ok(existsSync(join(dir, 'kept', 'new', DATE, 'selection.parquet')), 'scratch runs kept');
   const changed = Number(/^accounts: [\d,]+ selected · ([\d,]+) changed/m.exec(text.stdout)![1]!.replace(/,/g, ''));
@@ -54,8 +57,8 @@ test('campaign preview prints the comparison, writes the HTML page, and --json i
   const bad = join(dir, 'bad.yaml');
   writeFileSync(bad, 'scenarios:\n  trending: {windows_days: 14}\n');
   const failed = runCli(PRODUCT_CLI, 'preview', '--data', data, '--date', DATE, '--config', bad, '--scratch', join(dir, 'never'));
-  expectEqual(failed.status, 1, failed.stderr);
-  assert.match(failed.stderr, /^campaign: config .*bad\.yaml:\n {2}scenarios\.trending\.windows_days: unknown config key\n$/);
+  expectEqual(failed.status, 3, failed.stderr);
+  assert.match(failed.stderr, /^campaign: config .*bad\.yaml:\n {2}scenarios\.trending\.windows_days: unknown config key \(did you mean 'scenarios\.trending\.window_days'\?\)\n$/);
   assert.ok(!existsSync(join(dir, 'never')), 'nothing written for a bad config');
 
   const override = join(dir, 'seasons.yaml');

@@ -26,18 +26,18 @@ test('report: missing or malformed options exit 2 naming the option', async () =
   assert.match(r.stderr, /bogus/);
 });
 
-test('report: a range with no published run, or a reversed range, exits 1 with one clear line', () => {
+test('report: a range with no published run or a reversed range exits 3, a bad date 2, with one clear line', () => {
   const root = tempDir();
   const out = join(root, 'out');
   mkdirSync(out);
   const noRun = campaign('report', '--out', out, '--data', join(root, 'data'), '--from', '2026-11-22', '--to', '2026-11-23');
-  expectEqual(noRun.status, 1);
+  expectEqual(noRun.status, 3);
   assert.match(noRun.stderr, /^campaign: no published run under .*out for any date from 2026-11-22 to 2026-11-23 \(expected <out>\/<date>\/ directories written by 'campaign run'\)\n$/);
   const reversed = campaign('report', '--out', out, '--data', join(root, 'data'), '--from', '2026-11-23', '--to', '2026-11-22');
-  expectEqual(reversed.status, 1);
+  expectEqual(reversed.status, 3);
   assert.match(reversed.stderr, /^campaign: the date range is empty: from 2026-11-23 is after to 2026-11-22\n$/);
   const badDate = campaign('report', '--out', out, '--data', join(root, 'data'), '--from', '2026-11-31', '--to', '2026-12-01');
-  expectEqual(badDate.status, 1);
+  expectEqual(badDate.status, 2);
   assert.match(badDate.stderr, /^campaign: from date must be a calendar date YYYY-MM-DD, got '2026-11-31'\n$/);
 });
 

@@ -20,7 +20,8 @@ const holdoutAll = join(root, 'holdout-all.json');
 
 beforeAll(async () => {
   await writeBase(base);
-  writeFileSync(holdoutAll, JSON.stringify({ holdout: { bps: 10000 } }));
+  // Every account held out: no send, which the empty-campaign guard (freshness) would stop; this test is about re-runs.
+  writeFileSync(holdoutAll, JSON.stringify({ holdout: { bps: 10000 }, freshness: { mode: 'off' } }));
 });
 
 const env = (url: string): Record<string, string> => ({ CLEVERTAP_ACCOUNT_ID: 'ACC', CLEVERTAP_PASSCODE: 'pass', CLEVERTAP_ENDPOINT: url });
@@ -37,7 +38,7 @@ describe('run and deliver of one date', () => {
     const rerun = await startPaused(['run', '--data', base, '--date', D, '--out', out, '--config', holdoutAll, '--workers', '0', '--quiet'], 'publish-before-swap');
 
     const refused = await cli(['deliver', '--out', out, '--date', D], { env: env(server.url) });
-    expectEqual(refused.code, 1, `deliver exit code (stderr: ${refused.stderr})`);
+    expectEqual(refused.code, 75, `deliver exit code (stderr: ${refused.stderr})`);
     assert.match(refused.stderr, new RegExp(`^campaign: another run or delivery of ${D} is in progress \\(lock .*, pid ${rerun.child.pid} .*\\(run ${D}, since`));
     expectEqual(server.requests(), 0, 'requests while the re-run was in progress');
 
@@ -65,7 +66,7 @@ describe('run and deliver of one date', () => {
     await requestArrived;
 
     const rerun = await cli(['run', '--data', base, '--date', D, '--out', out, '--config', holdoutAll, '--workers', '0', '--quiet']);
-    expectEqual(rerun.code, 1, `re-run exit code (stderr: ${rerun.stderr})`);
+    expectEqual(rerun.code, 75, `re-run exit code (stderr: ${rerun.stderr})`);
     assert.match(rerun.stderr, new RegExp(`^campaign: another run or delivery of ${D} is in progress \\(lock .*\\(deliver ${D}, since`));
     expectEqual(manifest(out).run_id, first.runId, 'still the run being delivered');
 

@@ -36,7 +36,7 @@ test('run --deliver publishes the run, then delivers every send record exactly o
 test('run --deliver without credentials fails before doing any work', async () => {
   const dir = tempDir();
   const r = await cli(['run', '--data', join(dir, 'nowhere'), '--date', DATE, '--out', join(dir, 'out'), '--deliver'], { env: { CLEVERTAP_ACCOUNT_ID: '', CLEVERTAP_PASSCODE: '' } });
-  expectEqual(r.code, 1);
+  expectEqual(r.code, 3);
   assert.match(r.stderr, /CleverTap credentials missing: set CLEVERTAP_ACCOUNT_ID and CLEVERTAP_PASSCODE/);
   expectEqual(existsSync(join(dir, 'out')), false, 'nothing written');
 });

@@ -1,6 +1,6 @@
 /**
  * The drift guard through the CLI: `run` warns on stderr (exit 0) or, in fail mode, publishes,
- * prints the reasons and exits 1; `deliver` refuses such a run until `--accept-drift`. The baseline
+ * prints the reasons and exits 5; `deliver` refuses such a run until `--accept-drift`. The baseline
  * runs are made with the library (cheaper than a CLI process each).
  */
 import assert from 'node:assert/strict';
@@ -42,17 +42,17 @@ test('warn mode: the run succeeds and the reasons are warnings on stderr', async
   assert.match(r.stdout, new RegExp(`^ {2}drift guard +warned against the run of ${day(1)}: 1 bound exceeded$`, 'm'));
 });
 
-test('fail mode: run exits 1 with the reasons and publishes; deliver refuses until --accept-drift', async () => {
+test('fail mode: run exits 5 with the reasons and publishes; deliver refuses until --accept-drift', async () => {
   const out = join(root, 'out-fail');
   await baseline(out, 'fail');
   const r = await cli(runArgs(out, configFile('fail.yaml', 'fail', 7000)));
-  expectEqual(r.code, 1, `exit code (stderr: ${r.stderr})`);
+  expectEqual(r.code, 5, `exit code (stderr: ${r.stderr})`);
   assert.match(r.stderr, /^campaign: drift guard failed against the run of/m);
   assert.match(r.stderr, reason);
   expectEqual(existsSync(join(out, D, 'payloads.ndjson')), true, 'published for inspection');
 
   const refused = await cli(['deliver', '--out', out, '--date', D, '--dry-run']);
-  expectEqual(refused.code, 1, `exit code (stderr: ${refused.stderr})`);
+  expectEqual(refused.code, 5, `exit code (stderr: ${refused.stderr})`);
   assert.match(refused.stderr, /failed the drift guard .*nothing was sent/);
   assert.match(refused.stderr, reason);
 

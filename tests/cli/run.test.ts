@@ -1,6 +1,6 @@
 /**
  * `campaign run` as an operator or a scheduler sees it: summary and progress, --json, usage errors
- * (exit 2), a held lock (exit 1), and `campaign --help`. Contract errors through the CLI are in
+ * (exit 2), a held lock (exit 75), and `campaign --help`. Contract errors through the CLI are in
  * tests/io/input/contract-errors-cli.test.ts. Each CLI process costs ~0.4 s of CPU, so the
  * processes are few and run two at a time.
  */
@@ -78,17 +78,19 @@ describe('campaign run', () => {
     assert.match(unwrapped, /^ {2}rows written +.* · selection 3 · payloads 2$/m);
     assert.match(stdout, /^ {2}validation +passed: [\d,]+ rows checked$/m);
     for (const line of lines.slice(1)) assert.ok(line.length <= 100, `fits 100 columns: ${line}`);
-    // Not a terminal: one plain line per phase start and end.
-    for (const phase of ['load', 'profiles', 'pools', 'recommend', 'validate', 'write']) {
-      assert.match(stderr, new RegExp(`^${phase} +…$`, 'm'));
-      assert.match(stderr, new RegExp(`^${phase} +done in \\d`, 'm'));
+    // Not a terminal: one timestamped line per phase start and end, the end with its count.
+    const stamp = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z';
+    for (const [phase, unit] of [['load', 'rows'], ['profiles', 'accounts'], ['pools', 'steps'], ['recommend', 'accounts'], ['validate', 'steps'], ['write', 'files']]) {
+      assert.match(stderr, new RegExp(`^${stamp} ${phase} …$`, 'm'));
+      assert.match(stderr, new RegExp(`^${stamp} ${phase} done in \\d[^(]*\\(([\\d,]+)/\\1 ${unit}\\)$`, 'm'));
     }
     expectEqual(readOutputs(out), baselineFiles, 'published files');
   });
 
-  it('--json prints only valid JSON (the manifest, with run_id) and no progress', () => {
+  it('--json prints only valid JSON (the manifest, with run_id) on stdout; progress stays on stderr', () => {
     const { code, stdout, stderr } = r['json']!;
-    expectEqual({ code, stderr }, { code: 0, stderr: '' }, 'exit code and stderr');
+    expectEqual(code, 0, 'exit code');
+    assert.match(stderr, /Z write done in /);
     const printed = JSON.parse(stdout) as { run_id: string; campaign_date: string; counts: { status: Record<string, number> } };
     const published = JSON.parse(readFileSync(join(root, 'out-json', D, 'manifest.json'), 'utf8')) as { run_id: string };
     assert.match(printed.run_id, new RegExp(`^${D}-[0-9a-f]{16}$`));
@@ -127,10 +129,11 @@ describe('campaign run', () => {
     for (const dir of ['out-bad-workers', 'out-unknown']) expectEqual(existsSync(join(root, dir)), false, `${dir} created`);
   });
 
-  it('a lock held by a live process: exit 1, "another run … is in progress", nothing written', () => {
+  it('a lock held by a live process: exit 75, "another run … is in progress" with the holder and the unlock command, nothing written', () => {
     const { code, stdout, stderr } = r['locked']!;
-    expectEqual({ code, stdout }, { code: 1, stdout: '' }, 'exit code and stdout');
+    expectEqual({ code, stdout }, { code: 75, stdout: '' }, 'exit code and stdout');
     assert.match(stderr, new RegExp(`^campaign: another run or delivery of ${D} is in progress \\(lock .*\\.${D}\\.lock, pid ${sleeper.pid} `));
+    assert.match(stderr, /running on this machine; last refreshed \d{4}-\d\d-\d\dT[^,]+Z, \d+ s ago\); retry later, or if that process is gone: campaign unlock --out \S+ --date \d{4}-\d\d-\d\d\n$/);
     expectEqual(readdirSync(join(root, 'out-locked')), [`.${D}.lock`], 'entries');
   });
 });

@@ -63,10 +63,13 @@ export const CONFIG_KEY_EFFECTS: Readonly<Record<string, string>> = {
   'delivery.in_flight_policy':
     'Records of a request with an unknown outcome: `resend` retries them and counts `possible_duplicates`; `hold` holds them for an operator (no duplicates). See [delivery guarantees](operations.md#what-delivery-guarantees).',
   'drift.mode':
-    '`warn`: a bound exceeded is a warning; `fail`: the run is published but not delivered (exit 1) until `deliver --accept-drift`; `off`: no comparison. See [drift guard](operations.md#drift-guard).',
+    '`warn`: a bound exceeded is a warning; `fail`: the run is published but not delivered (exit 5) until `deliver --accept-drift`; `off`: no comparison. See [drift guard](operations.md#drift-guard).',
   'drift.max_send_change': 'Largest relative change of `send` accounts against the previous run (0.5 = ±50%).',
   'drift.max_eligible_change': 'Largest relative change of eligible profiles against the previous run.',
   'drift.max_share_change': 'Largest absolute change of any scenario\'s share of sends, in share points 0..1 (0.15 = 15 points).',
+  'freshness.mode':
+    '`fail` (default): stale or missing plays, no eligible profile or no send stop the run before anything is published (exit 4, `STALE_DATA` or `EMPTY_CAMPAIGN`); `warn`: published, each reason a warning and in the manifest; `off`: not checked. See [freshness guard](operations.md#freshness-guard).',
+  'freshness.max_lag_days': 'The latest play (before the campaign date) may be at most this many days before it: plays up to D−1 are lag 1. Older plays fail the guard.',
   'drift.min_count': 'Counts below this in both runs are not checked (one account would be a big move); shares are not checked when sends are below it.',
   // The storage options' own descriptions (io/storage/storage-options.ts), one copy for the docs and the code.
   ...Object.fromEntries(

@@ -3,6 +3,7 @@ import {
   classifyCachedPlays,
   CODE_PENDING,
   COUNT_SLOTS,
+  LATEST_DAY,
   encodeCachedPlays,
   sortedGroupOffsets,
   TOMBSTONED_ID,
@@ -53,12 +54,17 @@ describe('classifyCachedPlays', () => {
       day: Uint16Array.of(9, 100, 10, 10, 10, 10, 50, 99),
       seconds: Int32Array.of(999, 999, 999, 999, 999, 999, 59, 60),
     };
-    const counts = new Float64Array(COUNT_SLOTS);
+    const counts = new Float64Array(COUNT_SLOTS).fill(Number.NEGATIVE_INFINITY, LATEST_DAY);
     const out: PlaysOut = { profile: new Int32Array(8), content: new Int32Array(8), daysAgo: new Uint16Array(8), seconds: new Int32Array(8) };
     const n = classifyCachedPlays(r, 0, 8, 1000, Int32Array.of(5, TOMBSTONED_ID, UNKNOWN_ID), Int32Array.of(6), Int32Array.of(3), Int32Array.of(UNKNOWN_ID), 1010, 1100, 60, counts, out);
-    expectEqual([...counts], [7, 1, 1, 1, 1, 1], 'read, future, tombstoned, unknown profile, unknown content, short');
+    // The latest day read before D is 1099 (offset 99), whether its play is counted or not.
+    expectEqual([...counts], [7, 1, 1, 1, 1, 1, 1099], 'read, future, tombstoned, unknown profile, unknown content, short; latest day');
     expectEqual(n, 2, 'counted');
     expectEqual([out.profile.subarray(0, n), out.content.subarray(0, n), out.daysAgo.subarray(0, n), out.seconds.subarray(0, n)], [Int32Array.of(6, 5), Int32Array.of(3, 3), Uint16Array.of(90, 1), Int32Array.of(999, 60)], 'counted rows');
+    // Rows before the window or on D leave the latest day where it was.
+    const none = new Float64Array(COUNT_SLOTS).fill(Number.NEGATIVE_INFINITY, LATEST_DAY);
+    classifyCachedPlays(r, 0, 2, 1000, Int32Array.of(5, TOMBSTONED_ID, UNKNOWN_ID), Int32Array.of(6), Int32Array.of(3), Int32Array.of(UNKNOWN_ID), 1010, 1100, 60, none, out);
+    expectEqual(none[LATEST_DAY], Number.NEGATIVE_INFINITY, 'no latest day');
   });
 });
 

@@ -105,18 +105,18 @@ test('a config file must be a regular file of at most 1 MiB: a device, a FIFO, a
   expectEqual(loadConfigFile(fits).history_days, 30);
 });
 
-test('campaign config and run refuse /dev/zero, a FIFO and an object-storage timeout past its bound in one line, exit 1, without hanging or growing', async () => {
+test('campaign config and run refuse /dev/zero, a FIFO and an object-storage timeout past its bound in one line, exit 3, without hanging or growing', async () => {
   const dir = tempDir();
   const fifo = join(dir, 'c.fifo');
   expectEqual(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
   const zero = await cli(['config', '--date', '2026-11-22', '--config', '/dev/zero']);
-  expectEqual([zero.code, zero.stderr], [1, 'campaign: config /dev/zero: not a regular file (a device); a config is a YAML or JSON file\n']);
+  expectEqual([zero.code, zero.stderr], [3, 'campaign: config /dev/zero: not a regular file (a device); a config is a YAML or JSON file\n']);
   const run = await cli(['run', '--data', dir, '--date', '2026-11-22', '--out', join(dir, 'out'), '--config', fifo]);
-  expectEqual([run.code, run.stderr], [1, `campaign: config ${fifo}: not a regular file (a FIFO); a config is a YAML or JSON file\n`]);
+  expectEqual([run.code, run.stderr], [3, `campaign: config ${fifo}: not a regular file (a FIFO); a config is a YAML or JSON file\n`]);
   const storage = await cli(['run', '--data', dir, '--date', '2026-11-22', '--out', join(dir, 'out'), '--storage', 'TIMEOUT=3000000']);
-  expectEqual([storage.code, storage.stderr], [1, 'campaign: --storage TIMEOUT: must be at most 3600\n']);
+  expectEqual([storage.code, storage.stderr], [2, 'campaign: --storage TIMEOUT: must be at most 3600\n']);
   const inf = join(dir, 'inf.yaml');
   writeFileSync(inf, 'boosts: {holiday: .inf}\n');
   const r = await cli(['config', '--date', '2026-11-22', '--config', inf]);
-  expectEqual([r.code, r.stderr], [1, `campaign: config ${inf}:\n  boosts.holiday: expected a number, got .inf\n`]);
+  expectEqual([r.code, r.stderr], [3, `campaign: config ${inf}:\n  boosts.holiday: expected a number, got .inf\n`]);
 });

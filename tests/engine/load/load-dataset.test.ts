@@ -2,11 +2,13 @@
  * engine/load on real Parquet files: what the loaders make of the SPEC §2 columns (nullable
  * columns, show attributes, region mapping, tombstones, sends, id range, empty tables).
  */
+import assert from 'node:assert/strict';
 import { LocalDataset } from '../../../io/input/dataset.js';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { defaultConfig } from '../../../engine/config/default-config.js';
 import { parseDay } from '../../../engine/dates.js';
+import { CampaignError } from '../../../engine/errors.js';
 import { loadDataset } from '../../../engine/load/load-dataset.js';
 import { createShardRunner } from '../../../engine/pool/shard-runner.js';
 import type { LoadedDataset } from '../../../engine/load/load-dataset.js';
@@ -148,14 +150,15 @@ describe('sends', () => {
 });
 
 describe('empty tables', () => {
-  it('tables with zero rows load, and a run over them publishes empty outputs', async () => {
+  it('tables with zero rows load; the freshness guard stops a run over them, which with the guard off publishes empty outputs', async () => {
     const base = await writeBase(join(root, `data-${n++}`));
     const dir = await variant(base, join(root, `data-${n++}`), Object.fromEntries(TABLES.map((t) => [t, { select: 'SELECT * FROM {src} WHERE false' }])));
-    const result = await run(dir, join(root, 'out-empty'));
+    await assert.rejects(run(dir, join(root, 'out-guarded')), (err: unknown) => err instanceof CampaignError && err.code === 'STALE_DATA' && /plays: no play in the history window .*; profiles: no eligible profile/.test(err.message));
+    const result = await run(dir, join(root, 'out-empty'), { config: { freshness: { mode: 'off' } } });
     const out = await readRunOutputs(result.outputDir);
     expectEqual([out.selection.length, out.payloads.length, ...Object.values(out.scenarios).map((rows) => rows.length)], [0, 0, 0, 0, 0, 0], 'rows');
     expectEqual(result.counts['catalog'], { episodes: 0, shows: 0, available_shows: 0 }, 'catalog counts');
-    expectEqual(result.counts['plays'], { read_in_history_window: 0, counted: 0 }, 'plays counts');
+    expectEqual(result.counts['plays'], { rows: 0, read_in_history_window: 0, counted: 0 }, 'plays counts');
   });
 });
 

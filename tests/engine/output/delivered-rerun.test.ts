@@ -19,7 +19,8 @@ import { tempDir } from '../../support/temp-dir.js';
 const root = tempDir('delivered-rerun-');
 const base = join(root, 'base');
 const sendAll = config({ holdout: { bps: 0 } });
-const holdAll = config({ holdout: { bps: 10000 } });
+// Every account held out: no send, which the empty-campaign guard (freshness) would stop; this test is about re-runs.
+const holdAll = config({ holdout: { bps: 10000 }, freshness: { mode: 'off' } });
 
 beforeAll(() => writeBase(base));
 
@@ -58,7 +59,7 @@ describe('re-running a delivered date', () => {
     expectEqual([readdirSync(join(out, '.runs')), readdirSync(out).sort()], [runsBefore, ['.runs', D, 'state']], 'nothing written');
 
     const viaCli = await cli(['run', '--data', base, '--date', D, '--out', out, '--config', writeConfig(out), '--workers', '0', '--quiet']);
-    expectEqual([viaCli.code, viaCli.stdout, viaCli.stderr.split('\n').length], [1, '', 2], 'one line on stderr, exit 1');
+    expectEqual([viaCli.code, viaCli.stdout, viaCli.stderr.split('\n').length], [3, '', 2], 'one line on stderr, exit 3');
     assert.match(viaCli.stderr, new RegExp(`^campaign: ${D} was already delivered from run ${runId} `));
   });
 
@@ -79,6 +80,6 @@ describe('re-running a delivered date', () => {
 
 function writeConfig(out: string): string {
   const path = join(out, '..', 'hold-all.json');
-  writeFileSync(path, JSON.stringify({ holdout: { bps: 10000 } }));
+  writeFileSync(path, JSON.stringify({ holdout: { bps: 10000 }, freshness: { mode: 'off' } }));
   return path;
 }

@@ -1,7 +1,7 @@
 /**
  * A disk that fills up under `--out` (a real 8 KiB tmpfs mounted in a private mount namespace, so
  * no root is needed where unprivileged user namespaces are allowed): one line naming the file that
- * could not be written and the system's reason, exit 1, nothing published.
+ * could not be written and the system's reason, exit 3, nothing published.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,7 @@ beforeAll(() => writeBase(data));
 
 const namespaces = spawnSync('unshare', ['-rm', 'true']).status === 0;
 
-it('disk full on --out: one line naming the file and ENOSPC, exit 1, nothing published', ({ skip }) => {
+it('disk full on --out: one line naming the file and ENOSPC, exit 3, nothing published', ({ skip }) => {
   skip(!namespaces, 'unshare -rm (user and mount namespaces) is not available');
   const out = join(root, 'out');
   mkdirSync(out);
@@ -29,7 +29,7 @@ it('disk full on --out: one line naming the file and ENOSPC, exit 1, nothing pub
   expectEqual(stderr.length, 1, `one line on stderr: ${r.stderr}`);
   assert.match(stderr[0]!, new RegExp(`^campaign: cannot write ${out}/\\.runs/${D}-\\w+/(selection\\.parquet|payloads\\.ndjson|manifest\\.json|scenarios/\\w+\\.parquet): ENOSPC \\(no space left on device\\)$`));
   const [exit, ...listing] = r.stdout.split('\n').filter((l) => l !== '');
-  expectEqual(exit, 'exit=1', 'exit code');
+  expectEqual(exit, 'exit=3', 'exit code');
   // `state/` holds the plays cache the load wrote (derived data, whatever happens to the outputs).
   expectEqual(listing, [`${out}:`, '.runs', 'state', `${out}/.runs:`], 'no run published, no staging, no lock left');
 });

@@ -55,7 +55,8 @@ describe('publishing', () => {
     const firstSelection = (await readRunOutputs(first.outputDir)).selection.map((s) => s.status);
     expectEqual(firstSelection, ['send', 'send', 'send'], 'first run statuses');
 
-    const second = await run(base, out, { config: config({ holdout: { bps: 10000 } }) });
+    // Every account held out: no send, which the empty-campaign guard (freshness) would stop; this test is about re-runs.
+    const second = await run(base, out, { config: config({ holdout: { bps: 10000 }, freshness: { mode: 'off' } }) });
     expectEqual(second.outputDir, first.outputDir, 'same directory');
     expectEqual(existsSync(join(second.outputDir, 'stray.txt')), false, 'stray file removed');
     expectEqual((await readRunOutputs(second.outputDir)).selection.map((s) => s.status), ['holdout', 'holdout', 'holdout'], 'second run statuses');

@@ -26,7 +26,8 @@ beforeAll(async () => {
   // Fails on its inputs, after the run lock and the recovery, before anything is written.
   broken = await variant(base, join(root, 'broken'), { profiles: { select: 'SELECT * FROM {src} UNION ALL SELECT * FROM {src} WHERE profile_id = 101' } });
   holdoutAll = join(root, 'holdout-all.json');
-  writeFileSync(holdoutAll, JSON.stringify({ holdout: { bps: 10000 } }));
+  // Every account held out: no send, which the empty-campaign guard (freshness) would stop; this test is about re-runs.
+  writeFileSync(holdoutAll, JSON.stringify({ holdout: { bps: 10000 }, freshness: { mode: 'off' } }));
 });
 
 function runArgs(out: string): string[] {
@@ -105,7 +106,7 @@ describe('SIGKILL while publishing a re-run', () => {
     expectEqual(publishedRunId(out), first.runId, 'restored run');
     expectEqual(entries(out), [D], 'nothing else left');
 
-    const replaced = await run(base, out, { config: config({ holdout: { bps: 10000 } }) });
+    const replaced = await run(base, out, { config: config({ holdout: { bps: 10000 }, freshness: { mode: 'off' } }) });
     expectEqual([lstatSync(join(out, D)).isSymbolicLink(), publishedRunId(out)], [true, replaced.runId], 'a later run migrates it to the link layout');
     expectEqual(entries(out), [`.runs/${D}-*`, D], 'entries after the migration');
   });

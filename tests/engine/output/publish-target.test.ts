@@ -48,7 +48,7 @@ describe('what stands at <out>/<D> that the engine did not publish is refused, n
     const r = await cli(runArgs(out));
     expectEqual(
       [r.code, r.stderr],
-      [1, `campaign: cannot publish ${D}: ${join(out, D)} is a symbolic link to ${keep}, not to a run directory of ${D} under ${join(out, '.runs')}/; ${advice}\n`],
+      [3, `campaign: cannot publish ${D}: ${join(out, D)} is a symbolic link to ${keep}, not to a run directory of ${D} under ${join(out, '.runs')}/; ${advice}\n`],
     );
     whole();
     expectEqual([readlinkSync(join(out, D)), runsOfDate(out)], [keep, []], 'the link and .runs/');
@@ -62,7 +62,7 @@ describe('what stands at <out>/<D> that the engine did not publish is refused, n
       rmSync(join(out, D), { force: true });
       symlinkSync(target, join(out, D));
       const r = await cli(runArgs(out));
-      expectEqual([r.code, r.stderr], [1, `campaign: cannot publish ${D}: ${join(out, D)} is a symbolic link to ${target}, not to a run directory of ${D} under ${join(out, '.runs')}/; ${advice}\n`], target);
+      expectEqual([r.code, r.stderr], [3, `campaign: cannot publish ${D}: ${join(out, D)} is a symbolic link to ${target}, not to a run directory of ${D} under ${join(out, '.runs')}/; ${advice}\n`], target);
       whole();
     }
   });
@@ -74,7 +74,7 @@ describe('what stands at <out>/<D> that the engine did not publish is refused, n
       rmSync(join(out, D), { force: true });
       symlinkSync(join('.runs', name), join(out, D));
       const r = await cli(runArgs(out));
-      expectEqual([r.code, r.stderr], [1, `campaign: cannot publish ${D}: ${join(out, D)} is a symbolic link to .runs/${name}, not to a run directory of ${D} under ${join(out, '.runs')}/; ${advice}\n`], name);
+      expectEqual([r.code, r.stderr], [3, `campaign: cannot publish ${D}: ${join(out, D)} is a symbolic link to .runs/${name}, not to a run directory of ${D} under ${join(out, '.runs')}/; ${advice}\n`], name);
       whole();
     }
   });
@@ -84,7 +84,7 @@ describe('what stands at <out>/<D> that the engine did not publish is refused, n
     mkdirSync(out);
     writeFileSync(join(out, D), 'notes');
     const file = await cli(runArgs(out));
-    expectEqual([file.code, file.stderr], [1, `campaign: cannot publish ${D}: ${join(out, D)} is a file, not a published run; ${advice}\n`]);
+    expectEqual([file.code, file.stderr], [3, `campaign: cannot publish ${D}: ${join(out, D)} is a file, not a published run; ${advice}\n`]);
     expectEqual(readFileSync(join(out, D), 'utf8'), 'notes');
 
     unlinkSync(join(out, D));
@@ -92,7 +92,7 @@ describe('what stands at <out>/<D> that the engine did not publish is refused, n
     // A manifest of another date does not make it a run of D.
     writeFileSync(join(out, D, 'manifest.json'), JSON.stringify({ run_id: 'x', campaign_date: '2026-11-21' }));
     const dir = await cli(runArgs(out));
-    expectEqual([dir.code, dir.stderr], [1, `campaign: cannot publish ${D}: ${join(out, D)} is a directory that is not a run of ${D} (no manifest.json for ${D} in it); ${advice}\n`]);
+    expectEqual([dir.code, dir.stderr], [3, `campaign: cannot publish ${D}: ${join(out, D)} is a directory that is not a run of ${D} (no manifest.json for ${D} in it); ${advice}\n`]);
     whole();
     expectEqual(runsOfDate(out), [], '.runs/');
   });
@@ -104,7 +104,7 @@ describe('what stands at <out>/<D> that the engine did not publish is refused, n
     mkdirSync(out);
     symlinkSync(theirs, join(out, '.runs'));
     const r = await cli(runArgs(out));
-    expectEqual([r.code, r.stderr], [1, `campaign: ${join(out, '.runs')} is a symbolic link, not the engine's directory of runs; move it away or use another --out\n`]);
+    expectEqual([r.code, r.stderr], [3, `campaign: ${join(out, '.runs')} is a symbolic link, not the engine's directory of runs; move it away or use another --out\n`]);
     whole();
   });
 
@@ -115,7 +115,7 @@ describe('what stands at <out>/<D> that the engine did not publish is refused, n
     const paused = await startPaused(runArgs(out), 'publish-before-swap');
     symlinkSync(keep, join(out, D));
     const r = await paused.resume();
-    expectEqual([r.code, r.stderr], [1, `campaign: cannot publish ${D}: ${join(out, D)} is a symbolic link to ${keep}, not to a run directory of ${D} under ${join(out, '.runs')}/; ${advice}\n`]);
+    expectEqual([r.code, r.stderr], [3, `campaign: cannot publish ${D}: ${join(out, D)} is a symbolic link to ${keep}, not to a run directory of ${D} under ${join(out, '.runs')}/; ${advice}\n`]);
     whole();
     expectEqual([readlinkSync(join(out, D)), runsOfDate(out), readdirSync(out).filter((n) => n.includes('.publish-'))], [keep, [], []], 'nothing of the run is left');
   });

@@ -3,12 +3,17 @@
  * outputs that do not depend on how many worker threads ran the shard passes.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
-import { AbortedError } from '../../../engine/errors.js';
+import { AbortedError, ConfigError } from '../../../engine/errors.js';
+import type { PartialConfig } from '../../../engine/config/config-types.js';
+import { configFromObject } from '../../../engine/config/resolve-config.js';
+import { runCampaign } from '../../../engine/run-campaign.js';
+import { GENERATED_DATE, generatedDataset } from '../../support/generated-dataset.js';
 import type { ProgressEvent } from '../../../engine/progress.js';
+import { query } from '../../io/parquet/duckdb-query.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { D, readOutputs, run, writeBase } from '../../io/input/contract-fixture.js';
@@ -35,11 +40,20 @@ describe('progress events', () => {
         open = null;
       }
     }
-    // load reports its steps; the shard passes report done of total shards.
+    // Every phase counts done of total in its unit; the load its input rows, the passes their accounts.
     assert.ok(events.some((e) => e.phase === 'load' && e.state === 'progress' && e.detail === 'plays'), 'load progress for plays');
-    const shardEvents = events.filter((e) => e.phase === 'recommend' && e.state === 'progress');
-    assert.ok(shardEvents.length > 0 && shardEvents.every((e) => e.total === shardEvents.length), 'recommend progress counts shards');
-    expectEqual(shardEvents.map((e) => e.done), shardEvents.map((_, i) => i + 1), 'recommend progress done');
+    const units = { load: 'rows', profiles: 'accounts', pools: 'steps', recommend: 'accounts', validate: 'steps', write: 'files' };
+    const ends = events.filter((e) => e.state === 'end');
+    expectEqual(
+      ends.map((e): unknown[] => [e.phase, e.unit, e.done === e.total]),
+      PHASES.map((p) => [p, units[p as keyof typeof units], true]),
+      'end events: unit, done = total',
+    );
+    // The load's total: every row of every input file, as the Parquet footers say (DuckDB reads them independently).
+    const [[footerRows]] = await query(`SELECT sum(num_rows) FROM parquet_file_metadata('${base}/**/*.parquet')`);
+    const end = (phase: string): ProgressEvent => ends.find((e) => e.phase === phase)!;
+    expectEqual([end('load').total, end('profiles').total, end('write').total], [footerRows, result.counts.rollup.accounts, 6], 'totals');
+    for (const e of events) if (e.state === 'progress' && e.done !== undefined) assert.ok(e.total !== undefined && e.done <= e.total, `${e.phase} progress within its total`);
     for (const p of PHASES) assert.ok(typeof result.timingsMs[p] === 'number', `timing of ${p}`);
   });
 });
@@ -71,6 +85,54 @@ describe('cancellation', () => {
     );
     expectEqual(started, ['load', 'profiles', 'pools'], 'phases started');
     expectEqual(existsSync(join(out, D)), false, `${D}/ published`);
+  });
+});
+
+describe('an abort during the load (the workers decoding the plays)', () => {
+  it('rejects within a second with an AbortedError that keeps the reason; nothing published, the lock released', async () => {
+    const data = await generatedDataset(60_000, 4);
+    const out = join(root, 'aborted-load');
+    const abort = new AbortController();
+    const reason = new Error('the job runner is shutting down');
+    let abortedAt = 0;
+    const outcome = await runCampaign({
+      dataDir: data,
+      date: GENERATED_DATE,
+      outDir: out,
+      signal: abort.signal,
+      onProgress: (e) => {
+        if (abortedAt === 0 && e.phase === 'load' && e.detail === 'plays') {
+          abortedAt = performance.now();
+          abort.abort(reason);
+        }
+      },
+    }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    const latency = performance.now() - abortedAt;
+    assert.ok(outcome instanceof AbortedError, String(outcome));
+    expectEqual([outcome.reason, outcome.message, outcome.exit], [reason, 'run aborted (the job runner is shutting down)', 'ABORTED']);
+    assert.ok(latency < 1000, `rejected ${Math.round(latency)} ms after abort()`);
+    expectEqual(readdirSync(out).filter((e) => e !== '.runs'), [], 'nothing published, no lock');
+  });
+});
+
+describe('config objects', () => {
+  it('a partial object is merged over the defaults exactly as a YAML file is', async () => {
+    const result = await run(base, join(root, 'partial'), { config: { boosts: { holiday: 2 }, scenarios: { trending: { window_days: 14 } } } });
+    const effective = result.manifest.effective_config;
+    expectEqual([effective.boosts, effective.scenarios.trending.window_days, effective.scenarios.trending.pool_size, effective.history_days], [{ holiday: 2 }, 14, 200, 90]);
+    expectEqual(effective, configFromObject({ boosts: { holiday: 2 }, scenarios: { trending: { window_days: 14 } } }, 'same'), 'as a file would give');
+  });
+
+  it('a bad key or value is a ConfigError naming the key, before anything is read', async () => {
+    await assert.rejects(run(base, join(root, 'bad-config'), { config: { scenarios: { trendng: { window_days: 14 } }, history_days: 0 } as PartialConfig }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      expectEqual(err.message, "config (object):\n  history_days: must be ≥ 1, got 0\n  scenarios.trendng: unknown config key (did you mean 'scenarios.trending'?)");
+      return true;
+    });
+    expectEqual(existsSync(join(root, 'bad-config')), false, 'output root created');
   });
 });
 

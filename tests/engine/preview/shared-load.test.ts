@@ -34,6 +34,7 @@ const EVERYTHING_ELSE = {
   holdout: { bps: 2500, salt: 'other' },
   delivery: { event_name: 'x', batch_size: 10, concurrency: 2, max_attempts: 2, retry_budget: 5, circuit_failures: 3, timeout_ms: 5, backoff_base_ms: 1, backoff_max_ms: 2, in_flight_policy: 'hold' },
   drift: { mode: 'fail', max_send_change: 0.1, max_eligible_change: 0.1, max_share_change: 0.1, min_count: 5 },
+  freshness: { mode: 'warn', max_lag_days: 7 },
   overrides: [{ name: 'later', from: '2030-01-01', to: '2030-01-02', set: { holdout: { bps: 1 } } }],
 };
 

@@ -26,7 +26,9 @@ import { tempDir } from '../../support/temp-dir.js';
  * The "later" dataset adds the plays after D below and tombstones account 9 and kids profile 102.
  */
 const D2 = '2026-11-24';
-const RUN_CONFIG = config({ min_play_seconds: 100, default_region: 'elsewhere', holdout: { bps: 3000, salt: 'report-test' } });
+// One snapshot serves D and D2: its plays end on D−1, three days before D2, which the freshness
+// guard allows here (its default, two days, would stop the D2 run).
+const RUN_CONFIG = config({ min_play_seconds: 100, default_region: 'elsewhere', holdout: { bps: 3000, salt: 'report-test' }, freshness: { max_lag_days: 3 } });
 const HOLDOUT = [1, 4, 5, 8];
 const SHOW: Record<number, number> = { 1: 1, 2: 1, 3: 1, 4: 1, 5: 2, 6: 1, 7: 2, 8: 1, 9: 1, 10: 1, 11: 2, 12: 3 };
 const COUNTRY: Record<number, string> = { 5: 'DE', 7: 'DE', 8: 'FR' };
@@ -185,7 +187,7 @@ test('bad arguments and missing runs fail with a clear error', async () => {
     [{ ...base, from: D, to: D, windowDays: 0 }, /window days must be a whole number from 1 to 365, got 0/],
     [{ ...base, from: D, to: D, minAccounts: 0.5 }, /min accounts must be a whole number ≥ 1/],
     [{ ...base, outDir: join(root, 'nowhere'), from: D, to: D }, /output root .*nowhere does not exist/],
-    [{ ...base, dataDir: join(root, 'nowhere'), from: D, to: D }, /required table 'catalog' not found/],
+    [{ ...base, dataDir: join(root, 'nowhere'), from: D, to: D }, /nowhere: no such dataset directory$/],
   ];
   for (const [options, message] of cases) await assert.rejects(buildCampaignReport(options), message, `${options.from}..${options.to}`);
   // A run directory with no manifest is damage, not a missing date.

@@ -61,7 +61,7 @@ describe('preview --html', () => {
     ];
     for (const [html, more, where] of cases) {
       const r = await preview(html, ...more);
-      expectEqual([r.code, r.stderr], [1, `campaign: cannot write the preview page ${html}: it is ${where}; ${previewAdvice}\n`], html);
+      expectEqual([r.code, r.stderr], [2, `campaign: cannot write the preview page ${html}: it is ${where}; ${previewAdvice}\n`], html);
     }
     expectEqual(files(out), before, 'the runs and the ledger, byte for byte');
     expectEqual([existsSync(join(root, 'scratch')), existsSync(join(root, 'other-state'))], [false, false], 'nothing created');
@@ -90,7 +90,7 @@ describe('report --report-dir', () => {
     ];
     for (const [dir, where] of cases) {
       const r = await report('--report-dir', dir);
-      expectEqual([r.code, r.stderr], [1, `campaign: cannot write the report into ${dir}: it is ${where}; ${reportAdvice}\n`], dir);
+      expectEqual([r.code, r.stderr], [2, `campaign: cannot write the report into ${dir}: it is ${where}; ${reportAdvice}\n`], dir);
     }
     expectEqual(files(out), before, 'the runs and the ledger, byte for byte');
     expectEqual(existsSync(join(out, '2026-11-23')), false, 'no directory where a run of 2026-11-23 would be published');

@@ -36,7 +36,7 @@ describe('deletion vector descriptors (protocol examples)', () => {
 
   it('example 3: inline, in the native layout — rows 3, 4, 7, 11, 18, 29', () => {
     const dv = { storageType: 'i', pathOrInlineDv: 'wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L', offset: null, sizeInBytes: 40, cardinality: 6 };
-    expectEqual([...readDeletionVector('/table', dv)], [3, 4, 7, 11, 18, 29]);
+    expectEqual([...readDeletionVector(null, dv)], [3, 4, 7, 11, 18, 29]);
     expectEqual(deletionVectorId(dv), 'iwi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L');
   });
 });
@@ -44,15 +44,16 @@ describe('deletion vector descriptors (protocol examples)', () => {
 describe('deletion vectors the test writer stores', () => {
   it('inline, portable layout, rows past 2^32', () => {
     const rows = [0, 5, 70_000, 4_294_967_296 + 7];
-    expectEqual([...readDeletionVector('/table', { ...inlineDeletionVector(rows), offset: null })], rows);
+    expectEqual([...readDeletionVector(null, { ...inlineDeletionVector(rows), offset: null })], rows);
   });
 
   it('several vectors in one file under a prefix; checksum and cardinality checked', () => {
     const dir = tempDir('dv-');
     const [a, b] = writeDeletionVectors(dir, [[1, 2, 3], [9]], 'x7');
-    expectEqual([[...readDeletionVector(dir, { ...a!, offset: a!.offset ?? null })], [...readDeletionVector(dir, { ...b!, offset: b!.offset ?? null })]], [[1, 2, 3], [9]]);
-    assert.match(deletionVectorFile(dir, { ...a!, offset: a!.offset ?? null })!, new RegExp(`^${join(dir, 'x7')}/deletion_vector_[0-9a-f-]{36}\\.bin$`));
-    assert.throws(() => readDeletionVector(dir, { ...b!, offset: b!.offset ?? null, cardinality: 2 }), (e: unknown) => e instanceof DeltaError && /holds 1 rows but the log says 2/.test(e.message));
-    assert.throws(() => readDeletionVector(dir, { ...b!, offset: 2 }), (e: unknown) => e instanceof DeltaError && /the log says|past the end|checksum/.test(e.message));
+    const file = deletionVectorFile(dir, { ...a!, offset: a!.offset ?? null })!;
+    assert.match(file, new RegExp(`^${join(dir, 'x7')}/deletion_vector_[0-9a-f-]{36}\\.bin$`));
+    expectEqual([[...readDeletionVector(file, { ...a!, offset: a!.offset ?? null })], [...readDeletionVector(file, { ...b!, offset: b!.offset ?? null })]], [[1, 2, 3], [9]]);
+    assert.throws(() => readDeletionVector(file, { ...b!, offset: b!.offset ?? null, cardinality: 2 }), (e: unknown) => e instanceof DeltaError && /holds 1 rows but the log says 2/.test(e.message));
+    assert.throws(() => readDeletionVector(file, { ...b!, offset: 2 }), (e: unknown) => e instanceof DeltaError && /the log says|past the end|checksum/.test(e.message));
   });
 });

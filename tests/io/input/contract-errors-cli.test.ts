@@ -2,6 +2,7 @@
  * The contract cases marked `cli` (one per kind of failure) through `campaign run`: exit code 1,
  * the message on stderr as `campaign: <message>` (no stack), nothing on stdout, nothing written.
  */
+import { EXIT_STATUSES, exitNameOf } from '../../../io/exit-codes.js';
 import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
 import { expectEqual } from '../../support/expect-equal.js';
@@ -30,7 +31,8 @@ describe('contract errors through the CLI', () => {
   cases.forEach((c, i) => {
     it(c.name, () => {
       const r = outcomes.get(c.name)!;
-      expectEqual({ code: r.code, stdout: r.stdout }, { code: 1, stdout: '' }, 'exit code and stdout');
+      // The exit status of the error's code in the one table (INVALID 3; a bad --date is USAGE 2).
+      expectEqual({ code: r.code, stdout: r.stdout }, { code: EXIT_STATUSES[exitNameOf(c.code)].code, stdout: '' }, 'exit code and stdout');
       if (!r.stderr.startsWith('campaign: ')) throw new Error(`stderr: ${r.stderr}`);
       if (/\n\s+at /.test(r.stderr)) throw new Error(`a stack trace on stderr: ${r.stderr}`);
       checkMessage(c, r.stderr);

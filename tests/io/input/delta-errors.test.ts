@@ -3,41 +3,25 @@
  * run with one InputError line naming the table, the file (relative to the dataset) and the
  * problem, and nothing is written — through runCampaign, and one case through the CLI.
  */
+import { EXIT_STATUSES, exitNameOf } from '../../../io/exit-codes.js';
 import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
 import { CampaignError, InputError } from '../../../engine/errors.js';
-import { query } from '../parquet/duckdb-query.js';
-import { DeltaTableWriter, SPEC_FIELDS, deletionVectorFile, removeOf } from '../../../bench/workloads/delta/delta-writer.js';
+import { deletionVectorFile, removeOf } from '../../../bench/workloads/delta/delta-writer.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { checkMessage } from './contract-cases.js';
 import type { ContractCase } from './contract-cases.js';
-import { D, assertNothingWritten, cli, run, variant, writeBase } from './contract-fixture.js';
+import { D, assertNothingWritten, cli, run, writeBase } from './contract-fixture.js';
+import { deltaCase } from './delta-case.js';
 
 const root = tempDir('delta-errors-');
 const base = join(root, 'base');
 beforeAll(() => writeBase(base));
 
 const log = (version: number, suffix = '.json'): string => `${String(version).padStart(20, '0')}${suffix}`;
-
-/**
- * The baseline dataset with `table` as a Delta table of two commits (the second re-adds the rows
- * in a new file and removes the first), then `spoil` applied to it.
- */
-function deltaCase(table: 'regions' | 'profiles', spoil: (w: DeltaTableWriter) => Promise<void> | void, options: { protocol?: Record<string, unknown> } = {}) {
-  return async (baseDir: string, dir: string): Promise<string> => {
-    const data = await variant(baseDir, join(dir, 'data'), { [table]: null });
-    const w = new DeltaTableWriter(join(data, table), { sql: query, fields: SPEC_FIELDS[table], ...options });
-    const first = await w.dataFile('part-0.parquet', `SELECT * FROM read_parquet('${join(baseDir, `${table}.parquet`)}')`);
-    w.commit([{ add: first }]);
-    w.commit([removeOf(first), { add: await w.dataFile('part-1.parquet', `SELECT * FROM read_parquet('${join(baseDir, `${table}.parquet`)}')`) }]);
-    await spoil(w);
-    return data;
-  };
-}
-
 
 const CASES: ContractCase[] = [
   {
@@ -119,6 +103,62 @@ const CASES: ContractCase[] = [
     message: [/profiles\/deletion_vector_[0-9a-f-]+\.bin: /, "Delta table 'profiles'", "deletion vector of data file 'part-1.parquet'", 'fails its CRC-32 checksum'],
   },
   {
+    name: 'an empty commit file (issue 17 item 14)',
+    cli: true,
+    data: deltaCase('regions', (w) => {
+      w.commit([]);
+      writeFileSync(join(w.dir, '_delta_log', log(2)), '');
+    }),
+    error: InputError,
+    code: 'INPUT',
+    message: [`regions/_delta_log/${log(2)}: Delta table 'regions': is empty (0 bytes); a Delta log file holds at least one action`],
+  },
+  {
+    name: 'readerFeatures as a string (issue 17 item 14)',
+    data: deltaCase('regions', () => undefined, { protocol: { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: 'catalogManaged', writerFeatures: ['catalogManaged'] } }),
+    error: InputError,
+    code: 'INPUT',
+    message: [`regions/_delta_log/${log(0)}: Delta table 'regions': line 2: protocol readerFeatures is "catalogManaged", not a list of feature names`],
+  },
+  {
+    name: 'readerFeatures with an entry that is not a name (issue 17 item 14)',
+    data: deltaCase('regions', () => undefined, { protocol: { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['deletionVectors', { name: 'catalogManaged' }], writerFeatures: [] } }),
+    error: InputError,
+    code: 'INPUT',
+    message: [`regions/_delta_log/${log(0)}: Delta table 'regions': line 2: protocol readerFeatures is ["deletionVectors",{"name":"catalogManaged"}], not a list of feature names`],
+  },
+  {
+    name: 'reader version 3 without readerFeatures (issue 17 item 14)',
+    data: deltaCase('regions', () => undefined, { protocol: { minReaderVersion: 3, minWriterVersion: 7 } }),
+    error: InputError,
+    code: 'INPUT',
+    message: [`regions/_delta_log/${log(0)}: Delta table 'regions': has reader version 3 but no readerFeatures list; the protocol requires one at reader version 3`],
+  },
+  {
+    name: 'a v2-checkpoint sidecar path that is not percent-encoding (issue 17 item 11)',
+    data: deltaCase(
+      'regions',
+      async (w) => {
+        const { checkpoint, sidecar } = await w.v2Checkpoint();
+        const file = join(w.dir, '_delta_log', checkpoint);
+        writeFileSync(file, readFileSync(file, 'utf8').replace(sidecar, 'a%zz.parquet'));
+      },
+      { protocol: { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['v2Checkpoint'], writerFeatures: ['v2Checkpoint'] } },
+    ),
+    error: InputError,
+    code: 'INPUT',
+    message: [/^regions\/_delta_log\/00000000000000000001\.checkpoint\.[0-9a-f-]{36}\.json: Delta table 'regions': sidecar path 'a%zz\.parquet' is not valid percent-encoding$/],
+  },
+  {
+    name: 'an add path that is not percent-encoding (issue 17 item 11)',
+    data: deltaCase('regions', (w) => {
+      w.commit([{ add: { ...[...w.live.values()][0]!, path: 'part-%zz.parquet' } }]);
+    }),
+    error: InputError,
+    code: 'INPUT',
+    message: [`regions/_delta_log/${log(2)}: Delta table 'regions': add path 'part-%zz.parquet' is not valid percent-encoding`],
+  },
+  {
     name: 'a table schema without a required column',
     data: deltaCase('regions', (w) => {
       const meta = { ...w.metaData, schemaString: JSON.stringify({ type: 'struct', fields: [{ name: 'country', type: 'string', nullable: true, metadata: {} }] }) };
@@ -150,6 +190,8 @@ describe('Delta errors through runCampaign', () => {
       if (!(err instanceof c.error)) throw new Error(`expected ${c.error.name}, got ${String((err as Error).stack ?? err)}`);
       expectEqual((err as CampaignError).code, c.code, 'error code');
       checkMessage(c, (err as Error).message);
+      const [whole] = c.message;
+      if (c.message.length === 1 && typeof whole === 'string') expectEqual((err as Error).message, whole, 'the whole message');
       assert.ok(!(err as Error).message.includes('\n'), 'one line');
       assertNothingWritten(out);
     });
@@ -162,8 +204,10 @@ describe('Delta errors through the CLI', () => {
       const dir = join(root, `cli-${i}`);
       const data = await c.data(base, dir);
       const r = await cli(['run', '--data', data, '--date', D, '--out', join(dir, 'out'), '--workers', '0', '--quiet']);
-      expectEqual({ code: r.code, stdout: r.stdout, lines: r.stderr.trimEnd().split('\n').length }, { code: 1, stdout: '', lines: 1 });
+      expectEqual({ code: r.code, stdout: r.stdout, lines: r.stderr.trimEnd().split('\n').length }, { code: EXIT_STATUSES[exitNameOf(c.code)].code, stdout: '', lines: 1 });
       checkMessage(c, r.stderr);
+      const [whole] = c.message;
+      if (c.message.length === 1 && typeof whole === 'string') expectEqual(r.stderr, `campaign: ${whole}\n`, 'the whole message');
       assertNothingWritten(join(dir, 'out'));
     });
   });

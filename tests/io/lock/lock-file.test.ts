@@ -7,15 +7,16 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, it, onTestFinished } from 'vitest';
 import { LockError } from '../../../engine/errors.js';
-import { acquireLockFile } from '../../../io/lock/lock-file.js';
+import { acquireLockFile, inspectLock } from '../../../io/lock/lock-file.js';
 import { expectEqual } from '../../support/expect-equal.js';
 import { tempDir } from '../../support/temp-dir.js';
 
@@ -129,7 +130,7 @@ describe('taking over a stale lock', () => {
     expectEqual(await takes(path), true, 'taken over');
   });
 
-  it('another host’s lock is never taken over', async () => {
+  it('another host’s lock from a version without leases is never taken over', async () => {
     const path = join(tempDir('lock-host-'), 'host.lock');
     writeOwner(path, { pid: deadPid(), host: `not-${hostname()}` });
     expectEqual(await takes(path), false, 'busy');
@@ -157,3 +158,91 @@ describe('a live holder', () => {
     expectEqual(existsSync(path), true, 'the other holding stays');
   });
 });
+
+describe('leases: a holder on another host or in another container (its PID cannot be checked)', () => {
+  /** The lock file a holder in another pod writes: its own host name and PID namespace, and its lease. */
+  const podOwner = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ pid: 7, host: 'campaign-job-7f9c-pod', pidns: 'pid:[4026532999]', lease_ms: 120_000, refresh_ms: 10_000, nonce: 'a1b2c3d4e5f60718', ...extra });
+  const backdate = backdateFile;
+
+  it('is busy while refreshed within its lease; the message names the holder, its last refresh and the lease', async () => {
+    const path = join(tempDir('lock-lease-'), 'pod.lock');
+    writeOwner(path, podOwner());
+    backdate(path, 30);
+    await assert.rejects(acquireLockFile(path, 'test', busy), (err: unknown) => {
+      assert.ok(err instanceof LockError);
+      assert.match(err.message, /^busy: pid 7 on campaign-job-7f9c-pod \(test, since 2026-11-22T00:00:00\.000Z\); last refreshed \d{4}-\d\d-\d\dT[\d:.]+Z, 3\d s ago; another host or container, so it counts as running until its lease of 120 s lapses$/);
+      return true;
+    });
+    expectEqual((await inspectLock(path))?.state, 'fresh');
+  });
+
+  it('is taken over once not refreshed for its lease (a SIGKILLed pod)', async () => {
+    const path = join(tempDir('lock-lapsed-'), 'pod.lock');
+    writeOwner(path, podOwner());
+    backdate(path, 121);
+    expectEqual((await inspectLock(path))?.state, 'stale');
+    expectEqual(await takes(path), true, 'taken over');
+  });
+
+  it('a lease is the holder’s own: a short one lapses sooner', async () => {
+    const path = join(tempDir('lock-short-'), 'pod.lock');
+    writeOwner(path, podOwner({ lease_ms: 5_000 }));
+    backdate(path, 6);
+    expectEqual(await takes(path), true, 'taken over after 6 s of a 5 s lease');
+  });
+
+  it('the same host in another PID namespace (another container) is judged by the lease, not by the PID', async () => {
+    const path = join(tempDir('lock-ns-'), 'ns.lock');
+    // Our own PID, alive here: in another namespace it names another process, so it proves nothing.
+    writeOwner(path, podOwner({ host: hostname(), pid: process.pid }));
+    expectEqual((await inspectLock(path))?.state, 'fresh');
+    backdate(path, 121);
+    expectEqual(await takes(path), true, 'taken over once the lease lapsed');
+  });
+
+  it('the holder refreshes its lock while it runs; a holder whose lock was taken over learns it (lost)', async () => {
+    const path = join(tempDir('lock-refresh-'), 'mine.lock');
+    const lock = await acquireLockFile(path, 'test', busy, { leaseMs: 600, refreshMs: 100 });
+    backdate(path, 60);
+    await delay(400);
+    const age = Date.now() - statSync(path).mtimeMs;
+    assert.ok(age < 300, `refreshed ${age} ms ago`);
+    expectEqual(lock.lost.aborted, false, 'not lost');
+    // Another process takes it over (as it would once the lease lapsed, were this holder frozen).
+    rmSync(path);
+    writeOwner(path, podOwner());
+    await delay(400);
+    expectEqual(lock.lost.aborted, true, 'lost');
+    assert.match(String((lock.lost.reason as Error).message), /was taken over by pid 7 on campaign-job-7f9c-pod/);
+    await lock.release();
+    expectEqual(existsSync(path), true, 'the new holder’s lock stays');
+  });
+});
+
+describe('leftovers of processes killed inside the protocol', () => {
+  it('temp and takeover files of dead processes are removed when the lock is next taken; a live process’s are kept', async () => {
+    const dir = tempDir('lock-leftovers-');
+    const path = join(dir, '.2026-11-22.lock');
+    const dead = deadPid();
+    // What a SIGKILL between link(2) and rm leaves: the temp file beside the lock, with its writer's record.
+    writeOwner(`${path}.0123456789abcdef.tmp`, { pid: dead, nonce: '0123456789abcdef' });
+    // A taker killed while it held the takeover lock of a holding that is long gone.
+    writeOwner(`${path}.takeover-fedcba9876543210`, { pid: dead, nonce: '1111111111111111' });
+    writeOwner(`${path}.takeover-fedcba9876543210.2222222222222222.tmp`, { pid: dead, nonce: '2222222222222222' });
+    // A killed writer's temp file it never got to write into: removed once old.
+    writeFileSync(`${path}.3333333333333333.tmp`, '');
+    backdateFile(`${path}.3333333333333333.tmp`, 60);
+    // A live process in the middle of the protocol, and a file that is not the lock's.
+    writeOwner(`${path}.4444444444444444.tmp`, { pid: process.pid, nonce: '4444444444444444' });
+    writeFileSync(join(dir, '.2026-11-23.lock.5555555555555555.tmp'), '');
+    backdateFile(join(dir, '.2026-11-23.lock.5555555555555555.tmp'), 60);
+    const lock = await acquireLockFile(path, 'test', busy);
+    await lock.release();
+    expectEqual(readdirSync(dir).sort(), ['.2026-11-22.lock.4444444444444444.tmp', '.2026-11-23.lock.5555555555555555.tmp']);
+  });
+});
+
+function backdateFile(path: string, seconds: number): void {
+  const then = new Date(Date.now() - seconds * 1000);
+  utimesSync(path, then, then);
+}

@@ -48,13 +48,14 @@ export const demoCommand: Command = {
       await generateDataset({ ...wanted, outDir: values.data });
     } else console.error(`demo: reusing the dataset in ${values.data}`);
 
+    const progress = progressReporter(process.stderr, true);
     const result = await runCampaign({
       dataDir: values.data,
       date: values.date,
       outDir: values.out,
       ...(workers === undefined ? {} : { workers }),
-      onProgress: progressReporter(process.stderr, true),
-    });
+      onProgress: progress,
+    }).finally(() => progress.close());
     console.log(formatRunSummary(result));
     console.log(`\nnext: node dist/cli/main.js deliver --out ${values.out} --date ${values.date} --dry-run`);
     return 0;

@@ -59,7 +59,7 @@ test('refuses to overwrite a non-empty output directory', () => {
   mkdirSync(out);
   writeFileSync(join(out, 'keep.txt'), 'mine');
   const r = campaign('--profiles', '10', '--seed', '1', '--date', '2026-11-22', '--out', out);
-  expectEqual(r.status, 1);
+  expectEqual(r.status, 3);
   assert.match(r.stderr, /^campaign: output .*taken already exists and is not empty; remove it or choose another --out\n$/);
   expectEqual(readdirSync(out), ['keep.txt']);
 });

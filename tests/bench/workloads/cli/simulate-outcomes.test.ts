@@ -9,7 +9,7 @@ import { usageErrors } from '../../../support/usage-errors.js';
 
 const campaign = (...args: string[]): ReturnType<typeof runCli> => runCli(WORKLOADS_CLI, ...args);
 
-test('simulate-outcomes: option errors exit 2; a missing run exits 1', async () => {
+test('simulate-outcomes: option errors exit 2; a missing run exits 3', async () => {
   const ok = ['--data', 'd', '--out', 'o', '--date', '2026-11-22', '--uplift', '0.3'];
   await usageErrors(simulateOutcomesCommand, [
     [ok.slice(2), /--data is required/],
@@ -20,7 +20,7 @@ test('simulate-outcomes: option errors exit 2; a missing run exits 1', async () 
   ]);
   const root = tempDir();
   const r = campaign('simulate-outcomes', '--data', join(root, 'data'), '--out', join(root, 'out'), '--date', '2026-11-22', '--uplift', '0.3');
-  expectEqual(r.status, 1);
+  expectEqual(r.status, 3);
   assert.match(r.stderr, /^campaign: no published run for 2026-11-22 under .*out; run 'campaign run --date 2026-11-22' first\n$/);
 });
 

@@ -1,4 +1,7 @@
 import { defaultConfig } from '../../../../engine/config/default-config.js';
+import { parseDay } from '../../../../engine/dates.js';
+import { judgeFreshness } from '../../../../engine/freshness/check-freshness.js';
+import type { RunCounts } from '../../../../engine/run/run-counts.js';
 import type { DriftResult } from '../../../../engine/drift/drift-types.js';
 import type { CampaignPreview, TransitionMatrix } from '../../../../engine/preview/preview-types.js';
 
@@ -33,17 +36,19 @@ const warned: DriftResult = {
  */
 export function campaignPreviewFixture(): CampaignPreview {
   const config = defaultConfig();
+  const freshness = judgeFreshness(config.freshness, parseDay('2026-11-22'), config.history_days, { latestPlayDay: parseDay('2026-11-21'), playsInWindow: 1000, eligibleProfiles: 100, sends: 80 });
   return {
     date: '2026-11-22',
     dataDir: '/lake/crm/2026-11-22',
     engineVersion: '0.1.0',
-    old: { source: { kind: 'run', runDir: '/srv/campaigns/2026-11-22', runId: '2026-11-22-aaaaaaaaaaaaaaaa', date: '2026-11-22' }, activeOverrides: [], effectiveConfig: config, runId: '2026-11-22-aaaaaaaaaaaaaaaa', runDir: null, counts: {}, timingsMs: {} },
-    new: { source: { kind: 'file', path: `/etc/${HOSTILE}.yaml` }, activeOverrides: [HOSTILE], effectiveConfig: config, runId: '2026-11-22-bbbbbbbbbbbbbbbb', runDir: null, counts: {}, timingsMs: {} },
+    old: { source: { kind: 'run', runDir: '/srv/campaigns/2026-11-22', runId: '2026-11-22-aaaaaaaaaaaaaaaa', date: '2026-11-22' }, activeOverrides: [], effectiveConfig: config, runId: '2026-11-22-aaaaaaaaaaaaaaaa', runDir: null, counts: {} as RunCounts, freshness, timingsMs: {} },
+    new: { source: { kind: 'file', path: `/etc/${HOSTILE}.yaml` }, activeOverrides: [HOSTILE], effectiveConfig: config, runId: '2026-11-22-bbbbbbbbbbbbbbbb', runDir: null, counts: {} as RunCounts, freshness, timingsMs: {} },
     configChanges: [
       { key: 'scenarios.trending.enabled', old: true, new: false },
       { key: `boosts.${HOSTILE}`, old: null, new: 3 },
     ],
     load: { shared: true, reloadedFor: [] },
+    inputWarnings: [],
     scratchDir: null,
     transitions: {
       accounts: 1010,
