@@ -21,6 +21,6 @@ test('a bad accounts table found while the workers decode the plays stops the ru
     await db.run(`COPY (SELECT * FROM '${accounts}' UNION ALL SELECT * FROM '${accounts}' WHERE account_id = ${id}) TO '${accounts}.dup' (FORMAT parquet)`);
     renameSync(`${accounts}.dup`, accounts);
     const r = runCli(PRODUCT_CLI, 'run', '--data', data, '--date', '2026-11-22', '--out', join(dir, 'out'), '--workers', '2', '--quiet');
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: `campaign: accounts.parquet: account_id ${id} appears more than once\n` });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 3, stderr: `campaign: accounts.parquet: account_id ${id} appears more than once\n` });
   });
 }, 120_000);
