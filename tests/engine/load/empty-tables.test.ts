@@ -3,7 +3,7 @@
  * that must not pass as a quiet night. The counts show the empty table (manifest and text
  * summary), the manifest's `warnings` and a `campaign: warning:` line on stderr name it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
 import { D, cli, run, variant, writeBase } from '../../io/input/contract-fixture.js';
@@ -39,10 +39,18 @@ describe('an empty required table', () => {
     });
   }
 
-  it('through the CLI: the warning line on stderr and the zero in the summary', async () => {
+  it('through the CLI: the freshness guard refuses the run (exit 4) in one line, or as a warning lets the run show the zero', async () => {
     const data = await variant(base, join(root, 'cli'), { plays: { select: 'SELECT * FROM {src} WHERE false' } });
-    const r = await cli(['run', '--data', data, '--date', D, '--out', join(root, 'out-cli'), '--workers', '0', '--quiet']);
-    expectEqual({ code: r.code, stderr: r.stderr }, { code: 0, stderr: `campaign: warning: ${warning('plays')}\n` });
+    const refused = await cli(['run', '--data', data, '--date', D, '--out', join(root, 'out-cli'), '--workers', '0', '--quiet']);
+    expectEqual(refused.code, 4, 'exit: stale or empty data');
+    // The refusal is the one line: it names the table and the window.
+    expectEqual(refused.stderr.split('\n').length, 2, 'one stderr line');
+    expectEqual(refused.stderr.startsWith('campaign: freshness guard: plays: no play in the history window 2026-08-24 to 2026-11-21'), true, refused.stderr);
+    const config = join(root, 'freshness-warn.yaml');
+    writeFileSync(config, 'freshness:\n  mode: warn\n');
+    const r = await cli(['run', '--data', data, '--date', D, '--out', join(root, 'out-cli'), '--config', config, '--workers', '0', '--quiet']);
+    expectEqual(r.code, 0, 'exit with the guard as a warning');
+    expectEqual(r.stderr.split('\n')[0], `campaign: warning: ${warning('plays')}`, 'first stderr line');
     expectEqual(r.stdout.split('\n').filter((l) => l.startsWith('  inputs ')), ['  inputs        11 episodes · 5 accounts · 13 profiles · 0 plays (empty)']);
   });
 
