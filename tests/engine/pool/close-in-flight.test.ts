@@ -35,11 +35,11 @@ beforeAll(async () => {
 
 describe('a duplicate id found while the workers decode', () => {
   for (const workers of ['0', '1', '2']) {
-    it(`run --workers ${workers}: the one-line input error, exit 1, no lock`, async () => {
+    it(`run --workers ${workers}: the one-line input error, exit 3, no lock`, async () => {
       const data = await withDuplicate('accounts');
       const out = join(root, `out-run-${workers}`);
       const r = await cli(['run', '--data', data, '--date', D, '--out', out, '--workers', workers, '--quiet']);
-      expectEqual(r, { code: 1, stdout: '', stderr: `campaign: accounts.parquet: account_id ${await smallestId('accounts')} appears more than once\n` });
+      expectEqual(r, { code: 3, stdout: '', stderr: `campaign: accounts.parquet: account_id ${await smallestId('accounts')} appears more than once\n` });
       assertNothingWritten(out);
     }, 60_000);
   }
@@ -48,7 +48,7 @@ describe('a duplicate id found while the workers decode', () => {
     const data = await withDuplicate('profiles');
     const out = join(root, 'out-profiles');
     const r = await cli(['run', '--data', data, '--date', D, '--out', out, '--workers', '2', '--quiet']);
-    expectEqual(r, { code: 1, stdout: '', stderr: `campaign: profiles.parquet: profile_id ${await smallestId('profiles')} appears more than once\n` });
+    expectEqual(r, { code: 3, stdout: '', stderr: `campaign: profiles.parquet: profile_id ${await smallestId('profiles')} appears more than once\n` });
     assertNothingWritten(out);
   }, 60_000);
 
@@ -56,7 +56,7 @@ describe('a duplicate id found while the workers decode', () => {
     it(`preview --workers ${workers}: the same error`, async () => {
       const data = await withDuplicate('accounts');
       const r = await cli(['preview', '--data', data, '--date', D, '--workers', workers, '--quiet']);
-      expectEqual(r, { code: 1, stdout: '', stderr: `campaign: accounts.parquet: account_id ${await smallestId('accounts')} appears more than once\n` });
+      expectEqual(r, { code: 3, stdout: '', stderr: `campaign: accounts.parquet: account_id ${await smallestId('accounts')} appears more than once\n` });
     }, 60_000);
   }
 });

@@ -149,7 +149,7 @@ describe('through a run', () => {
   it('through the CLI', async () => {
     const data = await partitioned('cli', { n: '1.5' });
     const r = await cli(['run', '--data', data, '--date', D, '--out', join(root, 'out-cli'), '--workers', '0', '--quiet']);
-    expectEqual(r, { code: 1, stdout: '', stderr: `campaign: regions/n=1/part-0.parquet: Delta table 'regions': partition column 'n' (integer) has the value "1.5", which is not an integer in base 10\n` });
+    expectEqual(r, { code: 3, stdout: '', stderr: `campaign: regions/n=1/part-0.parquet: Delta table 'regions': partition column 'n' (integer) has the value "1.5", which is not an integer in base 10\n` });
   });
 
   it('a valid value and an explicit null read as before', async () => {

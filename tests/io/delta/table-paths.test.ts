@@ -140,10 +140,10 @@ describe('refused', () => {
     );
   });
 
-  it('through the CLI: the one line, exit 1, nothing written', async () => {
+  it('through the CLI: the one line, exit 3 (bad input), nothing written', async () => {
     const c = await build(deltaCase('regions', (w) => w.commit([removeOf(live(w)), { add: { ...live(w), path: '/etc/passwd' } }])));
     const r = await cli(['run', '--data', c.data, '--date', D, '--out', join(c.dir, 'out'), '--workers', '0', '--quiet']);
-    expectEqual(r, { code: 1, stdout: '', stderr: `campaign: regions/: Delta table 'regions': ${externalMessage("data file '/etc/passwd'", realpathSync(c.data))}\n` });
+    expectEqual(r, { code: 3, stdout: '', stderr: `campaign: regions/: Delta table 'regions': ${externalMessage("data file '/etc/passwd'", realpathSync(c.data))}\n` });
     assertNothingWritten(join(c.dir, 'out'));
   });
 });
