@@ -5,6 +5,7 @@
 export { runCampaign } from './engine/run-campaign.js';
 export type { RunCampaignOptions, RunCampaignResult } from './engine/run-campaign.js';
 export type { RunManifest } from './engine/run-dir/run-manifest.js';
+export type { PlaysCacheOptions, PlaysCacheReport } from './engine/load/plays-cache.js';
 export type { IneligibleReason, PlayDropReason, RunCounts, SelectionStatus } from './engine/run/run-counts.js';
 export { INELIGIBLE_REASONS } from './engine/model/campaign-model.js';
 export { STATUSES } from './engine/phases/phase-params.js';

@@ -68,6 +68,8 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
   const kept = keep === undefined ? null : new Set(keep.map((k) => k.toLowerCase()));
   const dataColumns = snapshot.columns.filter((c) => !c.partition);
   const partitionColumns = snapshot.columns.filter((c) => c.partition && (kept === null || kept.has(c.name.toLowerCase())));
+  // Every partition value must parse by its type, read or not: a malformed log is an error, not a column skipped.
+  for (const c of snapshot.columns) if (c.partition && !partitionColumns.includes(c)) for (const f of snapshot.files) literal(c, f);
   const deletionVectorFiles: string[] = [];
   const deleted = new Map<DeltaFile, Float64Array>();
   for (const f of snapshot.files) {
