@@ -18,7 +18,9 @@ import type { PlaysLayout } from './workloads/layout/plays-layout.js';
  *    alternated; Amdahl's law T(n) = T1·(s + (1 − s)/n) with s = 2·T2/T1 − 1, projected to 16 and
  *    64 cores, for the engine and the reference alike.
  * Every run is a whole process under GNU time; the machine's load average is recorded beside
- * each pair. Results go to `--results`/scale-out.{json,md}.
+ * each pair. Results go to `--results`/scale-out.{json,md}. The engine runs without the plays
+ * cache (`--plays-cache-max-mb 0`: every run cold, as this issue measures them); `--cache` keeps
+ * the default, where each of these runs (a fresh state directory) also writes the cache.
  *
  *   node dist/bench/scale-out.js --data /work/data/p1000000 --layouts hive:2000,delta:2000 --pairs 3
  */
@@ -31,10 +33,11 @@ const { values } = parseArgs({
     work: { type: 'string' },
     results: { type: 'string', default: 'bench/results' },
     skip: { type: 'string', default: '' },
+    cache: { type: 'boolean', default: false },
   },
 });
 if (values.data === undefined) {
-  process.stderr.write('usage: scale-out --data DIR [--layouts hive:N,delta:N] [--pairs 3] [--work DIR] [--results DIR] [--skip layouts,reference,cores]\n');
+  process.stderr.write('usage: scale-out --data DIR [--layouts hive:N,delta:N] [--pairs 3] [--work DIR] [--results DIR] [--skip layouts,reference,cores] [--cache]\n');
   process.exit(2);
 }
 const data = resolve(values.data);
@@ -64,7 +67,8 @@ function measure(args: string[], pinned = false): Run {
 function engine(dataset: string, tag: string, pinned = false): Run {
   const out = join(work, `out-${tag}`);
   rmSync(out, { recursive: true, force: true });
-  const run = measure([resolve('dist/cli/main.js'), 'run', '--data', dataset, '--date', D, '--out', out, '--state', join(out, 'state'), '--quiet'], pinned);
+  const cache = values.cache ? [] : ['--plays-cache-max-mb', '0'];
+  const run = measure([resolve('dist/cli/main.js'), 'run', '--data', dataset, '--date', D, '--out', out, '--state', join(out, 'state'), '--quiet', ...cache], pinned);
   rmSync(out, { recursive: true, force: true });
   return run;
 }
@@ -108,7 +112,7 @@ const loads = (p: Paired): string => {
   return `${Math.min(...all).toFixed(1)}–${Math.max(...all).toFixed(1)}`;
 };
 
-const report: Record<string, unknown> = { data, date: D, pairs, machine: { node: process.version, day: new Date().toISOString().slice(0, 10) } };
+const report: Record<string, unknown> = { data, date: D, pairs, playsCache: values.cache, machine: { node: process.version, day: new Date().toISOString().slice(0, 10) } };
 const md: string[] = [];
 
 if (!skip.has('layouts')) {
