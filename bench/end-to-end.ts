@@ -73,7 +73,9 @@ function repeat(measure: () => Measure): Summary {
 }
 
 function engine(data: string, out: string, workers: number, state: string): Measure {
-  const m = timed(['node', cli, 'run', '--data', data, '--date', D, '--out', out, '--state', state, '--workers', String(workers), '--json']);
+  // Every run cold and without the plays cache: a state directory shared by the runs would make
+  // every run after the first a warm one (bench/plays-cache.ts measures the cache).
+  const m = timed(['node', cli, 'run', '--data', data, '--date', D, '--out', out, '--state', state, '--workers', String(workers), '--json', '--plays-cache-max-mb', '0']);
   const manifest = JSON.parse(m.stdout) as { timings_ms: Record<string, number>; worker_use: WorkerUse };
   return { wallS: m.wallS, peakRssMb: m.peakRssMb, phasesMs: manifest.timings_ms, workerUse: manifest.worker_use };
 }
