@@ -63,7 +63,8 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
   // Compare the raw column so DuckDB can skip row groups by their min/max statistics.
   const window = `"ts" >= ${rawTimestampLiteral(ts.sourceType, from)}`;
   await probeNulls(ctx.session, source, bound);
-  count(ctx, 'plays', 'rows', await sourceRows(ctx.session, source));
+  const tableRows = await sourceRows(ctx.session, source);
+  count(ctx, 'plays', 'rows', tableRows);
   const P = people.profileIds.length;
   const duckdbThreads = Math.max(1, Math.floor(availableParallelism() / readers));
   // Ids and seconds stored in at most 32 bits cross as INTEGER: 20 bytes a row instead of 28.
@@ -129,9 +130,9 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
       ? Promise.resolve(await planSlices(null, ctx.session))
       : planCache(ctx, source, from, people, catalog, removedProfileIds, await cacheReadOnly(ctx, source))
           .then((cache) => DuckDBSession.scoped(1, (session) => planSlices(cache, session)))
-          .then(async (pass) => {
+          .then((pass) => {
             // The rows of the files the cache holds are not decoded: they count as read at once.
-            if (progress !== undefined) Atomics.add(progress, 0, BigInt(Math.max(0, (await footerRows(ctx, source)) - pass.plan.reduce((n, r) => n + r.rows, 0))));
+            if (progress !== undefined) Atomics.add(progress, 0, BigInt(Math.max(0, tableRows - pass.plan.reduce((n, r) => n + r.rows, 0))));
             return pass;
           });
   made.catch(() => undefined);
@@ -192,11 +193,6 @@ export async function planPlays(ctx: LoadContext, people: ProfileKeys, catalog: 
       return { playOffsets: offsets, playContent: out.content, playDaysAgo: out.daysAgo, playSeconds: out.seconds };
     },
   };
-}
-
-/** The plays' rows as their footers give them (a Delta table's deleted rows included). */
-async function footerRows(ctx: LoadContext, source: TableSource): Promise<number> {
-  return (await sourceFooters(ctx.session, source)).rowGroups.reduce((n, g) => n + g.rows, 0);
 }
 
 /** Why the plays cache may be read but not written tonight, or null: a slice numbers its rows' files in a column `file_index`, which a plays column of that name would hide. */

@@ -33,7 +33,7 @@ export function versionPrefix(version: number): string {
 
 /** Zero-padded log file name of a version. */
 export function commitName(version: number): string {
-  return `${String(version).padStart(20, '0')}.json`;
+  return `${versionPrefix(version)}.json`;
 }
 
 /**
@@ -88,5 +88,5 @@ export function parseLogNames(names: Iterable<string>): LogListing {
 /** The name of a multi-part checkpoint's part `part`, for messages about a missing one. */
 export function partName(c: Checkpoint, part: number): string {
   const of = c.files.length + c.missingParts.length;
-  return `${String(c.version).padStart(20, '0')}.checkpoint.${String(part).padStart(10, '0')}.${String(of).padStart(10, '0')}.parquet`;
+  return `${versionPrefix(c.version)}.checkpoint.${String(part).padStart(10, '0')}.${String(of).padStart(10, '0')}.parquet`;
 }

@@ -138,7 +138,9 @@ export async function prepareDeltaScan(session: DuckDBSession, snapshot: DeltaSn
  * from `keysTable` (ordinal × 2^32 + row, the ordinals this expression gives its files), which the
  * session running it must hold (DuckDBSession.createInt64Table). A slice decoded on a worker
  * thread carries its keys there. With `fileIndex`, each row also has `file_index`: its file's
- * position in `order` (the parts' files in the order the expression numbers them).
+ * position in `order` (the parts' files in the order the expression numbers them). With `origin`,
+ * each row also has `filename` and `file_row_number`, and no keys are returned: it reads the keys
+ * the plain expression of the same parts returned.
  */
 export function deltaSliceSql(
   scan: DeltaScan,
@@ -157,8 +159,9 @@ export function deltaSliceSql(
     branch.parts.push(part);
     branches.set(key, branch);
   }
+  // The origin variant reads the keys the same parts' plain variant made: it makes none of its own.
   let keyCount = 0;
-  for (const p of parts) keyCount += scan.fileScans[p.file]!.deleted?.length ?? 0;
+  if (!origin) for (const p of parts) keyCount += scan.fileScans[p.file]!.deleted?.length ?? 0;
   const keys = new BigInt64Array(new ArrayBuffer(keyCount * 8));
   let at = 0;
   let ordinal = 0;
@@ -188,7 +191,7 @@ export function deltaSliceSql(
         // key = ordinal × 2^32 + row: exact in a double below 2^53 (2M files of 4G rows).
         const base = ordinal * 4294967296;
         const removed = scan.fileScans[p.file]!.deleted!;
-        for (let i = 0; i < removed.length; i++) keys[at++] = BigInt(base + removed[i]!);
+        if (!origin) for (let i = 0; i < removed.length; i++) keys[at++] = BigInt(base + removed[i]!);
         ordinal++;
       }
     }

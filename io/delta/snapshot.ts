@@ -108,7 +108,7 @@ export async function readSnapshot(session: DuckDBSession, table: string | Delta
   }
   sizes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const missing = await store.fetch(sizes);
-  if (missing.length > 0) throw new DeltaError(files.find((f) => f.file === missing[0])?.file ?? missing[0]!, `is a live data file of version ${target} but is missing ${store.medium}`);
+  if (missing.length > 0) throw new DeltaError(missing[0]!, `is a live data file of version ${target} but is missing ${store.medium}`);
   // A missing vector file is reported when it is read (deletion-vector.ts), naming its data file.
   const vectors = [...new Set(files.map((f) => f.deletionVectorFile).filter((f): f is string => f !== null))];
   await store.fetch(vectors.map((file) => ({ file, size: null })));

@@ -115,9 +115,3 @@ export function checkKey(url: string, key: string): void {
   }
   if (key.includes('\0') || key.includes('\\')) throw new StorageError(url, 'holds a NUL or a backslash, which cannot be read as a file of the dataset');
 }
-
-/** The location of `relative` (a '/'-separated key suffix) under `root`. */
-export function childLocation(root: StorageLocation, relative: string): StorageLocation {
-  const prefix = root.prefix === '' ? relative : `${root.prefix}/${relative}`;
-  return { ...root, prefix, url: `${root.url}/${relative}` };
-}
