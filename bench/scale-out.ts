@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { median } from './process-timing.js';
+import { median, timed } from './process-timing.js';
 import { writePlaysLayout } from './workloads/layout/plays-layout.js';
 import type { PlaysLayout } from './workloads/layout/plays-layout.js';
 
@@ -57,11 +56,8 @@ interface Run {
 /** One whole process under GNU time (optionally pinned to core 0). */
 function measure(args: string[], pinned = false): Run {
   const load1 = loadavg()[0]!;
-  const command = [...(pinned ? ['taskset', '-c', '0'] : []), process.execPath, ...args];
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', ...command], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`${command.join(' ')} failed (${r.status}):\n${r.stderr}`);
-  const [wall, user, sys, rss] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
-  return { wallS: wall!, cpuS: user! + sys!, peakRssMb: Math.round(rss! / 1024), load1 };
+  const m = timed([...(pinned ? ['taskset', '-c', '0'] : []), process.execPath, ...args]);
+  return { wallS: m.wallS, cpuS: m.cpuS, peakRssMb: m.peakRssMb, load1 };
 }
 
 function engine(dataset: string, tag: string, pinned = false): Run {

@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { commands } from '../../cli/commands/index.js';
 import type { CommandEntry } from '../../cli/command.js';
 import { workloadCommands } from '../../bench/workloads/cli/commands/index.js';
-import { PRODUCT_CLI, WORKLOADS_CLI } from '../support/run-cli.js';
+import { PRODUCT_CLI, runCli, WORKLOADS_CLI } from '../support/run-cli.js';
 
 /** What `node <entry> ...args` prints on stdout; a failing help is an error, not a page. */
 export function helpText(entry: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [entry, ...args], { encoding: 'utf8' });
+  const r = runCli(entry, ...args);
   if (r.status !== 0) throw new Error(`node ${entry} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return r.stdout.trimEnd();
 }

@@ -2,7 +2,7 @@ import type { DriftCheck } from '../../drift/drift-types.js';
 import { formatCount, formatPercent, formatPp, formatSignedPercent } from '../../report/html/format-report-numbers.js';
 import { html, SafeHtml } from '../../report/html/html-template.js';
 import { stackedBarsChart } from '../../report/html/stacked-bars-chart.js';
-import { dimensionLabel, scenarioLabel, statusLabel, wordsOf } from '../../labels/human-labels.js';
+import { dimensionLabel, scenarioLabel, statusLabel } from '../../labels/human-labels.js';
 import { configValueText, driftText } from '../preview-labels.js';
 import type { CampaignPreview, SendDimension } from '../preview-types.js';
 import { changedAccountsTable } from './changed-accounts-table.js';
@@ -54,7 +54,7 @@ export function renderPreviewHtml(p: CampaignPreview): string {
       : html`<table class="drift-checks"><thead><tr><th>Metric</th><th class="num">Previous</th><th class="num">With the new config</th><th class="num">Change</th><th class="num">Limit</th><th>Exceeded</th></tr></thead><tbody>${drift.checks.map((c) => driftCheckRow(c))}</tbody></table>`;
   const body = html`${previewHeadline(p)}
 ${panel('config-changes', 'Config changes', 'Effective config keys that differ on the date (overrides merged).', changes)}
-${panel('transitions', 'Transitions', `Accounts by their selection before (rows) and after (columns). ${formatCount(p.transitions.scenarioChanged)} changed scenario, ${formatCount(p.transitions.statusChanged)} status, ${formatCount(p.transitions.profileChanged)} chosen profile, ${formatCount(p.transitions.segmentChanged)} segment, ${formatCount(p.transitions.treatmentChanged)} treatment.`, html`<h3>Scenario</h3>${transitionMatrixTable('scenario', 'scenario', p.transitions.scenario, (k) => (k === 'none' || k === 'not_selected' ? wordsOf(k) : scenarioLabel(k)))}<h3>Status</h3>${transitionMatrixTable('status', 'status', p.transitions.status, (k) => (k === 'not_selected' ? wordsOf(k) : statusLabel(k)))}`)}
+${panel('transitions', 'Transitions', `Accounts by their selection before (rows) and after (columns). ${formatCount(p.transitions.scenarioChanged)} changed scenario, ${formatCount(p.transitions.statusChanged)} status, ${formatCount(p.transitions.profileChanged)} chosen profile, ${formatCount(p.transitions.segmentChanged)} segment, ${formatCount(p.transitions.treatmentChanged)} treatment.`, html`<h3>Scenario</h3>${transitionMatrixTable('scenario', 'scenario', p.transitions.scenario, scenarioLabel)}<h3>Status</h3>${transitionMatrixTable('status', 'status', p.transitions.status, statusLabel)}`)}
 ${panel('sends', 'Sends before and after', 'Targeted accounts (chosen for a push), by chosen scenario, RFM segment, treatment and the chosen profile’s region.', html`${mix}${sends}`)}
 ${panel('shows', 'Shows gained and lost', `Targeted accounts per chosen show; the largest moves first. ${formatCount(p.shows.changed)} shows changed.`, html`<h3>Gained</h3>${showMovesTable('gained', p.shows.gained)}<h3>Lost</h3>${showMovesTable('lost', p.shows.lost)}`)}
 ${panel('sample', 'Changed accounts', `A sample of ${formatCount(p.sample.length)} of ${formatCount(p.transitions.changed)} changed accounts, spread over the transitions, with the first difference in the decision chain and what moved it.`, changedAccountsTable(p.sample))}

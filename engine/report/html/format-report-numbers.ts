@@ -1,4 +1,5 @@
 import { tryParseDay } from '../../dates.js';
+import { count } from '../../labels/plain-numbers.js';
 
 /** Typographic minus: a hyphen next to a percentage is easy to misread as a dash. */
 const MINUS = '\u2212';
@@ -6,9 +7,8 @@ const MINUS = '\u2212';
 export const NO_VALUE = '—';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
+/** 14411 → "14,411" (the same as the terminal's). */
+export const formatCount = count;
 
 function fixed(x: number, digits: number): string {
   return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
