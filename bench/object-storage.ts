@@ -37,7 +37,8 @@ function engineRun(variant: Variant, server: S3Server, round: number): Sample {
   const data = variant === 'local' ? resolve(values.data!) : 's3://bench/ds';
   const cache = variant === 'cold' ? join(work, `cache-cold-${round}`) : join(work, 'cache-warm');
   const storage = ['AWS_ENDPOINT_URL', server.endpoint, 'AWS_ALLOW_HTTP', 'true', 'AWS_REGION', 'us-east-1', 'CACHE_DIR', cache];
-  const args = [resolve('dist/cli/main.js'), 'run', '--data', data, '--date', values.date!, '--out', join(work, `out-${variant}`), '--quiet', '--json'];
+  // Without the plays cache: each variant's state would otherwise make its later rounds skip the decode.
+  const args = [resolve('dist/cli/main.js'), 'run', '--data', data, '--date', values.date!, '--out', join(work, `out-${variant}`), '--quiet', '--json', '--plays-cache-max-mb', '0'];
   for (let i = 0; i < storage.length; i += 2) args.push('--storage', `${storage[i]}=${storage[i + 1]}`);
   if (values.workers !== undefined) args.push('--workers', values.workers);
   const r = spawnSync('/usr/bin/time', ['-f', '%e', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...S3_KEYS } });
