@@ -1,7 +1,12 @@
 import { Piscina } from 'piscina';
+import { AbortedError } from '../../io/errors.js';
 import { newAbortFlag, raiseAbortFlag } from './task-abort.js';
+import { loadsSettled, newLoadBoard } from './worker-loads.js';
 import { runTask } from './worker-protocol.js';
-import type { TaskKind, WorkerReply, WorkerTask } from './worker-protocol.js';
+import type { PoolWorkerData, TaskKind, WorkerReply, WorkerTask } from './worker-protocol.js';
+
+/** The longest a closing pool waits for its threads to load their modules (they take ~0.6 s). */
+const LOAD_WAIT_MS = 20_000;
 
 /** Runs shard tasks: on a Piscina pool of worker threads, or inline on this thread (`workers: 0`). */
 export interface ShardRunner {
@@ -38,17 +43,23 @@ export function createShardRunner(workers: number): ShardRunner {
     return { threads: 0, run: <K extends TaskKind>(task: WorkerTask<K>) => tasks.track(clock.track(runTask(task))), usage: clock.usage, abort: () => undefined, close: tasks.settled };
   }
   const abortFlag = newAbortFlag();
+  const workerData: PoolWorkerData = { abortFlag, loads: newLoadBoard() };
+  let closing = false;
   const pool = new Piscina({
     filename: new URL('./shard-worker.js', import.meta.url).href,
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 60_000,
-    workerData: { abortFlag },
+    workerData,
   });
   return {
     threads: workers,
     // Piscina's run() is untyped; the worker answers each task with runTask's reply to it.
     run: <K extends TaskKind>(task: WorkerTask<K>) => {
+      // A closing pool takes no task: a DuckDB task could begin after the wait for those in
+      // flight, and any task given to a destroyed pool makes Piscina start new threads, which the
+      // process's exit would then terminate while they load (worker-loads.ts).
+      if (closing) return Promise.reject(new AbortedError('the worker pool is closing'));
       const reply = clock.track(pool.run(task) as Promise<WorkerReply<K>>);
       return usesDuckDB(task) ? tasks.track(reply) : reply;
     },
@@ -60,8 +71,12 @@ export function createShardRunner(workers: number): ShardRunner {
       // call: the native callback then throws into a dead environment and the process aborts
       // (exit 134, lock left behind). Interrupted, those calls end within milliseconds; the
       // other tasks are plain JavaScript and file I/O, which terminating stops at once.
+      closing = true;
       raiseAbortFlag(abortFlag);
       await tasks.settled();
+      // Nor may a thread still loading its modules be terminated (worker-loads.ts): a run that
+      // stops in its first second waits for their loads.
+      await loadsSettled(workerData.loads, pool.threads.map((t) => t.threadId).filter((id) => id >= 0), LOAD_WAIT_MS);
       await pool.destroy();
     },
   };

@@ -54,6 +54,14 @@ interface Protocol {
 
 export type TaskKind = keyof Protocol;
 
+/** What a pool shares with each of its workers when it starts them (Piscina `workerData`). */
+export interface PoolWorkerData {
+  /** Raised when the run is aborted (task-abort.ts). */
+  abortFlag: Int32Array;
+  /** Where each worker records that its modules are loaded (worker-loads.ts). */
+  loads: Int32Array;
+}
+
 /** A task of kind K (any kind by default). */
 export type WorkerTask<K extends TaskKind = TaskKind> = { [P in K]: { kind: P } & Protocol[P]['task'] }[K];
 

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { MessageChannel } from 'node:worker_threads';
 import { test } from 'vitest';
 import { Piscina } from 'piscina';
+import { AbortedError } from '../../../io/errors.js';
 import type { CampaignModel } from '../../../engine/model/campaign-model.js';
 import { sharedFloat64, sharedInt32, sharedUint16, sharedUint8 } from '../../../engine/model/shared-arrays.js';
 import { createResults } from '../../../engine/phases/campaign-results.js';
@@ -87,3 +89,32 @@ test('a profile-pass reply transfers its count buffer instead of copying it', ()
   // A transferred ArrayBuffer is detached on the sending side: the worker kept no copy.
   expectEqual(packed.buffer.byteLength, 0);
 });
+
+test('a closing or closed pool refuses tasks instead of starting threads for them', async () => {
+  const runner = createShardRunner(1);
+  const task = { kind: 'describe-inputs' as const, dataDir: '.', sources: [] };
+  expectEqual(await runner.run(task), { kind: 'describe-inputs', files: [] });
+  const closing = runner.close();
+  await assert.rejects(runner.run(task), (err: unknown) => err instanceof AbortedError);
+  await closing;
+  await assert.rejects(runner.run(task), (err: unknown) => err instanceof AbortedError);
+});
+
+test('a pool closed while its threads load their modules ends its process normally', async () => {
+  // The process exits right after close(): had a thread still been loading DuckDB or roaring when
+  // it was terminated, the process would abort (134). Eight processes at once, closing at
+  // staggered moments of their threads' loads, contend for the cores as a loaded CI machine does.
+  const script = `
+    const { createShardRunner } = await import(${JSON.stringify(new URL('../../../engine/pool/shard-runner.js', import.meta.url).href)});
+    const runner = createShardRunner(2);
+    setTimeout(async () => { await runner.close(); process.exit(7); }, Number(process.argv[1]));`;
+  const exits = await Promise.all(
+    Array.from({ length: 8 }, (_, i) => new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script, String(i * 80)], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      child.once('exit', (code, signal) => resolve(`${code ?? signal}${stderr === '' ? '' : `: ${stderr.split('\n')[0]}`}`));
+    })),
+  );
+  expectEqual(exits, Array.from({ length: 8 }, () => '7'));
+}, 60_000);
