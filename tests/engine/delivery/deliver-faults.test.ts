@@ -192,6 +192,7 @@ test('a batch whose requests fail max_attempts times is not dead-lettered: it st
 /** Cuts a delivery's requests while they are out; returns how many records were out (in flight under resend, held under hold). */
 async function abortMidway(s: Setup, extra: Partial<DeliveryConfig> & Pick<DeliveryConfig, 'in_flight_policy'>): Promise<number> {
   const abort = new AbortController();
+  let watch: NodeJS.Timeout | undefined;
   const promise = deliverRun({
     outDir: s.out,
     date: s.fx.date,
@@ -200,11 +201,20 @@ async function abortMidway(s: Setup, extra: Partial<DeliveryConfig> & Pick<Deliv
     signal: abort.signal,
     cutSignal: abort.signal,
     onProgress: (p) => {
-      // Every request takes 150 ms: 50 ms after a response, the next ones are surely out.
-      if (p.accepted >= 100 && !abort.signal.aborted) setTimeout(() => abort.abort(), 50);
+      // The sandbox answers each request 150 ms after it has read its body: once it has read one
+      // more than it had when 100 records were accepted, that request is surely out (a fixed
+      // delay instead was not, on a loaded machine).
+      if (p.accepted < 100 || watch !== undefined) return;
+      const read = s.sandbox.stats().requests;
+      watch = setInterval(() => {
+        if (s.sandbox.stats().requests === read) return;
+        clearInterval(watch);
+        abort.abort();
+      }, 2);
     },
   });
   await assert.rejects(promise, AbortedError);
+  clearInterval(watch);
   const cut = await listLedgerRecords(join(s.out, 'state'), s.fx.date, [extra.in_flight_policy === 'hold' ? 'held' : 'in_flight']);
   assert.ok(cut.length > 0, 'requests were out when the abort came');
   return cut.length;
