@@ -104,6 +104,8 @@ test('a pool closed while its threads load their modules ends its process normal
   // The process exits right after close(): had a thread still been loading DuckDB or roaring when
   // it was terminated, the process would abort (134). Eight processes at once, closing at
   // staggered moments of their threads' loads, contend for the cores as a loaded CI machine does.
+  // Without the wait such an exit aborts only about once in a hundred, so this guards the path;
+  // worker-loads.test.ts tests the wait itself.
   const script = `
     const { createShardRunner } = await import(${JSON.stringify(new URL('../../../engine/pool/shard-runner.js', import.meta.url).href)});
     const runner = createShardRunner(2);
