@@ -52,6 +52,13 @@ export function createShardRunner(workers: number): ShardRunner {
     idleTimeout: 60_000,
     workerData,
   });
+  // Once the pool closes, a reply its threads had already posted (a task failing as the run fails,
+  // on a full disk) reaches a pool that has forgotten the task: Piscina emits it as an 'error',
+  // which without a listener would crash the process instead of the run's own one-line error.
+  // Before that, an 'error' is Piscina's own fault and stays fatal.
+  pool.on('error', (err: unknown) => {
+    if (!closing) throw err;
+  });
   return {
     threads: workers,
     // Piscina's run() is untyped; the worker answers each task with runTask's reply to it.

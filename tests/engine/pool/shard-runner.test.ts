@@ -120,3 +120,27 @@ test('a pool closed while its threads load their modules ends its process normal
   );
   expectEqual(exits, Array.from({ length: 8 }, () => '7'));
 }, 60_000);
+
+test('a reply posted before the pool closed and read after it is dropped, not thrown', async () => {
+  // The run failed on a full disk while a worker's own write was failing too: its reply waits in
+  // the port when close() forgets the task. Piscina emitted it as an 'error' with no listener,
+  // and the process crashed ("Unexpected message from Worker") instead of printing one line.
+  const uncaught: unknown[] = [];
+  const record = (err: unknown): void => void uncaught.push(err);
+  process.on('uncaughtException', record);
+  try {
+    const runner = createShardRunner(1);
+    const task = { kind: 'describe-inputs' as const, dataDir: '.', sources: [] };
+    await runner.run(task);
+    const late = runner.run(task);
+    late.catch(() => undefined);
+    // Block this thread while the worker answers, so the answer is queued, then close at once.
+    const until = performance.now() + 300;
+    while (performance.now() < until);
+    await runner.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    process.off('uncaughtException', record);
+  }
+  expectEqual(uncaught.map(String), []);
+});
