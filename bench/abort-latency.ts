@@ -4,6 +4,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { isCommittedCacheEntry } from '../io/plays-cache/cache-index.js';
 import { median } from './process-timing.js';
 
 /**
@@ -63,7 +64,7 @@ function stopAt(point: string, out: string): Promise<Stop> {
       clearTimeout(grace);
       if (sentAt === null) return fail(new Error(`the run ended (${code}) before reaching ${point}`));
       // What may remain: an empty .runs/ and the plays cache a finished load committed (pieces and index; no temp file, no cache lock).
-      const kept = (e: string): boolean => e === '.runs' || e === 'state' || e === 'state/plays-cache' || /^state\/plays-cache\/([\w-]+\.arrow|index\.json)$/.test(e);
+      const kept = (e: string): boolean => e === '.runs' || e === 'state' || (e.startsWith('state/') && isCommittedCacheEntry(e.slice('state/'.length)));
       const left = existsSync(out) ? readdirSync(out, { recursive: true }).map(String).filter((e) => !kept(e)) : [];
       done({ point, latencyMs: Math.round(performance.now() - sentAt), exit: code, killed, clean: left.length === 0 });
     }),

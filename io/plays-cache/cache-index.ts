@@ -19,6 +19,17 @@ export const PLAYS_CACHE_DIR = 'plays-cache';
 const INDEX_FILE = 'index.json';
 const LOCK_FILE = 'cache.lock';
 
+/**
+ * Whether `entry` (a '/'-separated path under a state directory) is part of a committed plays
+ * cache — its directory, index, pieces and id lists — and not a temp file or the write lock that
+ * a run stopped while writing would leave.
+ */
+export function isCommittedCacheEntry(entry: string): boolean {
+  if (entry === PLAYS_CACHE_DIR) return true;
+  const name = entry.startsWith(`${PLAYS_CACHE_DIR}/`) ? entry.slice(PLAYS_CACHE_DIR.length + 1) : null;
+  return name === INDEX_FILE || (name !== null && /^[\w-]+\.arrow$/.test(name));
+}
+
 /** Bumped whenever what a piece holds or how it is read changes: older caches are then ignored. */
 export const PLAYS_CACHE_FORMAT = 1;
 

@@ -11,6 +11,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { beforeAll, describe, it } from 'vitest';
+import { isCommittedCacheEntry } from '../../io/plays-cache/cache-index.js';
 import { CLI } from '../io/input/contract-fixture.js';
 import { expectEqual } from '../support/expect-equal.js';
 import { GENERATED_DATE, generatedDataset } from '../support/generated-dataset.js';
@@ -55,8 +56,8 @@ function assertNothingLeft(out: string): void {
   // No lock, no temp file, no staging directory: only an empty .runs/ may remain, and the plays
   // cache a finished load committed (its pieces and index, no temp file and no cache lock).
   const left = existsSync(out) ? readdirSync(out, { recursive: true }).map(String) : [];
-  const committedCache = (e: string): boolean => e === 'state' || e === 'state/plays-cache' || /^state\/plays-cache\/[\w-]+\.arrow$|^state\/plays-cache\/index\.json$/.test(e);
-  expectEqual(left.filter((e) => e !== '.runs' && !committedCache(e)), [], `left under --out: ${JSON.stringify(left)}`);
+  const kept = (e: string): boolean => e === '.runs' || e === 'state' || (e.startsWith('state/') && isCommittedCacheEntry(e.slice('state/'.length)));
+  expectEqual(left.filter((e) => !kept(e)), [], `left under --out: ${JSON.stringify(left)}`);
 }
 
 const during = (phase: string, detail?: string) => (r: Record<string, unknown>): boolean => r['phase'] === phase && (detail === undefined ? r['event'] === 'phase_start' : r['detail'] === detail);

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PLAYS_CACHE_FORMAT, pruneCache, readCacheIndex, writeCacheIndex } from '../../../io/plays-cache/cache-index.js';
+import { isCommittedCacheEntry, PLAYS_CACHE_FORMAT, pruneCache, readCacheIndex, writeCacheIndex } from '../../../io/plays-cache/cache-index.js';
 import type { PlaysCacheIndex } from '../../../io/plays-cache/cache-index.js';
 import { readIdList, writeIdList } from '../../../io/plays-cache/id-list-file.js';
 import { readPiece, writePiece } from '../../../io/plays-cache/piece-file.js';
@@ -99,5 +99,10 @@ describe('plays cache index', () => {
     await writeCacheIndex(dir, index(['a.arrow']));
     pruneCache(dir, index(['a.arrow']));
     expectEqual(readdirSync(dir).sort(), ['a.arrow', 'cache.lock', 'cache.lock.0123.tmp', 'content-a.arrow', 'index.json', 'profiles-a.arrow'], 'kept');
+  });
+
+  it('a committed cache is its directory, index, pieces and id lists; temp files and the lock are not', () => {
+    const entries = ['plays-cache', 'plays-cache/index.json', 'plays-cache/a-1.arrow', 'plays-cache/profiles-a.arrow', 'plays-cache/.x.arrow.tmp', 'plays-cache/cache.lock', 'plays-cache/cache.lock.0123.tmp', 'plays-cache/sub/a.arrow', 'index.json', 'other/a.arrow'];
+    expectEqual(entries.filter(isCommittedCacheEntry), ['plays-cache', 'plays-cache/index.json', 'plays-cache/a-1.arrow', 'plays-cache/profiles-a.arrow']);
   });
 });
